@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
+
+from balik.accounts import services
+from balik.accounts.forms import ApiTokenForm
+from balik.accounts.models import ApiToken
+from balik.core.errors import BalikError
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's switcher (a cookie) plus the signed-in person's saved choice."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except BalikError as error:
+            form.add_error(error.field, str(error.message))
+        else:
+            new_secret = issued.secret
+            form = ApiTokenForm()
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    user_tokens = ApiToken.objects.filter(user=request.user)
+    status = 422 if form.errors else 200
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": user_tokens, "new_secret": new_secret},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=token_id)
+    except BalikError:
+        messages.error(request, _("That token does not exist."))
+    else:
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("tokens")

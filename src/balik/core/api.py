@@ -1,0 +1,93 @@
+"""The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from balik.accounts.models import ApiToken, User, hash_token
+from balik.core.errors import BalikError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer blk_...`: a personal token, looked up by its hash."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        """A bad token is a 401 at once: falling through to the session check would answer
+        a script's bad token with a confusing CSRF refusal."""
+        api_token = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(token_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            raise AuthenticationError
+        now = timezone.now()
+        # Record use at most once a minute, so a busy script does not write on every call.
+        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Balik API",
+    version="1",
+    description="Flipped, reverse, classic and peer mentoring. Authenticate with a personal "
+    "token (`Authorization: Bearer blk_…`, created under API tokens) or a browser session "
+    "with its CSRF token.",
+    auth=[TokenAuth(), django_auth],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(BalikError)
+def balik_error(request: HttpRequest, error: BalikError) -> HttpResponse:
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    """Schema errors as `{"code", "message", "errors": {field: [messages]}}`, like the services'."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "payload", "path")
+        ]
+        field = ".".join(location) or "__all__"
+        errors.setdefault(field, []).append(str(item.get("msg", "invalid")))
+    body = {"code": "validation_failed", "message": "Some fields are not valid.", "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthenticated", "message": "Sign in, or send a valid API token."}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "error", "message": str(error)}, status=error.status_code
+    )
+
+
+def register_routers() -> None:
+    from balik.accounts.api import router as tokens_router
+    from balik.people.api import router as people_router
+    from balik.people.api import skills_router
+
+    api.add_router("/v1/people", people_router)
+    api.add_router("/v1/skills", skills_router)
+    api.add_router("/v1/tokens", tokens_router)
+
+
+register_routers()

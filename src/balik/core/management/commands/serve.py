@@ -1,0 +1,66 @@
+"""`balik serve`: the production WSGI server (gunicorn), static files by WhiteNoise."""
+
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from gunicorn.app.base import BaseApplication
+
+
+class BalikServer(BaseApplication):
+    def __init__(self, options: dict[str, object]):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Imported here: WhiteNoise indexes the static files when the application is built,
+        # which must come after collectstatic.
+        from balik.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Balik with gunicorn (not Django's development server)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("BALIK_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("BALIK_WORKERS", "2")),
+            help="Worker processes (default 2; each runs 4 threads).",
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip collecting static files before starting.",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        port = options["port"]
+        if not 0 < port < 65536:
+            raise CommandError(f"--port must be between 1 and 65535, got {port}")
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        host = options["host"]
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        self.stdout.write(f"Balik is serving on http://{bind}/ (Ctrl+C to stop)")
+        BalikServer(
+            {
+                "bind": bind,
+                "workers": options["workers"],
+                "threads": 4,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "timeout": 120,
+                "graceful_timeout": 10,
+            }
+        ).run()

@@ -1,0 +1,1380 @@
+"""The people CSV importer: parse, validate everything, then write everything or nothing.
+
+The contract lives in DESIGN.md ("People CSV"). The shape of an import:
+
+1. read the bytes (size limit, UTF-8 with an optional BOM, comma or semicolon);
+2. validate every row and every column, collecting *all* problems (no write yet);
+3. look the people up in the directory (a few queries per 900 emails, never one per row),
+   check managers exist and that the management graph stays free of loops;
+4. work out what changes per person (create / update / unchanged);
+5. unless it is a dry run or anything was wrong: write, in one transaction, many rows per
+   statement (COPY on PostgreSQL); new people a management level at a time, managers first.
+
+Columns absent from the file leave existing values alone; an empty cell in a present column
+clears the value (job title, department, manager, hire date, birth year, languages, skills).
+`seniority_level` and `timezone` always hold a value, so an empty cell there keeps the current
+value (a new person gets the default: level 1, Asia/Jakarta).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import functools
+import io
+import logging
+import re
+import secrets
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balik.accounts.models import User
+from balik.core.errors import BalikError, NotFound
+from balik.people.languages import ISO_639_1
+from balik.people.models import (
+    BIRTH_YEAR_MIN,
+    SENIORITY_MAX,
+    SENIORITY_MIN,
+    SKILL_LEVEL_MAX,
+    SKILL_LEVEL_MIN,
+    PeopleImport,
+    Person,
+    PersonSkill,
+    SkillDirection,
+    birth_year_max,
+)
+from balik.people.skill_lookup import NAME_MAX_LENGTH, MatchKind, SkillMatch, SkillResolver
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_COLUMNS = ("email", "full_name")
+OPTIONAL_COLUMNS = (
+    "job_title",
+    "department",
+    "manager_email",
+    "seniority_level",
+    "hire_date",
+    "birth_year",
+    "languages",
+    "timezone",
+    "can_teach",
+    "wants_to_learn",
+)
+KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+SKILL_COLUMNS = {"can_teach": SkillDirection.TEACH, "wants_to_learn": SkillDirection.LEARN}
+PERSON_FIELDS = (
+    "full_name",
+    "job_title",
+    "department",
+    "seniority_level",
+    "hire_date",
+    "birth_year",
+    "languages",
+    "timezone",
+)
+PERSON_DEFAULTS: dict[str, Any] = {
+    "job_title": "",
+    "department": "",
+    "seniority_level": SENIORITY_MIN,
+    "hire_date": None,
+    "birth_year": None,
+    "languages": [],
+    "timezone": "Asia/Jakarta",
+}
+TEXT_LIMITS = {
+    "full_name": Person._meta.get_field("full_name").max_length or 200,
+    "job_title": Person._meta.get_field("job_title").max_length or 200,
+    "department": Person._meta.get_field("department").max_length or 120,
+}
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
+QUERY_CHUNK = 900  # below SQLite's 999 bound parameters per statement
+PREVIEW_ROWS = 200
+SHOWN_VALUE_MAX = 200
+
+INDONESIAN_ZONE_WORDS = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+
+Action = Literal["create", "update", "unchanged"]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,6}")
+_LIST_SEPARATORS = re.compile(r"[;,\s]+")
+
+
+# --- What an import reports -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem (or, in `warnings`, a remark): where, what was there, why and how to mend it.
+
+    `line` is the physical line in the file (the header is line 1); 0 means the whole file.
+    """
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+RowWarning = RowError
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    line: int
+    email: str
+    full_name: str
+    action: Action
+    changes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "email": self.email,
+            "full_name": self.full_name,
+            "action": self.action,
+            "changes": list(self.changes),
+        }
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or (dry run, or any error) would have done. Nothing is half-written."""
+
+    ok: bool = True
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    rows: list[RowPreview] = field(default_factory=list)
+    dry_run: bool = True
+    applied: bool = False  # True once the rows were written
+
+    def as_json(self) -> dict[str, Any]:
+        """The command line contract (DESIGN.md), plus the warnings."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [error.as_dict() for error in self.errors],
+            "warnings": [warning.as_dict() for warning in self.warnings],
+        }
+
+    def as_summary(self, max_rows: int = PREVIEW_ROWS) -> dict[str, Any]:
+        """What `PeopleImport.summary` keeps for the preview page."""
+        return {
+            **self.as_json(),
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "total_rows": len(self.rows),
+            "rows": [row.as_dict() for row in self.rows[:max_rows]],
+        }
+
+
+class UnreadableFile(BalikError):
+    """The bytes cannot be read as a people CSV at all (too large, not UTF-8, binary)."""
+
+    code = "unreadable_file"
+
+    def __init__(self, error: RowError):
+        super().__init__(error.reason)
+        self.error = error
+
+
+# --- Reading the file -------------------------------------------------------------------------
+
+
+def decode_people_csv(content: bytes) -> str:
+    """The file as text, or `UnreadableFile` naming the problem (checked before any parsing)."""
+    limit = settings.BALIK_IMPORT_MAX_BYTES
+    if len(content) > limit:
+        raise UnreadableFile(
+            RowError(
+                0,
+                "",
+                "",
+                _(
+                    "The file is %(size)s; the limit is %(limit)s. Split it into smaller files "
+                    "and import them one after another."
+                )
+                % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)},
+            )
+        )
+    has_bom = content.startswith(codecs.BOM_UTF8)
+    body = content[len(codecs.BOM_UTF8) :] if has_bom else content
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = error.start + (len(codecs.BOM_UTF8) if has_bom else 0)
+        line = content[:offset].count(b"\n") + 1
+        bad_bytes = content[offset : offset + min(error.end - error.start, 4)]
+        raise UnreadableFile(
+            RowError(
+                line,
+                "",
+                " ".join(f"0x{byte:02X}" for byte in bad_bytes),
+                _(
+                    "The file is not UTF-8: byte %(offset)d (line %(line)d) cannot be read. "
+                    "In your spreadsheet choose “Save as… CSV UTF-8” and upload it again."
+                )
+                % {"offset": offset, "line": line},
+            )
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise UnreadableFile(
+            RowError(
+                line,
+                "",
+                "",
+                _(
+                    "The file contains a NUL character on line %(line)d, so it is not a CSV text "
+                    "file (perhaps an .xlsx workbook). Save it as “CSV UTF-8” and upload it again."
+                )
+                % {"line": line},
+            )
+        )
+    return text
+
+
+def normalise_column_name(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
+
+
+def _sniff_delimiter(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return ";" if line.count(";") > line.count(",") else ","
+    return ","
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) per CSV record; a quoted value may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous_line = 0
+    for cells in reader:
+        first_line = previous_line + 1
+        previous_line = reader.line_num
+        yield first_line, cells
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_VALUE_MAX else value[: SHOWN_VALUE_MAX - 1] + "…"
+
+
+@functools.cache
+def _time_zones() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones()}
+
+
+# --- Validating rows --------------------------------------------------------------------------
+
+
+@dataclass
+class _SkillEntry:
+    match: SkillMatch
+    level: int
+    # An existing skill's id, or ("new", key) for a skill the import would create.
+    ref: int | tuple[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        skill = self.match.skill
+        self.ref = skill.pk if skill is not None else ("new", self.match.key)
+
+
+@dataclass
+class _Row:
+    line: int
+    email: str
+    full_name: str
+    values: dict[str, Any]  # person fields given in the file (full_name always)
+    manager_email: str | None  # None: column absent; "": no manager
+    skills: dict[str, list[_SkillEntry]]  # by direction, only for the columns present
+
+
+@dataclass
+class _Existing:
+    user_id: int
+    user_full_name: str
+    person_id: int | None
+    values: dict[str, Any]
+    manager_email: str | None
+    manager_id: int | None
+
+
+class _RowValidator:
+    def __init__(self, *, columns: list[str], delimiter: str, resolver: SkillResolver | None):
+        self.columns = columns
+        self.delimiter = delimiter
+        self.resolver = resolver
+        self.errors: list[RowError] = []
+        self.today = timezone.localdate()
+        self.birth_year_max = birth_year_max()
+        self.manager_emails: dict[str, bool] = {}  # a manager manages many: check each once
+
+    def error(self, line: int, column: str, value: str, reason: str) -> None:
+        self.errors.append(RowError(line, column, _shown(value), reason))
+
+    def row(self, line: int, cells: list[str]) -> _Row | None:
+        extra = cells[len(self.columns) :]
+        if extra and not any(cell.strip() for cell in extra):
+            cells = cells[: len(self.columns)]  # trailing empty cells from a spreadsheet
+        if len(cells) != len(self.columns):
+            self.error(
+                line,
+                "",
+                "",
+                _(
+                    "This line has %(found)d values but the header has %(expected)d columns. "
+                    "Put values that contain “%(delimiter)s” in double quotes."
+                )
+                % {"found": len(cells), "expected": len(self.columns), "delimiter": self.delimiter},
+            )
+            return None
+        raw = {column: cell.strip() for column, cell in zip(self.columns, cells, strict=True)}
+        raw.pop("", None)
+        email = self._email(line, raw["email"])
+        full_name = self._text(line, "full_name", raw["full_name"], required=True)
+        values: dict[str, Any] = {"full_name": full_name}
+        for column in ("job_title", "department"):
+            if column in raw:
+                values[column] = self._text(line, column, raw[column])
+        if raw.get("seniority_level"):
+            values["seniority_level"] = self._seniority(line, raw["seniority_level"])
+        if "hire_date" in raw:
+            values["hire_date"] = self._hire_date(line, raw["hire_date"])
+        if "birth_year" in raw:
+            values["birth_year"] = self._birth_year(line, raw["birth_year"])
+        if "languages" in raw:
+            values["languages"] = self._languages(line, raw["languages"])
+        if raw.get("timezone"):
+            values["timezone"] = self._timezone(line, raw["timezone"])
+        manager_email = None
+        if "manager_email" in raw:
+            manager_email = self._manager_email(line, raw["manager_email"], email)
+        skills = {
+            direction: self._skills(line, column, raw[column])
+            for column, direction in SKILL_COLUMNS.items()
+            if column in raw
+        }
+        return _Row(
+            line=line,
+            email=email,
+            full_name=full_name,
+            values=values,
+            manager_email=manager_email,
+            skills=skills,
+        )
+
+    def _is_manager_email(self, value: str) -> bool:
+        known = self.manager_emails.get(value)
+        if known is None:
+            known = self.manager_emails[value] = _is_email(value)
+        return known
+
+    def _email(self, line: int, value: str) -> str:
+        if not value:
+            self.error(
+                line,
+                "email",
+                value,
+                _(
+                    "The email is empty. Every person needs an email address: it is how Balik "
+                    "recognises them on the next import."
+                ),
+            )
+            return ""
+        email = value.lower()
+        if not _is_email(email):
+            self.error(
+                line,
+                "email",
+                value,
+                _("“%(value)s” is not a valid email address. Write it like name@company.co.id.")
+                % {"value": _shown(value)},
+            )
+            return ""
+        return email
+
+    def _text(self, line: int, column: str, value: str, *, required: bool = False) -> str:
+        if required and not value:
+            self.error(line, column, value, _("The full name is empty. Write the person's name."))
+        elif len(value) > TEXT_LIMITS[column]:
+            self.error(
+                line,
+                column,
+                value,
+                _("This is %(length)d characters long; the limit is %(limit)d. Shorten it.")
+                % {"length": len(value), "limit": TEXT_LIMITS[column]},
+            )
+        return value
+
+    def _seniority(self, line: int, value: str) -> int | None:
+        number = _whole_number(value)
+        if number is None or not SENIORITY_MIN <= number <= SENIORITY_MAX:
+            self.error(
+                line,
+                "seniority_level",
+                value,
+                _(
+                    "The seniority level must be a whole number from %(min)d (entry level) "
+                    "to %(max)d (top executive)."
+                )
+                % {"min": SENIORITY_MIN, "max": SENIORITY_MAX},
+            )
+            return None
+        return number
+
+    def _hire_date(self, line: int, value: str) -> date | None:
+        if not value:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            hired = date.fromisoformat(value)
+        except ValueError:
+            self.error(
+                line,
+                "hire_date",
+                value,
+                _("The hire date must be a real date written YYYY-MM-DD, e.g. 2021-03-15."),
+            )
+            return None
+        if hired > self.today:
+            self.error(
+                line,
+                "hire_date",
+                value,
+                _(
+                    "The hire date %(value)s is in the future. Check the year, or leave the "
+                    "cell empty until the person has started."
+                )
+                % {"value": value},
+            )
+            return None
+        return hired
+
+    def _birth_year(self, line: int, value: str) -> int | None:
+        if not value:
+            return None
+        year = _whole_number(value)
+        if year is None or not BIRTH_YEAR_MIN <= year <= self.birth_year_max:
+            self.error(
+                line,
+                "birth_year",
+                value,
+                _(
+                    "The birth year must be a whole number from %(min)d to %(max)d, e.g. 1994, "
+                    "or an empty cell."
+                )
+                % {"min": BIRTH_YEAR_MIN, "max": self.birth_year_max},
+            )
+            return None
+        return year
+
+    def _languages(self, line: int, value: str) -> list[str]:
+        codes: list[str] = []
+        for code in _LIST_SEPARATORS.split(value.lower()):
+            if not code:
+                continue
+            if code not in ISO_639_1:
+                self.error(
+                    line,
+                    "languages",
+                    value,
+                    _(
+                        "“%(code)s” is not a two-letter ISO 639-1 language code. Write codes "
+                        "separated by semicolons, e.g. id;en;jv."
+                    )
+                    % {"code": _shown(code)},
+                )
+            elif code not in codes:
+                codes.append(code)
+        return codes
+
+    def _timezone(self, line: int, value: str) -> str | None:
+        zones = _time_zones()
+        name = zones.get(value.casefold())
+        if name is not None:
+            return name
+        if value.casefold() in INDONESIAN_ZONE_WORDS:
+            suggestion = INDONESIAN_ZONE_WORDS[value.casefold()]
+        else:
+            close = difflib.get_close_matches(value.casefold(), zones, n=1, cutoff=0.8)
+            suggestion = zones[close[0]] if close else ""
+        if suggestion:
+            reason = _("“%(value)s” is not an IANA time zone; write %(suggestion)s instead.") % {
+                "value": _shown(value),
+                "suggestion": suggestion,
+            }
+        else:
+            reason = _(
+                "“%(value)s” is not an IANA time zone. Write e.g. Asia/Jakarta (WIB), "
+                "Asia/Makassar (WITA) or Asia/Jayapura (WIT)."
+            ) % {"value": _shown(value)}
+        self.error(line, "timezone", value, reason)
+        return None
+
+    def _manager_email(self, line: int, value: str, email: str) -> str:
+        if not value:
+            return ""
+        manager = value.lower()
+        if not self._is_manager_email(manager):
+            self.error(
+                line,
+                "manager_email",
+                value,
+                _(
+                    "The manager email “%(value)s” is not a valid email address. Write the "
+                    "manager's email, or leave the cell empty."
+                )
+                % {"value": _shown(value)},
+            )
+            return ""
+        if manager == email:
+            self.error(
+                line,
+                "manager_email",
+                value,
+                _(
+                    "A person cannot be their own manager. Write their manager's email, or leave "
+                    "the cell empty."
+                ),
+            )
+            return ""
+        return manager
+
+    def _skills(self, line: int, column: str, value: str) -> list[_SkillEntry]:
+        entries: list[_SkillEntry] = []
+        seen: dict[int | tuple[str, str], str] = {}
+        assert self.resolver is not None
+        for part in value.split(";"):
+            entry = part.strip()
+            if not entry:
+                continue
+            name, colon, level_text = entry.rpartition(":")
+            name = name.strip()
+            if not colon:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _(
+                        "“%(entry)s” has no level. Write skill:level, level 1-3, "
+                        "e.g. “Social media:2”."
+                    )
+                    % {"entry": _shown(entry)},
+                )
+                continue
+            if not name:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _("“%(entry)s” has no skill name. Write skill:level, e.g. “Social media:2”.")
+                    % {"entry": _shown(entry)},
+                )
+                continue
+            level = _whole_number(level_text.strip())
+            if level is None or not SKILL_LEVEL_MIN <= level <= SKILL_LEVEL_MAX:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _(
+                        "The level of “%(skill)s” must be 1, 2 or 3 (basic, good, expert). "
+                        "Write skill:level, level 1-3."
+                    )
+                    % {"skill": _shown(name)},
+                )
+                continue
+            if len(name) > NAME_MAX_LENGTH:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _("The skill name “%(skill)s” is longer than %(limit)d characters. Shorten it.")
+                    % {"skill": _shown(name), "limit": NAME_MAX_LENGTH},
+                )
+                continue
+            match = self.resolver.resolve(name)
+            if not match.key:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _("“%(entry)s” has no skill name. Write skill:level, e.g. “Social media:2”.")
+                    % {"entry": _shown(entry)},
+                )
+                continue
+            skill_entry = _SkillEntry(match=match, level=level)
+            if skill_entry.ref in seen:
+                self.error(
+                    line,
+                    column,
+                    value,
+                    _(
+                        "“%(skill)s” is listed twice in this cell (also as “%(other)s”). Keep it "
+                        "once, with one level."
+                    )
+                    % {"skill": _shown(name), "other": _shown(seen[skill_entry.ref])},
+                )
+                continue
+            seen[skill_entry.ref] = name
+            entries.append(skill_entry)
+        return entries
+
+
+def _is_email(value: str) -> bool:
+    if len(value) > EMAIL_MAX_LENGTH:
+        return False
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _whole_number(value: str) -> int | None:
+    return int(value) if _WHOLE_NUMBER.fullmatch(value) else None
+
+
+def _chunks(items: Sequence[Any], size: int = QUERY_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- The plan: everything validated and compared, nothing written -----------------------------
+
+
+@dataclass
+class _Plan:
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)  # valid first occurrences, in file order
+    existing: dict[str, _Existing] = field(default_factory=dict)
+    directory_ids: dict[str, int] = field(default_factory=dict)  # managers outside the file
+    existing_skills: dict[int, dict[str, dict[int, int]]] = field(default_factory=dict)
+    previews: dict[str, RowPreview] = field(default_factory=dict)
+    resolver: SkillResolver | None = None
+    new_skill_names: dict[str, str] = field(default_factory=dict)  # key -> name as written
+
+    def report(self, *, dry_run: bool) -> ImportReport:
+        errors = sorted(self.errors, key=_position)
+        if errors:
+            return ImportReport(
+                ok=False, errors=errors, warnings=self.warnings, dry_run=dry_run, applied=False
+            )
+        previews = sorted(self.previews.values(), key=lambda preview: preview.line)
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for preview in previews:
+            counts[preview.action] += 1
+        return ImportReport(
+            ok=True,
+            created=counts["create"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            warnings=self.warnings,
+            rows=previews,
+            dry_run=dry_run,
+        )
+
+
+def _position(error: RowError) -> tuple[int, int, str]:
+    order = KNOWN_COLUMNS.index(error.column) if error.column in KNOWN_COLUMNS else -1
+    return (error.line, order, error.reason)
+
+
+def _plan_import(content: bytes) -> _Plan:
+    plan = _Plan()
+    try:
+        text = decode_people_csv(content)
+    except UnreadableFile as unreadable:
+        plan.errors.append(unreadable.error)
+        return plan
+    if not text.strip():
+        plan.errors.append(_empty_file_error())
+        return plan
+    delimiter = _sniff_delimiter(text)
+    try:
+        records = [(line, cells) for line, cells in _records(text, delimiter)]
+    except csv.Error as error:
+        plan.errors.append(
+            RowError(
+                0,
+                "",
+                "",
+                _(
+                    "The file cannot be read as CSV (%(detail)s). Check for a quote that is "
+                    "opened but never closed."
+                )
+                % {"detail": error},
+            )
+        )
+        return plan
+    records = [(line, cells) for line, cells in records if any(cell.strip() for cell in cells)]
+    if not records:
+        plan.errors.append(_empty_file_error())
+        return plan
+    header_line, header = records[0]
+    columns = _read_header(plan, header_line, header)
+    if plan.errors:
+        return plan
+    body = records[1:]
+    if not body:
+        plan.errors.append(
+            RowError(
+                header_line,
+                "",
+                "",
+                _("The file has a header but no people. Add one row per person below the header."),
+            )
+        )
+        return plan
+    if any(column in SKILL_COLUMNS for column in columns):
+        plan.resolver = SkillResolver()
+    validator = _RowValidator(columns=columns, delimiter=delimiter, resolver=plan.resolver)
+    first_line_of: dict[str, int] = {}
+    for line, cells in body:
+        row = validator.row(line, cells)
+        if row is None or not row.email:
+            continue
+        if row.email in first_line_of:
+            validator.error(
+                line,
+                "email",
+                row.email,
+                _(
+                    "The email %(email)s also appears on line %(first)d. Each person must appear "
+                    "once: remove or merge one of the two rows."
+                )
+                % {"email": row.email, "first": first_line_of[row.email]},
+            )
+            continue
+        first_line_of[row.email] = line
+        plan.rows.append(row)
+    plan.errors.extend(validator.errors)
+    _skill_warnings(plan)
+    _load_existing(plan)
+    _check_managers(plan, has_manager_column="manager_email" in columns)
+    if not plan.errors:
+        _compare(plan)
+    return plan
+
+
+def _empty_file_error() -> RowError:
+    return RowError(
+        0,
+        "",
+        "",
+        _(
+            "The file is empty. Export the people with a header row (email, full_name, …) "
+            "and one row per person."
+        ),
+    )
+
+
+def _read_header(plan: _Plan, line: int, header: list[str]) -> list[str]:
+    columns = [normalise_column_name(name) for name in header]
+    seen: set[str] = set()
+    for original, column in zip(header, columns, strict=True):
+        if not column:
+            continue
+        if column in seen:
+            plan.errors.append(
+                RowError(
+                    line,
+                    column,
+                    _shown(original),
+                    _("The column “%(column)s” appears twice in the header. Keep one.")
+                    % {"column": column},
+                )
+            )
+        seen.add(column)
+        if column not in KNOWN_COLUMNS:
+            plan.warnings.append(
+                RowError(
+                    line,
+                    column,
+                    _shown(original),
+                    _(
+                        "Balik does not know the column “%(column)s” and will ignore it. "
+                        "Known columns: %(columns)s."
+                    )
+                    % {"column": _shown(column), "columns": ", ".join(KNOWN_COLUMNS)},
+                )
+            )
+    for required in REQUIRED_COLUMNS:
+        if required not in seen:
+            plan.errors.append(
+                RowError(
+                    line,
+                    required,
+                    "",
+                    _(
+                        "The required column “%(column)s” is missing. Add it to the header row "
+                        "(the columns are: %(columns)s)."
+                    )
+                    % {"column": required, "columns": ", ".join(KNOWN_COLUMNS)},
+                )
+            )
+    # Unknown columns are read under an empty name and dropped.
+    return [column if column in KNOWN_COLUMNS else "" for column in columns]
+
+
+def _skill_warnings(plan: _Plan) -> None:
+    reported: set[str] = set()
+    for row in plan.rows:
+        for direction, entries in row.skills.items():
+            column = "can_teach" if direction == SkillDirection.TEACH else "wants_to_learn"
+            for entry in entries:
+                match = entry.match
+                if match.kind == MatchKind.EXACT or match.key in reported:
+                    continue
+                reported.add(match.key)
+                if match.kind == MatchKind.CLOSE:
+                    reason = _(
+                        "“%(written)s” was taken to mean the skill “%(skill)s”. If that is "
+                        "wrong, correct the name in the file."
+                    ) % {"written": match.text, "skill": match.matched_name}
+                else:
+                    plan.new_skill_names[match.key] = match.text
+                    reason = _(
+                        "“%(written)s” is not in the skill list yet; it will be added as a new "
+                        "uncategorised skill. Check the spelling, or ask an admin to categorise "
+                        "it afterwards."
+                    ) % {"written": match.text}
+                plan.warnings.append(RowError(row.line, column, _shown(match.text), reason))
+
+
+def _load_existing(plan: _Plan) -> None:
+    """The people in the file who are already in the directory: a query per 900 emails."""
+    emails = [row.email for row in plan.rows]
+    person_fields = [f"person__{name}" for name in PERSON_FIELDS]
+    for chunk in _chunks(emails):
+        found = User.objects.filter(email__in=chunk).values(
+            "id",
+            "email",
+            "full_name",
+            "person__id",
+            "person__manager_id",
+            "person__manager__user__email",
+            *person_fields,
+        )
+        for user in found:
+            plan.existing[user["email"]] = _Existing(
+                user_id=user["id"],
+                user_full_name=user["full_name"],
+                person_id=user["person__id"],
+                values={name: user[f"person__{name}"] for name in PERSON_FIELDS},
+                manager_email=user["person__manager__user__email"],
+                manager_id=user["person__manager_id"],
+            )
+    if plan.resolver is None:
+        return
+    person_ids = [item.person_id for item in plan.existing.values() if item.person_id]
+    for chunk in _chunks(person_ids):
+        for person_id, direction, skill_id, level in PersonSkill.objects.filter(
+            person_id__in=chunk
+        ).values_list("person_id", "direction", "skill_id", "level"):
+            plan.existing_skills.setdefault(person_id, {}).setdefault(direction, {})[skill_id] = (
+                level
+            )
+
+
+def _check_managers(plan: _Plan, *, has_manager_column: bool) -> None:
+    """Every manager exists (in the file or the directory) and nobody ends up managing themself."""
+    if not has_manager_column:
+        return  # nobody's manager changes, and the directory has no loops
+    in_file = {row.email: row for row in plan.rows}
+    parent: dict[str, str | None] = {}
+    for row in plan.rows:
+        if row.manager_email is not None:
+            parent[row.email] = row.manager_email or None
+        else:
+            existing = plan.existing.get(row.email)
+            parent[row.email] = existing.manager_email if existing else None
+    # Walk up through the directory for managers outside the file, a level at a time.
+    unknown: set[str] = set()
+    pending = sorted({p for p in parent.values() if p and p not in parent})
+    while pending:
+        found: set[str] = set()
+        for chunk in _chunks(pending):
+            for email, person_id, manager_email in Person.objects.filter(
+                user__email__in=chunk
+            ).values_list("user__email", "id", "manager__user__email"):
+                parent[email] = manager_email
+                plan.directory_ids[email] = person_id
+                found.add(email)
+        unknown.update(set(pending) - found)
+        pending = sorted(
+            {p for email in found if (p := parent[email]) and p not in parent and p not in unknown}
+        )
+    for row in plan.rows:
+        if row.manager_email and row.manager_email in unknown:
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "manager_email",
+                    row.manager_email,
+                    _(
+                        "The manager %(manager)s is not in the file or the directory. Add a row "
+                        "for them, correct the email, or leave the cell empty."
+                    )
+                    % {"manager": row.manager_email},
+                )
+            )
+    for loop in _loops(parent, start_nodes=list(in_file)):
+        for index, email in enumerate(loop):
+            row = in_file.get(email)
+            if row is None:
+                continue
+            turned = loop[index:] + loop[:index] + [email]
+            manager = parent[email] or ""
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "manager_email",
+                    manager,
+                    _(
+                        "The manager %(manager)s closes a management loop: %(loop)s. Give one "
+                        "of these people a different manager."
+                    )
+                    % {"manager": manager, "loop": " → ".join(turned)},
+                )
+            )
+
+
+def _loops(parent: dict[str, str | None], *, start_nodes: Iterable[str]) -> list[list[str]]:
+    """Every cycle reachable from the start nodes in a graph where each node has one parent."""
+    visiting, done = 1, 2
+    state: dict[str, int] = {}
+    loops: list[list[str]] = []
+    for start in start_nodes:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in state:
+            state[node] = visiting
+            position[node] = len(path)
+            path.append(node)
+            node = parent.get(node)
+        if node is not None and state.get(node) == visiting:
+            loops.append(path[position[node] :])
+        for member in path:
+            state[member] = done
+    return loops
+
+
+def _compare(plan: _Plan) -> None:
+    """Decide per row: create, update (which fields) or unchanged."""
+    for row in plan.rows:
+        existing = plan.existing.get(row.email)
+        if existing is None or existing.person_id is None:
+            plan.previews[row.email] = RowPreview(row.line, row.email, row.full_name, "create")
+            continue
+        changes = [
+            name
+            for name, value in row.values.items()
+            if value != existing.values[name]
+            or (name == "full_name" and value != existing.user_full_name)
+        ]
+        if row.manager_email is not None and (row.manager_email or None) != existing.manager_email:
+            changes.append("manager_email")
+        for column, direction in SKILL_COLUMNS.items():
+            if direction in row.skills:
+                wanted = {entry.ref: entry.level for entry in row.skills[direction]}
+                current = plan.existing_skills.get(existing.person_id, {}).get(direction, {})
+                if wanted != current:
+                    changes.append(column)
+        action: Action = "update" if changes else "unchanged"
+        plan.previews[row.email] = RowPreview(
+            row.line, row.email, row.full_name, action, tuple(changes)
+        )
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _apply(plan: _Plan) -> None:
+    now = timezone.now()
+    new_skills = (
+        plan.resolver.create_new(plan.new_skill_names.values())
+        if plan.resolver and plan.new_skill_names
+        else {}
+    )
+
+    def skill_id(entry: _SkillEntry) -> int:
+        if entry.match.skill is not None:
+            return entry.match.skill.pk
+        return new_skills[entry.match.key].pk
+
+    creating = [row for row in plan.rows if plan.previews[row.email].action == "create"]
+    updating = [row for row in plan.rows if plan.previews[row.email].action == "update"]
+
+    # Accounts: new people get a user that cannot sign in until they set a password.
+    new_accounts = [row for row in creating if row.email not in plan.existing]
+    _insert(
+        User,
+        [
+            {
+                "email": row.email,
+                "full_name": row.full_name,
+                "password": UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20),
+                "date_joined": now,
+            }
+            for row in new_accounts
+        ],
+    )
+    user_ids = {email: existing.user_id for email, existing in plan.existing.items()}
+    for chunk in _chunks([row.email for row in new_accounts]):
+        user_ids.update(User.objects.filter(email__in=chunk).values_list("email", "id"))
+    _update(
+        User,
+        ["full_name"],
+        [
+            {"pk": plan.existing[row.email].user_id, "full_name": row.full_name}
+            for row in plan.rows
+            if row.email in plan.existing
+            and plan.existing[row.email].user_full_name != row.full_name
+        ],
+    )
+
+    # People, created a management level at a time: everyone's manager exists (and has an id)
+    # before they do, so new people never need a second UPDATE for their manager.
+    person_ids = dict(plan.directory_ids)
+    person_ids.update(
+        {email: item.person_id for email, item in plan.existing.items() if item.person_id}
+    )
+    waiting = creating
+    while waiting:
+        ready = [row for row in waiting if not row.manager_email or row.manager_email in person_ids]
+        if not ready:  # cannot happen: loops were refused before any write
+            raise RuntimeError("management loop among new people")
+        _insert(
+            Person,
+            [
+                {
+                    **PERSON_DEFAULTS,
+                    **row.values,
+                    "user_id": user_ids[row.email],
+                    "manager_id": person_ids[row.manager_email] if row.manager_email else None,
+                    "updated_at": now,
+                }
+                for row in ready
+            ],
+        )
+        email_of = {user_ids[row.email]: row.email for row in ready}
+        for chunk in _chunks(list(email_of)):
+            for user_id, person_id in Person.objects.filter(user_id__in=chunk).values_list(
+                "user_id", "id"
+            ):
+                person_ids[email_of[user_id]] = person_id
+        waiting = [row for row in waiting if row.email not in person_ids]
+
+    # People already in the directory: only the fields that changed, grouped by which changed.
+    by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in updating:
+        changes = plan.previews[row.email].changes
+        values: dict[str, Any] = {
+            name: row.values[name] for name in changes if name in PERSON_FIELDS
+        }
+        if "manager_email" in changes:
+            values["manager_id"] = person_ids[row.manager_email] if row.manager_email else None
+        if values:
+            by_fields.setdefault(tuple(values), []).append(
+                {**values, "pk": person_ids[row.email], "updated_at": now}
+            )
+    for fields, rows in by_fields.items():
+        _update(Person, [*fields, "updated_at"], rows)
+
+    # Skills: a present column replaces that direction's skills for the people it changes.
+    for column, direction in SKILL_COLUMNS.items():
+        replaced = [
+            row
+            for row in plan.rows
+            if direction in row.skills
+            and (
+                plan.previews[row.email].action == "create"
+                or column in plan.previews[row.email].changes
+            )
+        ]
+        stale = [
+            person_ids[row.email] for row in replaced if plan.previews[row.email].action == "update"
+        ]
+        for chunk in _chunks(stale):
+            PersonSkill.objects.filter(person_id__in=chunk, direction=direction).delete()
+        _insert(
+            PersonSkill,
+            [
+                {
+                    "person_id": person_ids[row.email],
+                    "skill_id": skill_id(entry),
+                    "direction": direction,
+                    "level": entry.level,
+                }
+                for row in replaced
+                for entry in row.skills[direction]
+            ],
+        )
+
+
+# Django's bulk_create and bulk_update compile an expression per value: about half a millisecond
+# a row, which was most of a 10,000-person import. These two write many rows per statement
+# (a multi-row VALUES), with every value adapted by its field as Django would, as a parameter.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _adapter(model_field: Any, database: Any) -> Any:
+    """None for values the driver takes as they are; else the field's adaptation, memoised
+    (an import repeats the same few dates, time stamps and language lists many times)."""
+    if model_field.get_internal_type() in _PLAIN_TYPES:
+        return None
+    adapted: dict[Any, Any] = {}
+
+    def adapt(value: Any) -> Any:
+        key = (type(value), tuple(value) if isinstance(value, list) else value)
+        try:
+            return adapted[key]
+        except KeyError:
+            result = adapted[key] = model_field.get_db_prep_save(value, database)
+            return result
+        except TypeError:  # unhashable
+            return model_field.get_db_prep_save(value, database)
+
+    return adapt
+
+
+def _adapt(adapters: list[Any], values: list[Any]) -> tuple[Any, ...]:
+    for index, adapt in enumerate(adapters):
+        if adapt is not None:
+            values[index] = adapt(values[index])
+    return tuple(values)
+
+
+def _rows_per_statement(database: Any, values_per_row: int) -> int:
+    limit = database.features.max_query_params or 30_000  # SQLite: 999
+    return max(1, min(1000, limit // values_per_row))
+
+
+def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY: the fastest way in. A statement per row, even in one multi-row VALUES,
+    makes the server parse and plan text that holds every value."""
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT rows (dicts by attribute name; missing ones take the field's default)."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    database = connections[DEFAULT_DB_ALIAS]
+    adapters = [_adapter(field, database) for field in fields]
+    quote = database.ops.quote_name
+    # Only names from the model's metadata go into SQL text; every value is a parameter.
+    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    parameters = [
+        _adapt(adapters, [row.get(name, default) for name, default in defaults.items()])
+        for row in rows
+    ]
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            _copy(cursor, table, columns, parameters)
+            return
+        one_row = "({})".format(", ".join(["%s"] * len(fields)))
+        for chunk in _chunks(parameters, _rows_per_statement(database, len(fields))):
+            values = ", ".join([one_row] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+
+
+def _update(model: Any, names: list[str], rows: list[dict[str, Any]]) -> None:
+    """UPDATE the named fields of rows (dicts with "pk" and the values by field name).
+
+    The new values are joined in as a table (UPDATE ... FROM): on PostgreSQL a temporary table
+    filled by COPY, elsewhere a VALUES list (SQLite has UPDATE ... FROM since 3.33).
+    """
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    database = connections[DEFAULT_DB_ALIAS]
+    adapters = [_adapter(field, database) for field in fields]
+    quote = database.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    aliases = [f"v{index}" for index in range(len(fields))]
+    parameters = [(row["pk"], *_adapt(adapters, [row[name] for name in names])) for row in rows]
+    with database.cursor() as cursor:
+        if database.vendor == "postgresql":
+            incoming = quote(f"balik_import_{secrets.token_hex(6)}")
+            column_types = ", ".join(
+                f"{alias} {field.db_type(database)}"
+                for alias, field in zip(aliases, fields, strict=True)
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {incoming} (pk {meta.pk.rel_db_type(database)}, "
+                f"{column_types}) ON COMMIT DROP"
+            )
+            _copy(cursor, incoming, ", ".join(["pk", *aliases]), parameters)
+            batches = [("", [])]
+        else:
+            incoming = "incoming"
+            one_row = "({})".format(", ".join(["%s"] * (len(fields) + 1)))
+            batches = [
+                (
+                    f"WITH incoming (pk, {', '.join(aliases)}) AS "
+                    f"(VALUES {', '.join([one_row] * len(chunk))}) ",
+                    [value for row in chunk for value in row],
+                )
+                for chunk in _chunks(parameters, _rows_per_statement(database, len(aliases) + 1))
+            ]
+        assignments = ", ".join(
+            f"{quote(field.column)} = {incoming}.{alias}"
+            for field, alias in zip(fields, aliases, strict=True)
+        )
+        for values, batch_parameters in batches:
+            cursor.execute(
+                f"{values}UPDATE {table} SET {assignments} "  # noqa: S608
+                f"FROM {incoming} WHERE {table}.{pk} = {incoming}.pk",
+                batch_parameters,
+            )
+        if database.vendor == "postgresql":
+            cursor.execute(f"DROP TABLE {incoming}")
+
+
+# --- Public entry points ----------------------------------------------------------------------
+
+
+def run_import(
+    *, content: bytes, actor: User | None, dry_run: bool, file_name: str = ""
+) -> ImportReport:
+    """Validate a people CSV and, unless `dry_run` or anything is wrong, write all of it.
+
+    Validation completes before the first write, inside the same transaction; a file with any
+    error writes nothing (not even new skills). The report says what was (or would be) done.
+    """
+    if dry_run:
+        return _plan_import(content).report(dry_run=True)
+    try:
+        with transaction.atomic():
+            plan = _plan_import(content)
+            report = plan.report(dry_run=False)
+            if report.errors:
+                return report
+            _apply(plan)
+    except (IntegrityError, OperationalError) as error:
+        logger.warning("People import %r failed while writing: %s", file_name, error)
+        return ImportReport(
+            ok=False,
+            dry_run=False,
+            errors=[
+                RowError(
+                    0,
+                    "",
+                    "",
+                    _(
+                        "The directory changed while the file was being imported, so nothing "
+                        "was written. Import the file again."
+                    ),
+                )
+            ],
+        )
+    report.applied = True
+    logger.info(
+        "People import %r by %s: %d created, %d updated, %d unchanged",
+        file_name,
+        actor.email if actor else "the command line",
+        report.created,
+        report.updated,
+        report.unchanged,
+    )
+    return report
+
+
+def people_import_create(
+    *, content: bytes, file_name: str, actor: User
+) -> tuple[PeopleImport | None, ImportReport]:
+    """Dry-run an uploaded file and keep it for the preview.
+
+    A file that cannot be read at all (too large, not UTF-8) is not kept: the import is None.
+    """
+    try:
+        text = decode_people_csv(content)
+    except UnreadableFile as unreadable:
+        return None, ImportReport(ok=False, errors=[unreadable.error])
+    report = run_import(content=content, actor=actor, dry_run=True, file_name=file_name)
+    with transaction.atomic():
+        people_import = PeopleImport.objects.create(
+            uploaded_by=actor,
+            file_name=file_name[:255] or "people.csv",
+            content=text,
+            summary=report.as_summary(),
+        )
+    return people_import, report
+
+
+def people_import_apply(*, import_id: int, actor: User) -> ImportReport:
+    """Apply a previewed upload: validated again against today's directory, once only."""
+    with transaction.atomic():
+        people_import = PeopleImport.objects.select_for_update().filter(pk=import_id).first()
+        if people_import is None:
+            raise NotFound(_("No such import."))
+        if people_import.applied_at is not None:
+            raise BalikError(
+                _("This file was already imported. To import it again, upload it again."),
+                code="already_applied",
+            )
+        report = run_import(
+            content=people_import.content.encode("utf-8"),
+            actor=actor,
+            dry_run=False,
+            file_name=people_import.file_name,
+        )
+        people_import.summary = report.as_summary()
+        if report.applied:
+            people_import.applied_at = timezone.now()
+        people_import.save(update_fields=["summary", "applied_at"])
+    return report

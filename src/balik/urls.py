@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from balik.accounts import views as account_views
+from balik.core import views as core_views
+from balik.core.api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("balik.accounts.urls")),
+    path("", include("balik.people.urls")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
