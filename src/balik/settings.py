@@ -102,6 +102,11 @@ INSTALLED_APPS = [
     "balik.core",
     "balik.accounts",
     "balik.people",
+    "balik.programs",
+    "balik.matching",
+    "balik.mentorships",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -289,3 +294,20 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 FORM_RENDERER = "balik.core.forms.BalikFormRenderer"
+
+# Background work (long matching runs, e-mail) goes through django-tasks on the database:
+# `balik worker` runs it, and `make run` starts one beside the server. The test suite runs
+# tasks at once, in the caller.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# Programmes with more participants than this are matched by the worker, with progress shown.
+BALIK_MATCH_IN_REQUEST_LIMIT = envint("BALIK_MATCH_IN_REQUEST_LIMIT", 1500)
+# The address people reach Balik at, for links in e-mails sent by the worker.
+BALIK_SITE_URL = os.environ.get("BALIK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("balik.accounts.urls")),
     path("", include("balik.people.urls")),
+    path("", include("balik.programs.urls")),
+    path("mentorships/", include("balik.mentorships.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

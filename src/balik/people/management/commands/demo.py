@@ -54,7 +54,16 @@ class Command(BaseCommand):
             summary = load_demo()
         except DemoLoadError as error:
             raise CommandError(str(error)) from error
+        from balik.programs.demo import load_demo_programmes
+
+        programmes = load_demo_programmes()
         self._print_summary(summary)
+        for program in programmes:
+            enrolled = program.enrolments.filter(status="active").count()
+            self.stdout.write(
+                f"  Programme: {program.name} ({program.kind}, {program.status}, "
+                f"{enrolled} enrolled) at /programs/{program.slug}/"
+            )
 
     def _write_csv(self, target: str) -> None:
         people = generate_people()

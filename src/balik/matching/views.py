@@ -1,0 +1,403 @@
+"""The manager's review of a matching proposal, and the mentee's choice in self-match mode."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from balik.core.errors import BalikError, ValidationFailed
+from balik.matching import services
+from balik.matching.engine import COMPONENTS
+from balik.matching.explain import Explainer, component_label, rule_label
+from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
+from balik.people.models import Person
+from balik.programs.models import EnrolmentStatus, Program
+from balik.programs.services import can_manage, get_program
+
+PAIRS_PER_PAGE = 50
+HISTOGRAM_BINS = 10
+
+
+def _program(slug: str) -> Program:
+    try:
+        return get_program(slug)
+    except BalikError as missing:
+        raise Http404(str(missing.message)) from None
+
+
+def _managed(request: HttpRequest, slug: str) -> Program:
+    program = _program(slug)
+    if not can_manage(request.user, program):
+        raise PermissionDenied(_("Only this programme's managers can do that."))
+    return program
+
+
+def _histogram(scores: list[float]) -> list[dict]:
+    counts = [0] * HISTOGRAM_BINS
+    for score in scores:
+        counts[min(int(score * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)] += 1
+    tallest = max(counts) or 1
+    return [
+        {
+            "low": i / HISTOGRAM_BINS,
+            "high": (i + 1) / HISTOGRAM_BINS,
+            "count": count,
+            "height": round(80 * count / tallest, 1),
+            "y": round(90 - 80 * count / tallest, 1),
+            "x": i * 30 + 4,
+        }
+        for i, count in enumerate(counts)
+    ]
+
+
+def _component_bars(components: dict[str, float]) -> list[dict]:
+    bars, x = [], 0.0
+    for index, name in enumerate(COMPONENTS):
+        value = float(components.get(name, 0.0))
+        bars.append(
+            {
+                "name": name,
+                "label": component_label(name),
+                "value": value,
+                "x": x,
+                "width": round(value * 18, 2),
+                "slot": index,
+            }
+        )
+        x += 21
+    return bars
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    run = services.latest_run(program)
+    query = (request.GET.get("q") or "").strip()
+    show = request.GET.get("show", "all")
+    try:
+        min_score = float(request.GET.get("min") or 0)
+    except ValueError:
+        min_score = 0.0
+    rules = list(PairRule.objects.filter(program=program).select_related("mentor", "mentee"))
+    lock_of = {(r.mentor_id, r.mentee_id): r for r in rules}
+    context: dict = {
+        "program": program,
+        "run": run,
+        "rules": rules,
+        "query": query,
+        "show": show,
+        "min_score": min_score,
+        "declined": list(services.declined_mentorships(program)[:50]),
+        "component_names": [(name, component_label(name)) for name in COMPONENTS],
+        "enrolled": program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count(),
+    }
+    if run is not None and run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
+        pairs = run.pairs.select_related("mentor", "mentee")
+        if query:
+            pairs = pairs.filter(
+                Q(mentor__full_name__icontains=query)
+                | Q(mentee__full_name__icontains=query)
+                | Q(mentor__department__icontains=query)
+                | Q(mentee__department__icontains=query)
+            )
+        if min_score:
+            pairs = pairs.filter(score__gte=min_score)
+        if show == "locked":
+            pairs = pairs.filter(locked=True)
+        page = Paginator(pairs.order_by("-score", "pk"), PAIRS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        unmatched = run.unmatched if show in ("all", "unmatched") else []
+        unmatched_people = Person.objects.in_bulk([u["person"] for u in unmatched[:200]])
+        explainer = Explainer(
+            [fact for pair in page for fact in pair.reasons]
+            + [u["reason"] for u in unmatched[:200]]
+        )
+        context.update(
+            page=page,
+            pairs=[
+                {
+                    "pair": pair,
+                    "reasons": [explainer.render(fact) for fact in pair.reasons],
+                    "bars": _component_bars(pair.components),
+                    "rule": lock_of.get((pair.mentor_id, pair.mentee_id)),
+                    "broken": [rule_label(r) for r in pair.broken_rules],
+                }
+                for pair in page
+            ],
+            unmatched=[
+                {
+                    "person": unmatched_people.get(u["person"]),
+                    "role": explainer.role(u["role"]),
+                    "reason": explainer.render(u["reason"]),
+                }
+                for u in unmatched[:200]
+                if not query
+                or query.lower()
+                in (getattr(unmatched_people.get(u["person"]), "full_name", "")).lower()
+            ],
+            unmatched_total=len(run.unmatched),
+            histogram=_histogram(list(run.pairs.values_list("score", flat=True))),
+            pair_total=run.pairs.count(),
+            gap_percent=(
+                100 * (run.upper_bound - run.objective) / run.upper_bound
+                if run.upper_bound and run.objective is not None
+                else 0
+            ),
+        )
+    return render(request, "matching/review.html", context)
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    run = services.latest_run(program)
+    response = render(request, "matching/partials/progress.html", {"program": program, "run": run})
+    if run is not None and not run.in_progress and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    try:
+        match_run = services.start_run(request.user, program)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        if match_run.status == RunStatus.DONE:
+            messages.success(
+                request,
+                _("Matching done: %(pairs)d pairs, %(unmatched)d people unmatched.")
+                % {"pairs": match_run.pairs.count(), "unmatched": len(match_run.unmatched)},
+            )
+        elif match_run.status == RunStatus.FAILED:
+            messages.error(request, _("Matching failed: %(error)s") % {"error": match_run.error})
+        else:
+            messages.info(
+                request, _("Matching runs in the background; this page shows its progress.")
+            )
+    return redirect("programs:matching", program.slug)
+
+
+def _back_to_review(request: HttpRequest, program: Program) -> HttpResponse:
+    """Back to the review page the form was on, keeping its filters and page."""
+    back = request.POST.get("next", "")
+    review_path = f"/programs/{program.slug}/matching/"
+    if back.startswith(review_path) and "//" not in back:
+        return redirect(back)
+    return redirect("programs:matching", program.slug)
+
+
+def _person_id(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    mentor_id = _person_id(request.POST.get("mentor"))
+    mentee_id = _person_id(request.POST.get("mentee"))
+    if mentor_id is None or mentee_id is None:
+        messages.error(request, _("Choose both people of the pair."))
+        return redirect("programs:matching", program.slug)
+    try:
+        services.set_pair_rule(
+            request.user,
+            program,
+            mentor_id,
+            mentee_id,
+            request.POST.get("action", ""),
+            confirm_broken_rules=request.POST.get("confirm") == "1",
+        )
+    except ValidationFailed as failure:
+        for messages_ in failure.errors.values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Pair locked: it stays in every re-run.")
+            if request.POST.get("action") == PairRuleAction.LOCK
+            else _("Pair forbidden: it will not be proposed again."),
+        )
+    return _back_to_review(request, program)
+
+
+@login_required
+@require_POST
+def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
+    program = _managed(request, slug)
+    try:
+        services.clear_pair_rule(request.user, program, rule_id)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Removed. Re-run matching to use the change."))
+    return redirect("programs:matching", program.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    enrolled = list(
+        Person.objects.filter(
+            enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE
+        ).order_by("full_name")
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    mentor_id, mentee_id = _person_id(source.get("mentor")), _person_id(source.get("mentee"))
+    check, errors = None, {}
+    if mentor_id and mentee_id:
+        try:
+            check = services.check_pair(program, mentor_id, mentee_id)
+        except ValidationFailed as failure:
+            errors = failure.errors
+    if request.method == "POST" and check is not None:
+        try:
+            services.set_pair_rule(
+                request.user,
+                program,
+                mentor_id,
+                mentee_id,
+                PairRuleAction.LOCK,
+                confirm_broken_rules=request.POST.get("confirm") == "1",
+                manual=True,
+            )
+        except ValidationFailed as failure:
+            errors = failure.errors
+        else:
+            messages.success(request, _("Manual pair saved. Re-run matching to build around it."))
+            return redirect("programs:matching", program.slug)
+    explainer = Explainer(check.reasons if check else [])
+    return render(
+        request,
+        "matching/manual.html",
+        {
+            "program": program,
+            "people": enrolled,
+            "mentor_id": mentor_id,
+            "mentee_id": mentee_id,
+            "check": check,
+            "reasons": [explainer.render(f) for f in check.reasons] if check else [],
+            "broken": [rule_label(r) for r in check.broken_rules] if check else [],
+            "bars": _component_bars(check.components) if check else [],
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed(request, slug)
+    run = services.latest_run(program)
+    if run is None:
+        messages.error(request, _("Run matching first."))
+        return redirect("programs:matching", program.slug)
+    try:
+        created = services.publish(request.user, run)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("Published: %(n)d mentorships created; both people of each were e-mailed.")
+            % {"n": len(created)},
+        )
+    return redirect("programs:matching", program.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program(slug)
+    if request.method == "POST":
+        mentor_id = _person_id(request.POST.get("mentor"))
+        try:
+            services.request_mentor(
+                request.user, program, mentor_id or 0, request.POST.get("message", "")
+            )
+        except ValidationFailed as failure:
+            for messages_ in failure.errors.values():
+                for message in messages_:
+                    messages.error(request, message)
+        except BalikError as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, _("Request sent. The mentor will accept or decline."))
+            return redirect("programs:detail", program.slug)
+    try:
+        suggestions = services.shortlist(request.user, program)
+    except BalikError as refused:
+        raise PermissionDenied(str(refused.message)) from None
+    explainer = Explainer([fact for s in suggestions for fact in s.reasons])
+    pending = (
+        MatchRequest.objects.filter(program=program, mentee__user=request.user, status="pending")
+        .select_related("mentor")
+        .first()
+    )
+    return render(
+        request,
+        "matching/choose.html",
+        {
+            "program": program,
+            "pending": pending,
+            "suggestions": [
+                {
+                    "s": s,
+                    "reasons": [explainer.render(f) for f in s.reasons],
+                    "bars": _component_bars(s.components),
+                }
+                for s in suggestions
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+    program = _program(slug)
+    match_request = (
+        MatchRequest.objects.filter(program=program, pk=request_id)
+        .select_related("mentor", "mentee")
+        .first()
+    )
+    if match_request is None:
+        raise Http404(_("There is no such request."))
+    action = request.POST.get("action")
+    try:
+        if action == "withdraw":
+            services.withdraw_request(request.user, match_request)
+            messages.success(request, _("Request withdrawn."))
+        else:
+            services.answer_request(
+                request.user,
+                match_request,
+                accept=action == "accept",
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("Accepted: you are now paired.") if action == "accept" else _("Declined."),
+            )
+    except BalikError as refused:
+        if refused.status == 403:
+            raise PermissionDenied(str(refused.message)) from None
+        messages.error(request, str(refused.message))
+    return redirect("programs:detail", program.slug)

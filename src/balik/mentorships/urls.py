@@ -1,0 +1,11 @@
+from django.urls import path
+
+from balik.mentorships import views
+
+app_name = "mentorships"
+
+urlpatterns = [
+    path("", views.mentorship_list, name="list"),
+    path("<int:mentorship_id>/", views.detail, name="detail"),
+    path("<int:mentorship_id>/decline/", views.decline, name="decline"),
+]

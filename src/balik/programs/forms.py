@@ -1,0 +1,225 @@
+"""Forms for programmes and enrolment: they type the input; services.py holds the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from balik.core.widgets import QuickSelect
+from balik.people.models import Person, Skill
+from balik.programs.catalog import TEMPLATES, readiness_questions
+from balik.programs.models import EnrolmentRole, Program, ProgramKind
+from balik.programs.services import WEIGHT_NAMES, allowed_roles
+
+
+class ProgramCreateForm(forms.Form):
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[],
+        help_text=_("A template fills in the settings, guides and prompts; you can change them."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=160)
+    slug = forms.SlugField(
+        label=_("Address (slug)"),
+        max_length=80,
+        required=False,
+        help_text=_("Leave empty to make one from the name."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [
+            (template.slug, f"{template.name} ({ProgramKind(template.kind).label})")
+            for template in TEMPLATES
+        ] + [
+            (f"blank-{kind}", _("Blank %(kind)s programme") % {"kind": label})
+            for kind, label in ProgramKind.choices
+        ]
+
+
+class ProgramSettingsForm(forms.ModelForm):
+    suggested_goals_text = forms.CharField(
+        label=_("Suggested goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line."),
+    )
+    agenda_prompts_text = forms.CharField(
+        label=_("Agenda prompts"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "description",
+            "start_date",
+            "end_date",
+            "cadence_days",
+            "session_minutes",
+            "format_preference",
+            "preparation_hours",
+            "seniority_gap",
+            "manager_chain_depth",
+            "require_different_department",
+            "min_score",
+            "default_capacity",
+            "self_match",
+            "enrolment_open",
+            "mentor_guide",
+            "mentee_guide",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mentor_guide": forms.Textarea(attrs={"rows": 5}),
+            "mentee_guide": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        program: Program = self.instance
+        self.fields["suggested_goals_text"].initial = "\n".join(program.suggested_goals or [])
+        self.fields["agenda_prompts_text"].initial = "\n".join(program.agenda_prompts or [])
+        weights = program.weights or {}
+        for name in WEIGHT_NAMES:
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=WEIGHT_LABELS[name],
+                min_value=0,
+                max_value=10,
+                required=False,
+                initial=weights.get(name),
+                help_text=_("Empty: the default for this kind of programme."),
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The programme must end after it starts."))
+        weights = {
+            name: cleaned.get(f"weight_{name}")
+            for name in WEIGHT_NAMES
+            if cleaned.get(f"weight_{name}") is not None
+        }
+        if weights and len(weights) != len(WEIGHT_NAMES):
+            self.add_error(None, _("Give every weight, or leave them all empty."))
+        elif weights and sum(weights.values()) <= 0:
+            self.add_error(None, _("At least one weight must be above 0."))
+        cleaned["weights"] = weights
+        return cleaned
+
+    def changes(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["weights"] = self.cleaned_data["weights"]
+        data["suggested_goals"] = _lines(self.cleaned_data["suggested_goals_text"])
+        data["agenda_prompts"] = _lines(self.cleaned_data["agenda_prompts_text"])
+        return data
+
+
+WEIGHT_LABELS = {
+    "skill_fit": _("Weight: skill fit"),
+    "reciprocal_fit": _("Weight: learning back"),
+    "availability": _("Weight: time in common"),
+    "goal_similarity": _("Weight: similar goals"),
+    "preference": _("Weight: asked for each other"),
+    "department_diversity": _("Weight: different departments"),
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EnrolmentForm(forms.Form):
+    """What a person answers when they enrol (or a manager on their behalf)."""
+
+    role = forms.ChoiceField(label=_("I take part as"), choices=[])
+    goals = forms.CharField(
+        label=_("My goals in this programme"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In your own words, in English or Bahasa Indonesia."),
+    )
+    give_skills = forms.ModelMultipleChoiceField(
+        label=_("Skills I can give"),
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=QuickSelect,
+    )
+    get_skills = forms.ModelMultipleChoiceField(
+        label=_("Skills I want to get"),
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        help_text=_("The first ones you pick count most."),
+    )
+    capacity = forms.IntegerField(
+        label=_("How many mentees I can take"), min_value=1, max_value=10, required=False
+    )
+    prefer = forms.ModelMultipleChoiceField(
+        label=_("People I would like to be paired with"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=QuickSelect,
+    )
+    avoid = forms.ModelMultipleChoiceField(
+        label=_("People I would rather not be paired with"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=QuickSelect,
+        help_text=_("Only the matching uses this; nobody else sees it."),
+    )
+
+    def __init__(self, *args, program: Program, person: Person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.program, self.person = program, person
+        labels = dict(EnrolmentRole.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles(program)]
+        skills = Skill.objects.order_by("name_en")
+        self.fields["give_skills"].queryset = skills
+        self.fields["get_skills"].queryset = skills
+        others = (
+            Person.objects.filter(enrolments__program=program)
+            .exclude(pk=person.pk)
+            .order_by("full_name")
+        )
+        self.fields["prefer"].queryset = others
+        self.fields["avoid"].queryset = others
+        # every role's questions are shown; the service requires the chosen role's answers
+        for key, question, kind in readiness_questions(program.kind, "both"):
+            self.fields[f"readiness_{key}"] = forms.IntegerField(
+                label=question,
+                min_value=1 if kind == "scale" else 0,
+                max_value=5 if kind == "scale" else 40,
+                required=False,
+            )
+
+    def readiness(self) -> dict[str, int]:
+        return {
+            name.removeprefix("readiness_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("readiness_") and value is not None
+        }
+
+
+class ManagerEnrolForm(forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Person.objects.order_by("full_name"), widget=QuickSelect
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+
+    def __init__(self, *args, program: Program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(EnrolmentRole.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles(program)]
+
+
+class EnrolCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: email, role (mentor, mentee or both), capacity, goals."),
+    )

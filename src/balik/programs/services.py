@@ -1,0 +1,593 @@
+"""Programme rules: who may manage a programme, creating one from a template, moving its
+status, enrolling and withdrawing people (one at a time or from a CSV file).
+
+Every write validates first (collecting every field error into one `ValidationFailed`) and then
+writes in one transaction, so a refused operation leaves nothing behind.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from balik.accounts.models import User
+from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.people.importing import UnreadableFile, decode_people_csv
+from balik.people.models import Person, Skill
+from balik.programs.catalog import (
+    DEFAULT_SENIORITY_GAP,
+    TEMPLATES_BY_SLUG,
+    ProgramTemplate,
+    readiness_questions,
+)
+from balik.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+)
+
+MAX_CAPACITY = 10
+MAX_GOALS_LENGTH = 2000
+MAX_HOURS_PREPARING = 40
+WEIGHT_NAMES = (
+    "skill_fit",
+    "reciprocal_fit",
+    "availability",
+    "goal_similarity",
+    "preference",
+    "department_diversity",
+)
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def can_create_programs(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_org_admin or user.is_program_manager))
+
+
+def can_manage(user: User, program: Program) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_org_admin:
+        return True
+    return program.managers.filter(pk=user.pk).exists()
+
+
+def managed_programs(user: User) -> QuerySet[Program]:
+    if user.is_org_admin:
+        return Program.objects.all()
+    return Program.objects.filter(managers=user)
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Managers see theirs; participants see the ones they are in and the ones open to join."""
+    if user.is_org_admin:
+        return Program.objects.all()
+    return Program.objects.filter(
+        Q(managers=user)
+        | Q(enrolments__person__user=user)
+        | Q(enrolment_open=True, status=ProgramStatus.ENROLLING)
+    ).distinct()
+
+
+def require_manager(user: User, program: Program) -> None:
+    if not can_manage(user, program):
+        raise PermissionRefused(_("Only this programme's managers can do that."))
+
+
+def get_program(slug: str) -> Program:
+    program = Program.objects.filter(slug=slug).first()
+    if program is None:
+        raise NotFound(_("There is no programme with that address."))
+    return program
+
+
+# --- creating and editing ----------------------------------------------------------------------
+
+
+def unique_slug(base: str) -> str:
+    stem = slugify(base)[:70] or "programme"
+    slug, counter = stem, 2
+    while Program.objects.filter(slug=slug).exists():
+        slug = f"{stem}-{counter}"
+        counter += 1
+    return slug
+
+
+def _template_values(template: ProgramTemplate) -> dict[str, Any]:
+    """A template's settings and texts in the active language, as plain values to copy."""
+    return {
+        "description": str(template.summary),
+        "cadence_days": template.cadence_days,
+        "session_minutes": template.session_minutes,
+        "format_preference": template.format_preference,
+        "seniority_gap": template.seniority_gap,
+        "require_different_department": template.require_different_department,
+        "min_score": template.min_score,
+        "weights": dict(template.weights),
+        "mentor_guide": str(template.mentor_guide),
+        "mentee_guide": str(template.mentee_guide),
+        "suggested_goals": [str(goal) for goal in template.suggested_goals],
+        "agenda_prompts": [str(prompt) for prompt in template.agenda_prompts],
+    }
+
+
+def create_program(
+    actor: User | None,
+    *,
+    name: str,
+    kind: str,
+    template: str | None = None,
+    slug: str | None = None,
+    **changes: Any,
+) -> Program:
+    """A new draft programme. A template's settings are copied first, then `changes` apply."""
+    if actor is not None and not can_create_programs(actor):
+        raise PermissionRefused(
+            _("Only organisation admins and programme managers create programmes.")
+        )
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Give the programme a name."))
+    elif len(name) > 160:
+        errors.setdefault("name", []).append(_("Use at most 160 characters."))
+    if kind not in ProgramKind.values:
+        errors.setdefault("kind", []).append(
+            _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ProgramKind.values)}
+        )
+    values: dict[str, Any] = {"seniority_gap": DEFAULT_SENIORITY_GAP.get(kind, 1)}
+    if template:
+        chosen = TEMPLATES_BY_SLUG.get(template)
+        if chosen is None:
+            errors.setdefault("template", []).append(
+                _("There is no template %(slug)s; choose one of: %(slugs)s.")
+                % {"slug": template, "slugs": ", ".join(TEMPLATES_BY_SLUG)}
+            )
+        elif chosen.kind != kind:
+            errors.setdefault("template", []).append(
+                _("The template %(slug)s is for %(kind)s programmes.")
+                % {"slug": template, "kind": chosen.kind}
+            )
+        else:
+            values.update(_template_values(chosen))
+    if slug is not None and slug != "":
+        if slugify(slug) != slug:
+            errors.setdefault("slug", []).append(
+                _("Use lowercase letters, digits and hyphens only.")
+            )
+        elif Program.objects.filter(slug=slug).exists():
+            errors.setdefault("slug", []).append(_("Another programme already uses this slug."))
+    if errors:
+        raise ValidationFailed(errors)
+    values.update(changes)
+    _check_settings(values)
+    with transaction.atomic():
+        program = Program(
+            name=name,
+            kind=kind,
+            template=template or "",
+            slug=slug or unique_slug(name),
+            created_by=actor,
+            **values,
+        )
+        program.full_clean(exclude=["managers", "enrolment_token"])
+        program.save()
+        if actor is not None:
+            program.managers.add(actor)
+    return program
+
+
+def _check_settings(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    weights = values.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict):
+            errors["weights"] = [_("Weights must map each score component to a number.")]
+        else:
+            unknown = sorted(set(weights) - set(WEIGHT_NAMES))
+            if unknown:
+                errors["weights"] = [
+                    _("Unknown score components: %(names)s.") % {"names": ", ".join(unknown)}
+                ]
+            elif any(
+                not isinstance(value, int | float) or isinstance(value, bool) or value < 0
+                for value in weights.values()
+            ):
+                errors["weights"] = [_("Every weight must be a number of 0 or more.")]
+            elif weights and sum(weights.values()) <= 0:
+                errors["weights"] = [_("At least one weight must be above 0.")]
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = [_("The programme must end after it starts.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def update_program(actor: User, program: Program, **changes: Any) -> Program:
+    require_manager(actor, program)
+    _check_settings(changes)
+    for name, value in changes.items():
+        setattr(program, name, value)
+    try:
+        program.full_clean(exclude=["managers", "enrolment_token"])
+    except Exception as error:  # django ValidationError carries per-field messages
+        messages = getattr(error, "message_dict", None)
+        if messages is None:
+            raise
+        raise ValidationFailed({k: list(v) for k, v in messages.items()}) from error
+    program.save()
+    return program
+
+
+def change_status(actor: User | None, program: Program, status: str) -> Program:
+    if actor is not None:
+        require_manager(actor, program)
+    if status not in program.next_statuses():
+        raise BalikError(
+            _("A programme cannot move from %(old)s to %(new)s.")
+            % {"old": program.get_status_display(), "new": status},
+            field="status",
+            code="invalid_move",
+        )
+    program.status = status
+    program.save(update_fields=["status"])
+    return program
+
+
+def set_managers(actor: User, program: Program, users: Iterable[User]) -> None:
+    require_manager(actor, program)
+    users = list(users)
+    if not users:
+        raise ValidationFailed({"managers": [_("A programme needs at least one manager.")]})
+    program.managers.set(users)
+
+
+# --- enrolment ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentData:
+    role: str
+    goals: str = ""
+    give_skills: Sequence[Skill] | None = None
+    get_skills: Sequence[Skill] | None = None
+    capacity: int | None = None
+    avoid: Sequence[Person] = field(default_factory=list)
+    prefer: Sequence[Person] = field(default_factory=list)
+    readiness: dict[str, Any] = field(default_factory=dict)
+
+
+def allowed_roles(program: Program) -> list[str]:
+    if program.is_peer:
+        return [EnrolmentRole.BOTH]
+    roles = [EnrolmentRole.MENTOR, EnrolmentRole.MENTEE]
+    if program.allows_both_roles:
+        roles.append(EnrolmentRole.BOTH)
+    return roles
+
+
+def enrolment_errors(
+    program: Program, person: Person, data: EnrolmentData, *, require_readiness: bool = True
+) -> dict[str, list[str]]:
+    """Every problem with an enrolment, by field; empty when it may be saved.
+
+    The readiness self-assessment is the person's own: required when they enrol themselves,
+    checked (not required) when a manager enrols them.
+    """
+    errors: dict[str, list[str]] = {}
+    if data.role not in allowed_roles(program):
+        errors["role"] = [
+            _("In this programme the role must be one of: %(roles)s.")
+            % {"roles": ", ".join(allowed_roles(program))}
+        ]
+    if len(data.goals or "") > MAX_GOALS_LENGTH:
+        errors["goals"] = [_("Use at most %(n)d characters.") % {"n": MAX_GOALS_LENGTH}]
+    if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
+        errors["capacity"] = [
+            _("A mentor takes between 1 and %(n)d mentees.") % {"n": MAX_CAPACITY}
+        ]
+    if any(other.pk == person.pk for other in data.avoid):
+        errors["avoid"] = [_("You cannot avoid yourself.")]
+    if any(other.pk == person.pk for other in data.prefer):
+        errors["prefer"] = [_("You cannot ask to be paired with yourself.")]
+    both = {p.pk for p in data.avoid} & {p.pk for p in data.prefer}
+    if both:
+        errors["prefer"] = [_("Someone cannot be both avoided and wanted.")]
+    for key, _question, answer_kind in readiness_questions(program.kind, data.role):
+        value = data.readiness.get(key)
+        if value in (None, "") and not require_readiness:
+            continue
+        if value in (None, ""):
+            errors.setdefault(f"readiness_{key}", []).append(_("Answer this question."))
+            continue
+        limit = (1, 5) if answer_kind == "scale" else (0, MAX_HOURS_PREPARING)
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not limit[0] <= value <= limit[1]
+        ):
+            errors.setdefault(f"readiness_{key}", []).append(
+                _("Give a whole number from %(low)d to %(high)d.")
+                % {"low": limit[0], "high": limit[1]}
+            )
+    return errors
+
+
+def _profile_skills(person: Person, direction: str) -> list[Skill]:
+    return [ps.skill for ps in person.skills.select_related("skill").filter(direction=direction)]
+
+
+def enroll(
+    actor: User | None,
+    program: Program,
+    person: Person,
+    data: EnrolmentData,
+) -> Enrolment:
+    """Enrol (or re-enrol, updating the answers) one person.
+
+    A manager enrols anyone; a participant only themself, and only through an open enrolment.
+    """
+    if actor is not None and not can_manage(actor, program):
+        if person.user_id != actor.pk:
+            raise PermissionRefused(_("You can only enrol yourself."))
+        if not (program.enrolment_open and program.status == ProgramStatus.ENROLLING):
+            raise PermissionRefused(_("This programme is not open for enrolment."))
+    if not program.enrolment_changeable:
+        raise BalikError(
+            _("Enrolment is closed: this programme is already %(status)s.")
+            % {"status": program.get_status_display()},
+            code="enrolment_closed",
+        )
+    own = actor is not None and person.user_id == actor.pk
+    errors = enrolment_errors(program, person, data, require_readiness=own)
+    if errors:
+        raise ValidationFailed(errors)
+    give = data.give_skills if data.give_skills is not None else _profile_skills(person, "teach")
+    get = data.get_skills if data.get_skills is not None else _profile_skills(person, "learn")
+    capacity = data.capacity or program.default_capacity
+    with transaction.atomic():
+        enrolment, _created = Enrolment.objects.update_or_create(
+            program=program,
+            person=person,
+            defaults={
+                "role": data.role,
+                "goals": (data.goals or "").strip(),
+                "capacity": capacity,
+                "readiness": data.readiness,
+                "status": EnrolmentStatus.ACTIVE,
+                "withdrawn_at": None,
+                "enrolled_by": actor,
+            },
+        )
+        enrolment.give_skills.set(give)
+        enrolment.get_skills.set(get)
+        enrolment.avoid.set(data.avoid)
+        enrolment.prefer.set(data.prefer)
+    return enrolment
+
+
+def withdraw(actor: User, enrolment: Enrolment) -> Enrolment:
+    program = enrolment.program
+    if enrolment.person.user_id != actor.pk and not can_manage(actor, program):
+        raise PermissionRefused(_("You can only withdraw yourself."))
+    if not program.enrolment_changeable:
+        raise BalikError(
+            _("Matching has started; ask the programme manager to take you out."),
+            code="enrolment_closed",
+        )
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    return enrolment
+
+
+# --- enrolment from a CSV file -----------------------------------------------------------------
+
+ENROL_COLUMNS = ("email", "role", "capacity", "goals")
+REQUIRED_ENROL_COLUMNS = ("email", "role")
+
+
+@dataclass
+class EnrolReport:
+    enrolled: int = 0
+    updated: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"enrolled": self.enrolled, "updated": self.updated, "errors": self.errors}
+
+
+def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolReport:
+    """Enrol everyone in a CSV (email, role, capacity, goals): all rows, or none when any is bad."""
+    if actor is not None:
+        require_manager(actor, program)
+    report = EnrolReport()
+
+    def error(line: int, column: str, value: str, reason: str) -> None:
+        report.errors.append({"line": line, "column": column, "value": value, "reason": reason})
+
+    try:
+        text = decode_people_csv(content)
+    except UnreadableFile as unreadable:
+        report.errors.append(unreadable.error.as_dict())
+        return report
+    if not program.enrolment_changeable:
+        error(
+            0,
+            "",
+            "",
+            _("Enrolment is closed: this programme is already %(status)s.")
+            % {"status": program.get_status_display()},
+        )
+        return report
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        error(1, "", "", _("The file is empty."))
+        return report
+    columns = [cell.strip().lower() for cell in header]
+    for required in REQUIRED_ENROL_COLUMNS:
+        if required not in columns:
+            error(1, required, "", _("The column %(name)s is missing.") % {"name": required})
+    unknown = [c for c in columns if c and c not in ENROL_COLUMNS]
+    for column in unknown:
+        error(
+            1,
+            column,
+            column,
+            _("Unknown column; expected: %(names)s.") % {"names": ", ".join(ENROL_COLUMNS)},
+        )
+    if report.errors:
+        return report
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns):
+            error(line, "", ",".join(cells), _("This row has more cells than the header."))
+            continue
+        rows.append(
+            (line, {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)})
+        )
+    if not rows and not report.errors:
+        error(2, "", "", _("The file has no rows to enrol."))
+        return report
+    emails = {row["email"].lower() for _line, row in rows}
+    people = {
+        p.user.email.lower(): p
+        for p in Person.objects.filter(user__email__in=emails).select_related("user")
+    }
+    existing = set(
+        Enrolment.objects.filter(program=program, person__in=people.values()).values_list(
+            "person_id", flat=True
+        )
+    )
+    seen: dict[str, int] = {}
+    planned: list[tuple[Person, EnrolmentData]] = []
+    for line, row in rows:
+        email = row["email"].lower()
+        person = people.get(email)
+        if not email:
+            error(line, "email", "", _("The email is missing."))
+            continue
+        if person is None:
+            error(line, "email", row["email"], _("Nobody in the directory has this email."))
+            continue
+        if email in seen:
+            error(
+                line,
+                "email",
+                row["email"],
+                _("This email is already on line %(line)d.") % {"line": seen[email]},
+            )
+            continue
+        seen[email] = line
+        capacity: int | None = None
+        if row.get("capacity"):
+            try:
+                capacity = int(row["capacity"])
+            except ValueError:
+                error(line, "capacity", row["capacity"], _("Give a whole number."))
+                continue
+        data = EnrolmentData(
+            role=row["role"].lower(),
+            goals=row.get("goals", ""),
+            capacity=capacity,
+            readiness={},
+        )
+        # a manager's enrolment leaves the self-assessment to the person
+        row_errors = enrolment_errors(program, person, data, require_readiness=False)
+        for column, messages in row_errors.items():
+            for message in messages:
+                error(line, column, row.get(column, ""), message)
+        if not row_errors:
+            planned.append((person, data))
+    if report.errors:
+        report.errors.sort(key=lambda e: (e["line"], e["column"]))
+        return report
+    try:
+        with transaction.atomic():
+            for person, data in planned:
+                save_enrolment(actor, program, person, data)
+                if person.pk in existing:
+                    report.updated += 1
+                else:
+                    report.enrolled += 1
+    except IntegrityError as failure:
+        report.enrolled = report.updated = 0
+        error(0, "", "", _("Nothing was written: %(error)s") % {"error": failure})
+    return report
+
+
+def save_enrolment(
+    actor: User | None, program: Program, person: Person, data: EnrolmentData
+) -> Enrolment:
+    enrolment, created = Enrolment.objects.get_or_create(
+        program=program,
+        person=person,
+        defaults={
+            "role": data.role,
+            "goals": data.goals.strip(),
+            "capacity": data.capacity or program.default_capacity,
+            "enrolled_by": actor,
+        },
+    )
+    if created:
+        enrolment.give_skills.set(_profile_skills(person, "teach"))
+        enrolment.get_skills.set(_profile_skills(person, "learn"))
+        return enrolment
+    enrolment.role = data.role
+    if data.goals:
+        enrolment.goals = data.goals.strip()
+    if data.capacity:
+        enrolment.capacity = data.capacity
+    enrolment.status = EnrolmentStatus.ACTIVE
+    enrolment.withdrawn_at = None
+    enrolment.save()
+    return enrolment
+
+
+def enroll_people(actor: User, program: Program, people: Iterable[Person], role: str) -> int:
+    """A manager's bulk enrolment from the participants page: one role for everyone picked."""
+    require_manager(actor, program)
+    if not program.enrolment_changeable:
+        raise BalikError(
+            _("Enrolment is closed: this programme is already %(status)s.")
+            % {"status": program.get_status_display()},
+            code="enrolment_closed",
+        )
+    if role not in allowed_roles(program):
+        raise ValidationFailed(
+            {
+                "role": [
+                    _("In this programme the role must be one of: %(roles)s.")
+                    % {"roles": ", ".join(allowed_roles(program))}
+                ]
+            }
+        )
+    people = list(people)
+    if not people:
+        raise ValidationFailed({"people": [_("Pick at least one person.")]})
+    with transaction.atomic():
+        for person in people:
+            save_enrolment(actor, program, person, EnrolmentData(role=role))
+    return len(people)
+
+
+def self_enrolment_program(token: str) -> Program:
+    program = Program.objects.filter(enrolment_token=token).first()
+    if program is None or not program.enrolment_open:
+        raise NotFound(_("This enrolment link is not valid or no longer open."))
+    return program

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from balik.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("programs/", views.program_list, name="list"),
+    path("programs/new/", views.program_create, name="create"),
+    path("programs/join/<str:token>/", views.join, name="join"),
+    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("programs/<slug:slug>/settings/", views.program_settings, name="settings"),
+    path("programs/<slug:slug>/status/", views.program_status, name="status"),
+    path("programs/<slug:slug>/participants/", views.participants, name="participants"),
+    path("programs/<slug:slug>/enrol/", views.enrol, name="enrol"),
+    path("programs/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
+    path("programs/<slug:slug>/", include("balik.matching.urls")),
+]

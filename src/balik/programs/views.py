@@ -1,0 +1,378 @@
+"""Programme pages: list, create from a template, overview, settings, status, participants,
+enrolment. Thin: forms type the input, services decide, templates show."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.people.models import Person
+from balik.programs import services
+from balik.programs.catalog import TEMPLATES_BY_SLUG, readiness_questions
+from balik.programs.forms import (
+    EnrolCsvForm,
+    EnrolmentForm,
+    ManagerEnrolForm,
+    ProgramCreateForm,
+    ProgramSettingsForm,
+)
+from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+
+
+def _program_or_404(slug: str) -> Program:
+    try:
+        return services.get_program(slug)
+    except NotFound as missing:
+        raise Http404(str(missing.message)) from None
+
+
+def _managed_program(request: HttpRequest, slug: str) -> Program:
+    program = _program_or_404(slug)
+    if not services.can_manage(request.user, program):
+        raise PermissionDenied(_("Only this programme's managers can do that."))
+    return program
+
+
+def _attach_errors(form, failure: ValidationFailed) -> None:
+    for field, messages_ in failure.errors.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = (
+        services.visible_programs(request.user)
+        .annotate(
+            enrolled=Count(
+                "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE), distinct=True
+            )
+        )
+        .order_by("-created_at")
+    )
+    mine = set(
+        Enrolment.objects.filter(
+            person__user=request.user, status=EnrolmentStatus.ACTIVE
+        ).values_list("program_id", flat=True)
+    )
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "programs": programs,
+            "mine": mine,
+            "can_create": services.can_create_programs(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_create_programs(request.user):
+        raise PermissionDenied(
+            _("Only organisation admins and programme managers create programmes.")
+        )
+    form = ProgramCreateForm(
+        request.POST or None, initial={"template": request.GET.get("template")}
+    )
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["template"]
+        if choice.startswith("blank-"):
+            kind, template = choice.removeprefix("blank-"), None
+        else:
+            kind, template = TEMPLATES_BY_SLUG[choice].kind, choice
+        try:
+            program = services.create_program(
+                request.user,
+                name=form.cleaned_data["name"],
+                kind=kind,
+                template=template,
+                slug=form.cleaned_data["slug"] or None,
+            )
+        except ValidationFailed as failure:
+            _attach_errors(form, failure)
+        else:
+            messages.success(
+                request, _("Programme created. Check its settings, then open enrolment.")
+            )
+            return redirect("programs:settings", program.slug)
+    return render(
+        request, "programs/create.html", {"form": form, "templates": TEMPLATES_BY_SLUG.values()}
+    )
+
+
+@login_required
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program_or_404(slug)
+    manager = services.can_manage(request.user, program)
+    my_enrolment = (
+        Enrolment.objects.filter(program=program, person__user=request.user)
+        .select_related("person")
+        .first()
+    )
+    visible = (
+        manager
+        or my_enrolment is not None
+        or (program.enrolment_open and program.status == "enrolling")
+    )
+    if not visible:
+        raise PermissionDenied(_("This programme is not open to you."))
+    counts = dict(
+        program.enrolments.filter(status=EnrolmentStatus.ACTIVE)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    from balik.matching.models import MatchRequest, RequestStatus
+    from balik.mentorships.models import Mentorship, MentorshipStatus
+
+    my_mentorships = []
+    pending_for_me = []
+    my_request = None
+    if my_enrolment:
+        my_mentorships = list(
+            Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE)
+            .filter(Q(mentor=my_enrolment.person) | Q(mentee=my_enrolment.person))
+            .select_related("mentor", "mentee")
+        )
+        pending_for_me = list(
+            MatchRequest.objects.filter(
+                program=program, mentor=my_enrolment.person, status=RequestStatus.PENDING
+            ).select_related("mentee")
+        )
+        my_request = (
+            MatchRequest.objects.filter(program=program, mentee=my_enrolment.person)
+            .select_related("mentor")
+            .first()
+        )
+    active_pairs = program.mentorships.filter(status=MentorshipStatus.ACTIVE).count()
+    context = {
+        "program": program,
+        "manager": manager,
+        "my_enrolment": my_enrolment,
+        "counts": counts,
+        "enrolled": sum(counts.values()),
+        "active_pairs": active_pairs,
+        "my_mentorships": my_mentorships,
+        "pending_for_me": pending_for_me,
+        "my_request": my_request,
+        "next_statuses": program.next_statuses() if manager else (),
+        "join_url": request.build_absolute_uri(f"/programs/join/{program.enrolment_token}/"),
+    }
+    return render(request, "programs/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed_program(request, slug)
+    form = ProgramSettingsForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_program(request.user, program, **form.changes())
+        except ValidationFailed as failure:
+            _attach_errors(form, failure)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("programs:detail", program.slug)
+    return render(request, "programs/settings.html", {"program": program, "form": form})
+
+
+@login_required
+@require_POST
+def program_status(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed_program(request, slug)
+    try:
+        services.change_status(request.user, program, request.POST.get("status", ""))
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request,
+            _("The programme is now %(status)s.") % {"status": program.get_status_display()},
+        )
+    return redirect("programs:detail", program.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _managed_program(request, slug)
+    enrol_form = ManagerEnrolForm(program=program)
+    csv_form = EnrolCsvForm()
+    csv_report = None
+    if request.method == "POST" and request.POST.get("action") == "enrol":
+        enrol_form = ManagerEnrolForm(request.POST, program=program)
+        if enrol_form.is_valid():
+            try:
+                count = services.enroll_people(
+                    request.user,
+                    program,
+                    enrol_form.cleaned_data["people"],
+                    enrol_form.cleaned_data["role"],
+                )
+            except ValidationFailed as failure:
+                _attach_errors(enrol_form, failure)
+            except BalikError as refused:
+                enrol_form.add_error(None, str(refused.message))
+            else:
+                messages.success(request, _("%(n)d people enrolled.") % {"n": count})
+                return redirect("programs:participants", program.slug)
+    elif request.method == "POST" and request.POST.get("action") == "csv":
+        csv_form = EnrolCsvForm(request.POST, request.FILES)
+        if csv_form.is_valid():
+            csv_report = services.enroll_csv(
+                request.user, program, csv_form.cleaned_data["file"].read()
+            )
+            if not csv_report.errors:
+                messages.success(
+                    request,
+                    _("%(new)d enrolled, %(updated)d updated.")
+                    % {"new": csv_report.enrolled, "updated": csv_report.updated},
+                )
+                return redirect("programs:participants", program.slug)
+    elif request.method == "POST" and request.POST.get("action") == "withdraw":
+        enrolment = Enrolment.objects.filter(
+            program=program, pk=request.POST.get("enrolment")
+        ).first()
+        if enrolment is None:
+            messages.error(request, _("That enrolment no longer exists."))
+        else:
+            try:
+                services.withdraw(request.user, enrolment)
+            except BalikError as refused:
+                messages.error(request, str(refused.message))
+            else:
+                messages.success(
+                    request, _("%(name)s was withdrawn.") % {"name": enrolment.person.full_name}
+                )
+        return redirect("programs:participants", program.slug)
+    enrolments = (
+        program.enrolments.select_related("person")
+        .prefetch_related("give_skills", "get_skills")
+        .order_by("status", "role", "person__full_name")
+    )
+    return render(
+        request,
+        "programs/participants.html",
+        {
+            "program": program,
+            "enrolments": enrolments,
+            "enrol_form": enrol_form,
+            "csv_form": csv_form,
+            "csv_report": csv_report,
+        },
+    )
+
+
+def _enrolment_initial(enrolment: Enrolment | None, person: Person, program: Program) -> dict:
+    if enrolment is not None:
+        initial = {
+            "role": enrolment.role,
+            "goals": enrolment.goals,
+            "give_skills": list(enrolment.give_skills.all()),
+            "get_skills": list(enrolment.get_skills.all()),
+            "capacity": enrolment.capacity,
+            "prefer": list(enrolment.prefer.all()),
+            "avoid": list(enrolment.avoid.all()),
+        }
+        initial.update({f"readiness_{k}": v for k, v in (enrolment.readiness or {}).items()})
+        return initial
+    skills = list(person.skills.select_related("skill"))
+    return {
+        "give_skills": [s.skill for s in skills if s.direction == "teach"],
+        "get_skills": [s.skill for s in skills if s.direction == "learn"],
+        "capacity": program.default_capacity,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program_or_404(slug)
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise PermissionDenied(_("You need a profile in the directory to enrol."))
+    existing = Enrolment.objects.filter(program=program, person=person).first()
+    manager = services.can_manage(request.user, program)
+    if not (program.enrolment_open and program.status == "enrolling") and not (manager or existing):
+        raise PermissionDenied(_("This programme is not open for enrolment."))
+    form = EnrolmentForm(
+        request.POST or None,
+        program=program,
+        person=person,
+        initial=_enrolment_initial(existing, person, program),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = services.EnrolmentData(
+            role=form.cleaned_data["role"],
+            goals=form.cleaned_data["goals"],
+            give_skills=list(form.cleaned_data["give_skills"]),
+            get_skills=list(form.cleaned_data["get_skills"]),
+            capacity=form.cleaned_data["capacity"],
+            prefer=list(form.cleaned_data["prefer"]),
+            avoid=list(form.cleaned_data["avoid"]),
+            readiness=form.readiness(),
+        )
+        try:
+            services.enroll(request.user, program, person, data)
+        except ValidationFailed as failure:
+            _attach_errors(form, failure)
+        except (PermissionRefused, BalikError) as refused:
+            form.add_error(None, str(refused.message))
+        else:
+            messages.success(request, _("You are enrolled. The programme manager will match you."))
+            return redirect("programs:detail", program.slug)
+    labels = dict(EnrolmentRole.choices)
+    questions_by_role, shown = [], set()
+    for role in services.allowed_roles(program):
+        keys = [key for key, _q, _k in readiness_questions(program.kind, role) if key not in shown]
+        shown.update(keys)
+        if keys:
+            questions_by_role.append((labels[role], [form[f"readiness_{key}"] for key in keys]))
+    return render(
+        request,
+        "programs/enrol.html",
+        {
+            "program": program,
+            "form": form,
+            "existing": existing,
+            "questions_by_role": questions_by_role,
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    program = _program_or_404(slug)
+    enrolment = (
+        Enrolment.objects.filter(program=program, person__user=request.user)
+        .select_related("person")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404(_("You are not enrolled in this programme."))
+    try:
+        services.withdraw(request.user, enrolment)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("You have withdrawn from the programme."))
+    return redirect("programs:detail", program.slug)
+
+
+@login_required
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        program = services.self_enrolment_program(token)
+    except NotFound as missing:
+        raise Http404(str(missing.message)) from None
+    return redirect("programs:enrol", program.slug)

@@ -1,0 +1,42 @@
+"""Small programmes for tests: a manager's programme open for enrolment, and its people."""
+
+from balik.programs import services
+from balik.programs.models import Program, ProgramStatus
+from tests.factories import AvailabilitySlotFactory, PersonFactory, PersonSkillFactory, SkillFactory
+
+
+def enrolling_program(manager, *, kind: str, open_link: bool = False, **changes) -> Program:
+    program = services.create_program(manager.user, name=f"{kind} programme", kind=kind, **changes)
+    program.status = ProgramStatus.ENROLLING
+    program.enrolment_open = open_link
+    program.save()
+    return program
+
+
+def reverse_population(program: Program, pairs: int, *, manager_user=None) -> tuple[list, list]:
+    """`pairs` juniors who teach TikTok and `pairs` seniors who want it, all enrolled."""
+    tiktok = SkillFactory(slug="tiktok-test", name_en="TikTok content", name_id="Konten TikTok")
+    strategy = SkillFactory(slug="strategy-test", name_en="Strategy", name_id="Strategi")
+    juniors, seniors = [], []
+    for index in range(pairs):
+        junior = PersonFactory(
+            seniority_level=2, department=f"Digital {index % 3}", full_name=f"Junior {index}"
+        )
+        senior = PersonFactory(
+            seniority_level=8, department=f"Finance {index % 2}", full_name=f"Senior {index}"
+        )
+        PersonSkillFactory(person=junior, skill=tiktok, direction="teach", level=3)
+        PersonSkillFactory(person=junior, skill=strategy, direction="learn", level=1)
+        PersonSkillFactory(person=senior, skill=tiktok, direction="learn", level=1)
+        PersonSkillFactory(person=senior, skill=strategy, direction="teach", level=3)
+        for person in (junior, senior):
+            AvailabilitySlotFactory(person=person, weekday=1, start_time="09:00", end_time="12:00")
+        services.enroll(
+            manager_user, program, junior, services.EnrolmentData(role="mentor", goals="TikTok")
+        )
+        services.enroll(
+            manager_user, program, senior, services.EnrolmentData(role="mentee", goals="TikTok")
+        )
+        juniors.append(junior)
+        seniors.append(senior)
+    return juniors, seniors
