@@ -25,6 +25,7 @@ run: export BALIK_HTTPS ?= 0
 run: $(STAMP)
 	$(BALIK) migrate --noinput
 	$(BALIK) demo
+	$(BALIK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BALIK) serve --host $(HOST) --port $(PORT)
 
 test: $(TEST_STAMP)

@@ -45,5 +45,5 @@ def test_the_home_page_queries_do_not_grow_with_the_organisation(
     for person in PersonFactory.create_batch(extra_people):
         PersonSkillFactory(person=person, direction="learn")
     client.force_login(org_admin.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("home")).status_code == 200

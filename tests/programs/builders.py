@@ -5,8 +5,12 @@ from balik.programs.models import Program, ProgramStatus
 from tests.factories import AvailabilitySlotFactory, PersonFactory, PersonSkillFactory, SkillFactory
 
 
-def enrolling_program(manager, *, kind: str, open_link: bool = False, **changes) -> Program:
-    program = services.create_program(manager.user, name=f"{kind} programme", kind=kind, **changes)
+def enrolling_program(
+    manager, *, kind: str, open_link: bool = False, name: str = "", **changes
+) -> Program:
+    program = services.create_program(
+        manager.user, name=name or f"{kind} programme", kind=kind, **changes
+    )
     program.status = ProgramStatus.ENROLLING
     program.enrolment_open = open_link
     program.save()

@@ -201,10 +201,10 @@ def test_a_good_csv_enrols_everyone_and_re_enrolling_updates(program_manager):
     junior = PersonFactory(user__email="junior@example.id", seniority_level=2)
     senior = PersonFactory(user__email="senior@example.id", seniority_level=8)
     content = (
-        "email,role,capacity,goals\n"
-        "junior@example.id,mentor,2,Teach TikTok\n"
-        "SENIOR@example.id,mentee,,Belajar AI\n"
-    ).encode()
+        b"email,role,capacity,goals\n"
+        b"junior@example.id,mentor,2,Teach TikTok\n"
+        b"SENIOR@example.id,mentee,,Belajar AI\n"
+    )
     report = services.enroll_csv(program_manager.user, program, content)
     assert report.as_json() == {"enrolled": 2, "updated": 0, "errors": []}
     assert Enrolment.objects.get(person=junior).capacity == 2
@@ -220,13 +220,13 @@ def test_a_csv_with_any_bad_row_enrols_nobody_and_lists_every_row(program_manage
     program = enrolling_program(program_manager, kind="reverse")
     PersonFactory(user__email="ok@example.id")
     content = (
-        "email,role,capacity,goals\n"
-        "ok@example.id,mentor,1,fine\n"
-        "ghost@example.id,mentor,1,\n"
-        "ok@example.id,mentee,,twice\n"
-        "=cmd|calc@example.id,boss,1,\n"
-        ",mentor,abc,\n"
-    ).encode()
+        b"email,role,capacity,goals\n"
+        b"ok@example.id,mentor,1,fine\n"
+        b"ghost@example.id,mentor,1,\n"
+        b"ok@example.id,mentee,,twice\n"
+        b"=cmd|calc@example.id,boss,1,\n"
+        b",mentor,abc,\n"
+    )
     report = services.enroll_csv(program_manager.user, program, content)
     assert not Enrolment.objects.exists()
     assert (report.enrolled, report.updated) == (0, 0)

@@ -47,6 +47,7 @@ def home_overview(user: User) -> dict[str, object]:
         "profile_done": sum(1 for item in checklist if item["done"]),
         "profile_total": len(checklist),
     }
+    context.update(programme_steps(user, person))
     if user.is_org_admin or user.is_program_manager:
         totals = Person.objects.aggregate(
             people=Count("id"),
@@ -60,3 +61,53 @@ def home_overview(user: User) -> dict[str, object]:
             skill_balance=skill_balance(),
         )
     return context
+
+
+HOME_PROGRAMMES = 6
+
+
+def programme_steps(user: User, person: Person | None) -> dict[str, object]:
+    """Programmes on the home page: what a manager should do next in each, what a participant
+    is in (and may still join), and requests waiting for a mentor's answer."""
+    from balik.matching.models import MatchRequest, RequestStatus
+    from balik.mentorships.models import Mentorship, MentorshipStatus
+    from balik.programs.models import EnrolmentStatus, Program, ProgramStatus
+
+    steps: dict[str, object] = {}
+    if user.is_org_admin or user.is_program_manager:
+        managed = (
+            Program.objects.all() if user.is_org_admin else Program.objects.filter(managers=user)
+        )
+        steps["managed_programmes"] = list(
+            managed.exclude(status=ProgramStatus.CLOSED)
+            .annotate(
+                enrolled=Count(
+                    "enrolments",
+                    filter=Q(enrolments__status=EnrolmentStatus.ACTIVE),
+                    distinct=True,
+                ),
+                active_pairs=Count(
+                    "mentorships",
+                    filter=Q(mentorships__status=MentorshipStatus.ACTIVE),
+                    distinct=True,
+                ),
+            )
+            .order_by("-created_at")[:HOME_PROGRAMMES]
+        )
+    if person is not None:
+        steps["my_mentorships"] = list(
+            Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
+            .filter(Q(mentor=person) | Q(mentee=person))
+            .select_related("program", "mentor", "mentee")[:HOME_PROGRAMMES]
+        )
+        steps["requests_to_answer"] = list(
+            MatchRequest.objects.filter(mentor=person, status=RequestStatus.PENDING).select_related(
+                "program", "mentee"
+            )[:HOME_PROGRAMMES]
+        )
+        steps["open_programmes"] = list(
+            Program.objects.filter(enrolment_open=True, status=ProgramStatus.ENROLLING)
+            .exclude(enrolments__person=person)
+            .order_by("-created_at")[:HOME_PROGRAMMES]
+        )
+    return steps

@@ -1,0 +1,230 @@
+"""Matching a programme from the database: runs, locks, forbids, manual pairs, publishing,
+declining and re-matching, through the services and the manager's pages."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.matching import services
+from balik.matching.models import PairRule, RunStatus
+from balik.mentorships.models import Mentorship, MentorshipStatus
+from balik.programs import services as program_services
+from balik.programs.models import ProgramStatus
+from tests.factories import PersonFactory
+from tests.programs.builders import enrolling_program, reverse_population
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reverse_programme(program_manager):
+    program = enrolling_program(program_manager, kind="reverse")
+    juniors, seniors = reverse_population(program, 4, manager_user=program_manager.user)
+    return program, juniors, seniors
+
+
+def test_a_run_pairs_every_junior_with_a_senior_and_explains_why(
+    program_manager, reverse_programme
+):
+    program, juniors, seniors = reverse_programme
+    run = services.start_run(program_manager.user, program)
+    assert run.status == RunStatus.DONE
+    assert run.proven_optimal
+    pairs = list(run.pairs.all())
+    assert len(pairs) == 4
+    assert {p.mentor_id for p in pairs} == {j.pk for j in juniors}
+    assert {p.mentee_id for p in pairs} == {s.pk for s in seniors}
+    codes = {fact["code"] for fact in pairs[0].reasons}
+    assert "teaches_skill" in codes
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.MATCHING
+
+
+def test_people_with_nobody_eligible_are_left_out_with_the_reason(
+    program_manager, reverse_programme
+):
+    program, _juniors, _seniors = reverse_programme
+    lone = PersonFactory(seniority_level=9, languages=["fr"])
+    program_services.enroll(
+        program_manager.user, program, lone, program_services.EnrolmentData(role="mentee")
+    )
+    run = services.start_run(program_manager.user, program)
+    unmatched = {u["person"]: u for u in run.unmatched}
+    assert lone.pk in unmatched
+    assert unmatched[lone.pk]["reason"]["code"].startswith("no_eligible")
+
+
+def test_reasons_render_in_the_readers_language(program_manager, reverse_programme, client):
+    program, _juniors, _seniors = reverse_programme
+    services.start_run(program_manager.user, program)
+    client.force_login(program_manager.user)
+    english = client.get(reverse("programs:matching", args=[program.slug])).content.decode()
+    assert "can teach TikTok content (level 3)" in english
+    client.cookies.load({"django_language": "id"})
+    indonesian = client.get(
+        reverse("programs:matching", args=[program.slug]), HTTP_ACCEPT_LANGUAGE="id"
+    ).content.decode()
+    assert "Konten TikTok" in indonesian
+
+
+def test_a_forbidden_pair_is_never_proposed_and_a_lock_always_is(
+    program_manager, reverse_programme
+):
+    program, juniors, seniors = reverse_programme
+    first = services.start_run(program_manager.user, program)
+    chosen = first.pairs.order_by("pk").first()
+    services.set_pair_rule(
+        program_manager.user, program, chosen.mentor_id, chosen.mentee_id, "forbid"
+    )
+    services.set_pair_rule(program_manager.user, program, juniors[0].pk, seniors[3].pk, "lock")
+    second = services.start_run(program_manager.user, program)
+    pairs = {(p.mentor_id, p.mentee_id): p for p in second.pairs.all()}
+    assert (chosen.mentor_id, chosen.mentee_id) not in pairs
+    assert pairs[(juniors[0].pk, seniors[3].pk)].locked
+    first.refresh_from_db()
+    assert first.status == RunStatus.SUPERSEDED
+
+
+def test_a_manual_pair_that_breaks_rules_needs_confirmation(program_manager, reverse_programme):
+    program, juniors, _seniors = reverse_programme
+    # two juniors: the seniority rule of reverse mentoring is broken
+    check = services.check_pair(program, juniors[0].pk, juniors[1].pk)
+    assert "seniority" in check.broken_rules
+    with pytest.raises(ValidationFailed) as refused:
+        services.set_pair_rule(
+            program_manager.user, program, juniors[0].pk, juniors[1].pk, "lock", manual=True
+        )
+    assert "confirm" in refused.value.errors
+    assert not PairRule.objects.exists()
+    rule = services.set_pair_rule(
+        program_manager.user,
+        program,
+        juniors[0].pk,
+        juniors[1].pk,
+        "lock",
+        manual=True,
+        confirm_broken_rules=True,
+    )
+    assert "seniority" in rule.broken_rules
+    run = services.start_run(program_manager.user, program)
+    kept = run.pairs.get(mentor=juniors[0], mentee=juniors[1])
+    assert kept.locked and "seniority" in kept.broken_rules
+
+
+def test_a_manual_pair_of_someone_not_enrolled_is_refused(program_manager, reverse_programme):
+    program, juniors, _seniors = reverse_programme
+    stranger = PersonFactory()
+    with pytest.raises(ValidationFailed) as refused:
+        services.check_pair(program, juniors[0].pk, stranger.pk)
+    assert "mentee" in refused.value.errors
+
+
+def test_only_managers_run_lock_and_publish(participant, program_manager, reverse_programme):
+    program, juniors, seniors = reverse_programme
+    with pytest.raises(PermissionRefused):
+        services.start_run(participant.user, program)
+    run = services.start_run(program_manager.user, program)
+    with pytest.raises(PermissionRefused):
+        services.set_pair_rule(participant.user, program, juniors[0].pk, seniors[0].pk, "lock")
+    with pytest.raises(PermissionRefused):
+        services.publish(participant.user, run)
+    assert not Mentorship.objects.exists()
+
+
+def test_publishing_creates_mentorships_and_emails_both_people(
+    program_manager, reverse_programme, django_capture_on_commit_callbacks
+):
+    program, _juniors, _seniors = reverse_programme
+    run = services.start_run(program_manager.user, program)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.publish(program_manager.user, run)
+    assert len(created) == 4
+    assert len(mail.outbox) == 8
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert len(recipients) == 8
+    assert "/mentorships/" in mail.outbox[0].body
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.ACTIVE
+    with pytest.raises(BalikError):
+        services.publish(program_manager.user, run)
+    assert Mentorship.objects.count() == 4
+
+
+def test_a_decline_frees_both_people_and_a_re_run_matches_them_anew(
+    program_manager, reverse_programme
+):
+    program, _juniors, seniors = reverse_programme
+    run = services.start_run(program_manager.user, program)
+    services.publish(program_manager.user, run)
+    mentorship = Mentorship.objects.filter(mentee=seniors[0]).get()
+    with pytest.raises(ValidationFailed):
+        services.decline(seniors[0].user, mentorship, "  ")
+    with pytest.raises(PermissionRefused):
+        services.decline(seniors[1].user, mentorship, "Not mine")
+    services.decline(seniors[0].user, mentorship, "We work on the same project")
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.DECLINED
+    assert mentorship.declined_by == seniors[0]
+    rerun = services.start_run(program_manager.user, program)
+    # the other three pairs stand; the freed two are not paired again with each other
+    assert (
+        rerun.pairs.count() == 0
+        or not rerun.pairs.filter(mentor=mentorship.mentor, mentee=mentorship.mentee).exists()
+    )
+    assert Mentorship.objects.filter(status=MentorshipStatus.ACTIVE).count() == 3
+
+
+def test_a_run_in_the_background_reaches_done(program_manager, reverse_programme):
+    program, _juniors, _seniors = reverse_programme
+    run = services.start_run(program_manager.user, program, in_request=False)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert run.pairs.count() == 4
+
+
+def test_matching_needs_an_open_programme_and_two_people(program_manager):
+    draft = program_services.create_program(program_manager.user, name="Draft", kind="classic")
+    with pytest.raises(BalikError):
+        services.start_run(program_manager.user, draft)
+    empty = enrolling_program(program_manager, kind="classic")
+    with pytest.raises(BalikError):
+        services.start_run(program_manager.user, empty)
+
+
+def test_the_review_page_is_for_managers_only(client, participant, reverse_programme):
+    program, _juniors, _seniors = reverse_programme
+    client.force_login(participant.user)
+    assert client.get(reverse("programs:matching", args=[program.slug])).status_code == 403
+    assert client.post(reverse("programs:matching-run", args=[program.slug])).status_code == 403
+
+
+def test_the_review_page_shows_pairs_unmatched_and_the_distribution(
+    client, program_manager, reverse_programme
+):
+    program, _juniors, _seniors = reverse_programme
+    client.force_login(program_manager.user)
+    response = client.post(reverse("programs:matching-run", args=[program.slug]), follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Proposed pairs" in page
+    assert "Score distribution" in page
+    assert page.count('class="component-bars"') == 4
+
+
+def test_the_review_page_does_not_grow_its_queries_with_the_programme(
+    client, program_manager, django_assert_max_num_queries
+):
+    small = enrolling_program(program_manager, kind="reverse")
+    reverse_population(small, 3, manager_user=program_manager.user)
+    services.start_run(program_manager.user, small)
+    client.force_login(program_manager.user)
+    url = reverse("programs:matching", args=[small.slug])
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        client.get(url)
+    large = enrolling_program(program_manager, kind="reverse")
+    reverse_population(large, 15, manager_user=program_manager.user)
+    services.start_run(program_manager.user, large)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("programs:matching", args=[large.slug]))

@@ -1,0 +1,137 @@
+"""Self-match mode: a mentee sees their five best eligible mentors, asks one, and the mentor
+accepts or declines; a mentor's capacity holds even when two accepts race."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.matching import services
+from balik.matching.models import MatchRequest, RequestStatus
+from balik.mentorships.models import Mentorship
+from balik.programs import services as program_services
+from tests.factories import PersonFactory
+from tests.programs.builders import enrolling_program, reverse_population
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def self_match_programme(program_manager):
+    program = enrolling_program(program_manager, kind="reverse", self_match=True)
+    juniors, seniors = reverse_population(program, 7, manager_user=program_manager.user)
+    return program, juniors, seniors
+
+
+def test_a_mentee_sees_at_most_five_eligible_mentors_best_first(self_match_programme):
+    program, juniors, seniors = self_match_programme
+    manager_of_senior = juniors[0]
+    seniors[0].manager = manager_of_senior  # a junior managing a senior: never eligible
+    seniors[0].save()
+    shortlist = services.shortlist(seniors[0].user, program)
+    assert 1 <= len(shortlist) <= 5
+    assert manager_of_senior.pk not in {s.mentor.pk for s in shortlist}
+    scores = [s.score for s in shortlist]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s.reasons for s in shortlist)
+
+
+def test_mentors_do_not_get_a_shortlist_and_outsiders_are_refused(self_match_programme):
+    program, juniors, _seniors = self_match_programme
+    with pytest.raises(PermissionRefused):
+        services.shortlist(juniors[0].user, program)
+    with pytest.raises(PermissionRefused):
+        services.shortlist(PersonFactory().user, program)
+
+
+def test_a_request_then_an_accept_creates_the_mentorship(self_match_programme):
+    program, _juniors, seniors = self_match_programme
+    mentor = services.shortlist(seniors[0].user, program)[0].mentor
+    request = services.request_mentor(seniors[0].user, program, mentor.pk, "Halo!")
+    with pytest.raises(BalikError):
+        services.request_mentor(seniors[0].user, program, mentor.pk)
+    with pytest.raises(PermissionRefused):
+        services.answer_request(seniors[0].user, request, accept=True)
+    services.answer_request(mentor.user, request, accept=True)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED
+    assert Mentorship.objects.filter(mentor=mentor, mentee=seniors[0], origin="requested").exists()
+
+
+def test_asking_an_ineligible_mentor_is_refused(self_match_programme):
+    program, _juniors, seniors = self_match_programme
+    with pytest.raises(ValidationFailed) as refused:
+        services.request_mentor(seniors[0].user, program, seniors[1].pk)
+    assert "mentor" in refused.value.errors
+    assert not MatchRequest.objects.exists()
+
+
+def test_a_full_mentor_cannot_accept_another_mentee(self_match_programme):
+    program, _juniors, seniors = self_match_programme
+    mentor = services.shortlist(seniors[0].user, program)[0].mentor
+    first = services.request_mentor(seniors[0].user, program, mentor.pk)
+    second = services.request_mentor(seniors[1].user, program, mentor.pk)
+    services.answer_request(mentor.user, first, accept=True)
+    with pytest.raises(BalikError) as refused:
+        services.answer_request(mentor.user, second, accept=True)
+    assert refused.value.code == "no_capacity"
+    assert Mentorship.objects.filter(mentor=mentor).count() == 1
+    second.refresh_from_db()
+    assert second.status == RequestStatus.PENDING
+    services.answer_request(mentor.user, second, accept=False, reason="No room")
+    second.refresh_from_db()
+    assert second.status == RequestStatus.DECLINED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_capacity_holds_when_two_accepts_race(program_manager):
+    program = enrolling_program(program_manager, kind="reverse", self_match=True)
+    _juniors, seniors = reverse_population(program, 3, manager_user=program_manager.user)
+    mentor = services.shortlist(seniors[0].user, program)[0].mentor
+    requests = [services.request_mentor(senior.user, program, mentor.pk) for senior in seniors[:3]]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(len(requests))
+
+    def accept(match_request: MatchRequest) -> None:
+        barrier.wait()
+        try:
+            services.answer_request(mentor.user, match_request, accept=True)
+            outcomes.append("accepted")
+        except BalikError as refused:
+            outcomes.append(refused.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(r,)) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("accepted") == 1
+    assert Mentorship.objects.filter(mentor=mentor).count() == 1
+
+
+def test_the_choose_page_lists_mentors_and_sends_a_request(client, self_match_programme):
+    program, _juniors, seniors = self_match_programme
+    client.force_login(seniors[2].user)
+    page = client.get(reverse("programs:choose", args=[program.slug]))
+    assert page.status_code == 200
+    mentor = page.context["suggestions"][0]["s"].mentor
+    assert mentor.full_name in page.content.decode()
+    response = client.post(
+        reverse("programs:choose", args=[program.slug]), {"mentor": mentor.pk, "message": "Hi"}
+    )
+    assert response.status_code == 302
+    assert MatchRequest.objects.get(mentee=seniors[2]).mentor == mentor
+
+
+def test_the_choose_page_is_closed_when_managers_match(client, program_manager):
+    program = enrolling_program(program_manager, kind="reverse", self_match=False)
+    senior = PersonFactory(seniority_level=8)
+    program_services.enroll(
+        program_manager.user, program, senior, program_services.EnrolmentData(role="mentee")
+    )
+    client.force_login(senior.user)
+    assert client.get(reverse("programs:choose", args=[program.slug])).status_code == 403
