@@ -84,10 +84,12 @@ def register_routers() -> None:
     from balik.accounts.api import router as tokens_router
     from balik.people.api import router as people_router
     from balik.people.api import skills_router
+    from balik.programs.api import router as programs_router
 
     api.add_router("/v1/people", people_router)
     api.add_router("/v1/skills", skills_router)
     api.add_router("/v1/tokens", tokens_router)
+    api.add_router("/v1/programs", programs_router)
 
 
 register_routers()
