@@ -9,7 +9,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
 from balik.matching import services as matching_services
@@ -124,7 +124,7 @@ def list_programs(request: HttpRequest) -> list[Program]:
 
 
 @router.post("", response={201: ProgramOut}, summary="Create a draft programme")
-def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Program]:
+def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     if payload.template and payload.template not in TEMPLATES_BY_SLUG:
         raise ValidationFailed({"template": [_("Unknown template.")]})
     program = services.create_program(
@@ -134,7 +134,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Progr
         template=payload.template,
         slug=payload.slug,
     )
-    return 201, program
+    return Status(201, program)
 
 
 @router.get("/{slug}", response=ProgramOut, summary="One programme")
@@ -178,7 +178,7 @@ def _skills(slugs: list[str] | None, field: str) -> list[Skill] | None:
 
 
 @router.post("/{slug}/enrolments", response={201: EnrolmentOut}, summary="Enrol yourself or others")
-def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> tuple[int, dict]:
+def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
     program = _program(request, slug)
     user = _user(request)
     if payload.email:
@@ -202,18 +202,21 @@ def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> tuple[int, d
             readiness=payload.readiness,
         ),
     )
-    return 201, {
-        "person_id": person.pk,
-        "full_name": person.full_name,
-        "role": enrolment.role,
-        "status": enrolment.status,
-        "capacity": enrolment.capacity,
-        "goals": enrolment.goals,
-    }
+    return Status(
+        201,
+        {
+            "person_id": person.pk,
+            "full_name": person.full_name,
+            "role": enrolment.role,
+            "status": enrolment.status,
+            "capacity": enrolment.capacity,
+            "goals": enrolment.goals,
+        },
+    )
 
 
 @router.delete("/{slug}/enrolments/me", response={204: None}, summary="Withdraw yourself")
-def withdraw(request: HttpRequest, slug: str) -> tuple[int, None]:
+def withdraw(request: HttpRequest, slug: str) -> Status:
     program = _program(request, slug)
     enrolment = Enrolment.objects.filter(
         program=program, person__user=_user(request), status=EnrolmentStatus.ACTIVE
@@ -221,7 +224,7 @@ def withdraw(request: HttpRequest, slug: str) -> tuple[int, None]:
     if enrolment is None:
         raise NotFound(_("You are not enrolled in this programme."))
     services.withdraw(_user(request), enrolment)
-    return 204, None
+    return Status(204, None)
 
 
 def _run_out(run) -> dict:
@@ -270,10 +273,10 @@ def latest_matching(request: HttpRequest, slug: str) -> dict:
 
 
 @router.post("/{slug}/matching", response={201: RunOut}, summary="Run matching (keeps locks)")
-def run_matching(request: HttpRequest, slug: str) -> tuple[int, dict]:
+def run_matching(request: HttpRequest, slug: str) -> Status:
     program = _program(request, slug)
     run = matching_services.start_run(_user(request), program)
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.post("/{slug}/matching/publish", response=RunOut, summary="Publish the latest proposal")
