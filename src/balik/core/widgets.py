@@ -34,3 +34,10 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every piece above is escaped by format_html)
+
+
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """The same fast rendering for a list the user picks several from (Ctrl/⌘-click)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"size": 8, **(attrs or {})}, choices)

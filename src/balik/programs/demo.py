@@ -36,8 +36,8 @@ DEMO_PROGRAMMES = (
         kind="reverse",
         template="social-media-training",
         self_match=False,
-        mentors=40,
-        mentees=40,
+        mentors=20,
+        mentees=24,
     ),
     DemoProgramme(
         slug="flipped-growth-cohort-1",

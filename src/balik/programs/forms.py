@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from balik.core.widgets import QuickSelect
+from balik.core.widgets import QuickSelectMultiple
 from balik.people.models import Person, Skill
 from balik.programs.catalog import TEMPLATES, readiness_questions
 from balik.programs.models import EnrolmentRole, Program, ProgramKind
@@ -148,14 +148,14 @@ class EnrolmentForm(forms.Form):
         label=_("Skills I can give"),
         queryset=Skill.objects.none(),
         required=False,
-        widget=QuickSelect,
+        widget=QuickSelectMultiple,
     )
     get_skills = forms.ModelMultipleChoiceField(
         label=_("Skills I want to get"),
         queryset=Skill.objects.none(),
         required=False,
-        widget=QuickSelect,
-        help_text=_("The first ones you pick count most."),
+        widget=QuickSelectMultiple,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to pick several."),
     )
     capacity = forms.IntegerField(
         label=_("How many mentees I can take"), min_value=1, max_value=10, required=False
@@ -164,13 +164,13 @@ class EnrolmentForm(forms.Form):
         label=_("People I would like to be paired with"),
         queryset=Person.objects.none(),
         required=False,
-        widget=QuickSelect,
+        widget=QuickSelectMultiple,
     )
     avoid = forms.ModelMultipleChoiceField(
         label=_("People I would rather not be paired with"),
         queryset=Person.objects.none(),
         required=False,
-        widget=QuickSelect,
+        widget=QuickSelectMultiple,
         help_text=_("Only the matching uses this; nobody else sees it."),
     )
 
@@ -208,7 +208,7 @@ class EnrolmentForm(forms.Form):
 
 class ManagerEnrolForm(forms.Form):
     people = forms.ModelMultipleChoiceField(
-        label=_("People"), queryset=Person.objects.order_by("full_name"), widget=QuickSelect
+        label=_("People"), queryset=Person.objects.order_by("full_name"), widget=QuickSelectMultiple
     )
     role = forms.ChoiceField(label=_("Role"), choices=[])
 
