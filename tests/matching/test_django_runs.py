@@ -228,3 +228,16 @@ def test_the_review_page_does_not_grow_its_queries_with_the_programme(
     services.start_run(program_manager.user, large)
     with django_assert_max_num_queries(20):
         client.get(reverse("programs:matching", args=[large.slug]))
+
+
+def test_the_managers_hear_of_a_decline(
+    program_manager, reverse_programme, django_capture_on_commit_callbacks
+):
+    program, _juniors, seniors = reverse_programme
+    services.publish(program_manager.user, services.start_run(program_manager.user, program))
+    mentorship = Mentorship.objects.get(mentee=seniors[1])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(seniors[1].user, mentorship, "Different time zones")
+    assert [message.to for message in mail.outbox] == [[program_manager.user.email]]
+    assert "Different time zones" in mail.outbox[0].body

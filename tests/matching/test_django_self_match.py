@@ -135,3 +135,22 @@ def test_the_choose_page_is_closed_when_managers_match(client, program_manager):
     )
     client.force_login(senior.user)
     assert client.get(reverse("programs:choose", args=[program.slug])).status_code == 403
+
+
+def test_the_mentor_hears_of_a_request_and_the_mentee_of_the_answer(
+    self_match_programme, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    program, _juniors, seniors = self_match_programme
+    seniors[0].user.preferred_language = "id"
+    seniors[0].user.save()
+    mentor = services.shortlist(seniors[0].user, program)[0].mentor
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_mentor(seniors[0].user, program, mentor.pk, "Mohon bimbingannya")
+    assert mail.outbox[-1].to == [mentor.user.email]
+    assert "Mohon bimbingannya" in mail.outbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_request(mentor.user, request, accept=False, reason="Penuh")
+    assert mail.outbox[-1].to == [seniors[0].user.email]
+    assert "Penuh" in mail.outbox[-1].body

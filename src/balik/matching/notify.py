@@ -1,4 +1,5 @@
-"""E-mail both people of each new mentorship, each in their own language."""
+"""E-mails about matching: new pairs, mentor requests and answers, declined matches; each in
+the reader's own language."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -40,3 +41,81 @@ def send_match_emails(mentorship_ids: list[int]) -> int:
     if messages:
         get_connection().send_messages(messages)
     return len(messages)
+
+
+def _send(
+    recipients: list[tuple[str, str]], subject_template: str, body_template: str, context: dict
+) -> int:
+    """One e-mail per (address, language), rendered in that language."""
+    messages = []
+    for address, language in recipients:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = render_to_string(subject_template, context)
+            body = render_to_string(body_template, context)
+        messages.append(EmailMessage(" ".join(subject.split()), body, to=[address]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)
+
+
+def _language(person) -> str:
+    return (person.user.preferred_language if person.user else "") or settings.LANGUAGE_CODE
+
+
+def send_request_email(request_id: int) -> int:
+    """Tell a mentor that a mentee asked for them (self-match programmes)."""
+    from balik.matching.models import MatchRequest
+
+    match_request = (
+        MatchRequest.objects.select_related("program", "mentor__user", "mentee__user")
+        .filter(pk=request_id)
+        .first()
+    )
+    if match_request is None:
+        return 0
+    url = settings.BALIK_SITE_URL + reverse("programs:detail", args=[match_request.program.slug])
+    return _send(
+        [(match_request.mentor.email, _language(match_request.mentor))],
+        "matching/email/requested_subject.txt",
+        "matching/email/requested.txt",
+        {"request": match_request, "url": url},
+    )
+
+
+def send_answer_email(request_id: int) -> int:
+    """Tell a mentee whether their mentor accepted."""
+    from balik.matching.models import MatchRequest
+
+    match_request = (
+        MatchRequest.objects.select_related("program", "mentor__user", "mentee__user")
+        .filter(pk=request_id)
+        .first()
+    )
+    if match_request is None:
+        return 0
+    url = settings.BALIK_SITE_URL + reverse("programs:detail", args=[match_request.program.slug])
+    return _send(
+        [(match_request.mentee.email, _language(match_request.mentee))],
+        "matching/email/answered_subject.txt",
+        "matching/email/answered.txt",
+        {"request": match_request, "url": url},
+    )
+
+
+def send_decline_email(mentorship_id: int) -> int:
+    """Tell the programme's managers that a match was declined, and why."""
+    mentorship = (
+        Mentorship.objects.select_related("program", "mentor", "mentee", "declined_by")
+        .filter(pk=mentorship_id)
+        .first()
+    )
+    if mentorship is None:
+        return 0
+    url = settings.BALIK_SITE_URL + reverse("programs:matching", args=[mentorship.program.slug])
+    managers = mentorship.program.managers.filter(is_active=True)
+    return _send(
+        [(user.email, user.preferred_language) for user in managers],
+        "matching/email/declined_subject.txt",
+        "matching/email/declined.txt",
+        {"mentorship": mentorship, "url": url},
+    )

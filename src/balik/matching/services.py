@@ -338,6 +338,16 @@ def _notify_matched(mentorship_ids: list[int]) -> None:
     send_match_emails(mentorship_ids)
 
 
+def _notify(sender: str, object_id: int) -> None:
+    """Send one notice after the change is committed; a mail failure never undoes it."""
+    from balik.matching import notify
+
+    try:
+        getattr(notify, sender)(object_id)
+    except OSError:
+        logger.exception("could not send %s for %s", sender, object_id)
+
+
 # --- declining -----------------------------------------------------------------------------
 
 
@@ -363,6 +373,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()
+        transaction.on_commit(lambda: _notify("send_decline_email", locked.pk))
     return locked
 
 
@@ -487,7 +498,7 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
             raise BalikError(
                 _("You already asked a mentor; withdraw that request first."), code="pending"
             )
-        return MatchRequest.objects.create(
+        created = MatchRequest.objects.create(
             program=program,
             mentee=enrolment.person,
             mentor=suggestion.mentor,
@@ -495,6 +506,8 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
             score=suggestion.score,
             reasons=suggestion.reasons,
         )
+        transaction.on_commit(lambda: _notify("send_request_email", created.pk))
+    return created
 
 
 def answer_request(
@@ -521,6 +534,7 @@ def answer_request(
             fresh.status = RequestStatus.DECLINED
             fresh.decline_reason = (reason or "").strip()[:1000]
             fresh.save(update_fields=["status", "decline_reason", "decided_at"])
+            transaction.on_commit(lambda: _notify("send_answer_email", fresh.pk))
             return fresh
         if enrolment is None or enrolment.status != EnrolmentStatus.ACTIVE:
             raise BalikError(
@@ -549,6 +563,7 @@ def answer_request(
         )
         fresh.status = RequestStatus.ACCEPTED
         fresh.save(update_fields=["status", "decided_at"])
+        transaction.on_commit(lambda: _notify("send_answer_email", fresh.pk))
     return fresh
 
 
