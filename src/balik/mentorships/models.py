@@ -79,3 +79,259 @@ class Mentorship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
+
+
+class Side(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+class MeetingFormat(models.TextChoices):
+    FORMAL = "formal", _("Formal")
+    CASUAL = "casual", _("Casual")
+
+
+class Agreement(models.Model):
+    """What both people agree at the start; any change asks both to confirm again."""
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    goals = models.TextField(_("what we want to achieve"), blank=True)
+    mentor_expectations = models.TextField(_("what the mentor can expect"), blank=True)
+    mentee_expectations = models.TextField(_("what the mentee can expect"), blank=True)
+    cadence_days = models.PositiveSmallIntegerField(_("days between sessions"), default=14)
+    format = models.CharField(
+        _("format"), max_length=8, choices=MeetingFormat.choices, default=MeetingFormat.CASUAL
+    )
+    meeting_place = models.CharField(
+        _("where we meet (a place or a video-call link)"), max_length=300, blank=True
+    )
+    confidentiality = models.TextField(_("confidentiality"), blank=True)
+    ground_rules = models.TextField(_("ground rules"), blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"agreement of {self.mentorship_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.mentor_confirmed_at and self.mentee_confirmed_at)
+
+
+class GoalStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Goal(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    measure = models.CharField(_("how success is measured"), max_length=300)
+    target = models.CharField(_("target value or outcome"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=8, choices=GoalStatus.choices, default=GoalStatus.ON_TRACK
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalUpdate(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    value = models.CharField(_("progress"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=GoalStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.value} ({self.status})"
+
+
+class SessionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    BOOKED = "booked", _("Booked")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "", _("Not recorded")
+    HELD = "held", _("Held")
+    MENTOR_ABSENT = "mentor_absent", _("No-show by the mentor")
+    MENTEE_ABSENT = "mentee_absent", _("No-show by the mentee")
+    BOTH_ABSENT = "both_absent", _("No-show by both")
+
+
+class Session(models.Model):
+    """A meeting of the pair. Times are UTC; `zone` is the organiser's, used in invites."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.PROPOSED
+    )
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    zone = models.CharField(max_length=64, default="Asia/Jakarta")
+    leader = models.CharField(_("who leads"), max_length=6, choices=Side.choices)
+    location = models.CharField(_("where"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    series_key = models.CharField(max_length=40, blank=True, db_index=True)
+    uid = models.CharField(max_length=80, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    attendance = models.CharField(
+        max_length=14, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
+    )
+    cancel_reason = models.TextField(blank=True)
+    cancelled_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of {self.mentorship_id} ({self.status})"
+
+
+class SessionOption(models.Model):
+    """A time one side proposed; the other accepts one, or proposes others."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="options")
+    starts_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "starts_at"], name="one_option_per_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} @ {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Agenda(models.Model):
+    """The leading side's preparation; a session without one by the deadline is flagged."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="agenda")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    topics = models.TextField(_("topics"), blank=True)
+    research = models.TextField(_("research done (notes and links)"), blank=True)
+    key_questions = models.TextField(_("key questions"), blank=True)
+    challenges = models.TextField(_("challenges for the other side"), blank=True)
+    objectives = models.TextField(_("what I want to learn in this session"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"agenda of session {self.session_id}"
+
+
+class AgendaResponse(models.Model):
+    """The facilitating side's answer: perspective and resources, not a new agenda."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="response")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    perspective = models.TextField(_("perspective"), blank=True)
+    resources = models.TextField(_("resources"), blank=True)
+    follow_up_questions = models.TextField(_("follow-up questions"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"response to session {self.session_id}"
+
+
+class Note(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("note"))
+    private = models.BooleanField(_("only I can see it"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class ActionItem(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="actions")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    title = models.CharField(_("action"), max_length=200)
+    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    due_date = models.DateField(_("due date"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LearningEntry(models.Model):
+    """After a session, each person records what they taught and what they learned."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="learning")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    taught = models.TextField(_("what I taught"), blank=True)
+    learned = models.TextField(_("what I learned"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author"], name="one_learning_entry_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"learning of {self.author_id} in {self.session_id}"
+
+
+class Reflection(models.Model):
+    """Closing a mentorship: each person's final reflection."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reflections")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reflection = models.TextField(_("looking back"))
+    goals_outcome = models.TextField(_("what came of our goals"), blank=True)
+    match_again = models.BooleanField(_("match me again in a next round"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "author"], name="one_reflection_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"reflection of {self.author_id} on {self.mentorship_id}"
