@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "balik.programs",
     "balik.matching",
     "balik.mentorships",
+    "balik.notifications",
     "django_tasks",
     "django_tasks_db",
 ]
