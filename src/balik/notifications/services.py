@@ -88,7 +88,7 @@ def deliver_emails(limit: int = EMAIL_BATCH) -> int:
     return sent
 
 
-def inbox(user: User):  # noqa: ANN201 - a queryset
+def inbox(user: User):
     return Notification.objects.filter(recipient=user, in_app=True)
 
 
