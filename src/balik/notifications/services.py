@@ -34,9 +34,14 @@ def notify(
     dedupe_key: str,
     render: Callable[[], tuple[str, str]],
     url: str = "",
+    *,
+    email_sent_by_caller: bool = False,
 ) -> Notification | None:
     """Create the notice unless one with this key exists; `render` gives (title, body) and runs
-    in the recipient's language. Returns None when it already existed or both channels are off."""
+    in the recipient's language. Returns None when it already existed.
+
+    email_sent_by_caller: the caller e-mails it itself (with an attachment), so the worker
+    must not; the notice is created already marked as e-mailed."""
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -56,7 +61,7 @@ def notify(
                 in_app=in_app,
                 wants_email=email,
                 # nothing to deliver when the person wants no e-mail of this kind
-                emailed_at=None if email else timezone.now(),
+                emailed_at=None if email and not email_sent_by_caller else timezone.now(),
             )
     except IntegrityError:
         return None  # another worker created it between the check and the insert

@@ -1,0 +1,711 @@
+"""The mentorship workspace's rules: who sees what, the agreement, goals, scheduling without
+double booking, the leading side's agenda and its deadline, notes, actions, the two-way
+learning log, and closing.
+
+Each writer checks the actor's side first (`side_of`), validates every field, then writes in
+one transaction; notices go out after the commit.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from balik.accounts.models import User
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.mentorships.models import (
+    ActionItem,
+    Agenda,
+    AgendaResponse,
+    Agreement,
+    Attendance,
+    Goal,
+    GoalStatus,
+    GoalUpdate,
+    LearningEntry,
+    MeetingFormat,
+    Mentorship,
+    MentorshipStatus,
+    Note,
+    Reflection,
+    Session,
+    SessionOption,
+    SessionStatus,
+    Side,
+)
+from balik.people.models import Person
+from balik.programs.models import ProgramKind
+from balik.programs.services import can_manage
+
+MANAGER = "manager"
+MAX_OPTIONS = 5
+MAX_TEXT = 5000
+
+
+# --- who is who ----------------------------------------------------------------------------
+
+
+def person_of(user: User) -> Person | None:
+    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def side_of(user: User, mentorship: Mentorship) -> str | None:
+    """ "mentor", "mentee", "manager" (sees dates and states, never texts) or None."""
+    if user.is_authenticated:
+        if mentorship.mentor.user_id == user.pk:
+            return Side.MENTOR
+        if mentorship.mentee.user_id == user.pk:
+            return Side.MENTEE
+        if can_manage(user, mentorship.program):
+            return MANAGER
+    return None
+
+
+def require_member(user: User, mentorship: Mentorship) -> tuple[str, Person]:
+    side = side_of(user, mentorship)
+    if side not in (Side.MENTOR, Side.MENTEE):
+        raise PermissionRefused(_("Only the two people in this mentorship can do that."))
+    person = mentorship.mentor if side == Side.MENTOR else mentorship.mentee
+    return side, person
+
+
+def require_active(mentorship: Mentorship) -> None:
+    if mentorship.status != MentorshipStatus.ACTIVE:
+        raise BalikError(_("This mentorship is no longer active."), code="not_active")
+
+
+def partner_of(mentorship: Mentorship, person: Person) -> Person:
+    return mentorship.mentee if person.pk == mentorship.mentor_id else mentorship.mentor
+
+
+def _text(errors: dict[str, list[str]], field: str, value: Any, *, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str | type(None)) else str(value)
+    if required and not text:
+        errors.setdefault(field, []).append(_("This field is required."))
+    if len(text) > MAX_TEXT:
+        errors.setdefault(field, []).append(_("Use at most %(n)d characters.") % {"n": MAX_TEXT})
+    return text
+
+
+# --- the agreement -------------------------------------------------------------------------
+
+
+def default_ground_rules(mentorship: Mentorship) -> str:
+    kind = mentorship.program.kind
+    if kind == ProgramKind.REVERSE:
+        return _(
+            "The junior colleague speaks freely and the senior listens first. What is said here "
+            "stays here. We both teach and both learn."
+        )
+    if kind == ProgramKind.FLIPPED:
+        return _(
+            "The mentee leads every session and submits the agenda before the deadline. The "
+            "mentor facilitates and does not take over. What is said here stays here."
+        )
+    if kind == ProgramKind.PEER:
+        return _("We take turns to lead. What is said here stays here.")
+    return _("We come prepared, keep our appointments, and what is said here stays here.")
+
+
+def agreement_for(mentorship: Mentorship) -> Agreement:
+    """The pair's agreement, created from the programme's settings and guides on first use."""
+    program = mentorship.program
+    agreement, _created = Agreement.objects.get_or_create(
+        mentorship=mentorship,
+        defaults={
+            "cadence_days": program.cadence_days,
+            "format": (
+                program.format_preference
+                if program.format_preference in MeetingFormat.values
+                else MeetingFormat.CASUAL
+            ),
+            "ground_rules": default_ground_rules(mentorship),
+            "confidentiality": _(
+                "What we share stays between us unless we both agree otherwise. The programme "
+                "manager sees dates, attendance and goal status, never our notes."
+            ),
+        },
+    )
+    return agreement
+
+
+AGREEMENT_FIELDS = (
+    "goals",
+    "mentor_expectations",
+    "mentee_expectations",
+    "cadence_days",
+    "format",
+    "meeting_place",
+    "confidentiality",
+    "ground_rules",
+)
+
+
+def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agreement:
+    """Change the agreement; the other side must confirm it again."""
+    side, _person = require_member(user, mentorship)
+    require_active(mentorship)
+    errors: dict[str, list[str]] = {}
+    unknown = set(changes) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise ValidationFailed({name: [_("Unknown field.")] for name in sorted(unknown)})
+    clean: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "cadence_days":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 90:
+                errors[name] = [_("Give a whole number of days from 1 to 90.")]
+            clean[name] = value
+        elif name == "format":
+            if value not in MeetingFormat.values:
+                errors[name] = [_("Choose formal or casual.")]
+            clean[name] = value
+        elif name == "meeting_place":
+            text = _text(errors, name, value)
+            if len(text) > 300:
+                errors[name] = [_("Use at most 300 characters.")]
+            clean[name] = text
+        else:
+            clean[name] = _text(errors, name, value)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        agreement = agreement_for(mentorship)
+        for name, value in clean.items():
+            setattr(agreement, name, value)
+        now = timezone.now()
+        if side == Side.MENTOR:
+            agreement.mentor_confirmed_at, agreement.mentee_confirmed_at = now, None
+        else:
+            agreement.mentee_confirmed_at, agreement.mentor_confirmed_at = now, None
+        agreement.save()
+    return agreement
+
+
+def confirm_agreement(user: User, mentorship: Mentorship) -> Agreement:
+    side, _person = require_member(user, mentorship)
+    require_active(mentorship)
+    agreement = agreement_for(mentorship)
+    if side == Side.MENTOR:
+        agreement.mentor_confirmed_at = timezone.now()
+    else:
+        agreement.mentee_confirmed_at = timezone.now()
+    agreement.save(update_fields=["mentor_confirmed_at", "mentee_confirmed_at", "updated_at"])
+    return agreement
+
+
+# --- goals --------------------------------------------------------------------------------
+
+
+def goal_owners(mentorship: Mentorship) -> list[Person]:
+    """Flipped and classic: the mentee owns the goals; reverse and peer: both people do."""
+    if mentorship.program.kind in (ProgramKind.REVERSE, ProgramKind.PEER):
+        return [mentorship.mentor, mentorship.mentee]
+    return [mentorship.mentee]
+
+
+def add_goal(
+    user: User,
+    mentorship: Mentorship,
+    *,
+    title: str,
+    measure: str,
+    target: str,
+    due_date: date | None,
+    owner_id: int | None = None,
+) -> Goal:
+    _side, person = require_member(user, mentorship)
+    require_active(mentorship)
+    errors: dict[str, list[str]] = {}
+    title = _text(errors, "title", title, required=True)
+    measure = _text(errors, "measure", measure, required=True)
+    target = _text(errors, "target", target, required=True)
+    for name, value, limit in (
+        ("title", title, 200),
+        ("measure", measure, 300),
+        ("target", target, 200),
+    ):
+        if len(value) > limit:
+            errors[name] = [_("Use at most %(n)d characters.") % {"n": limit}]
+    if due_date is None:
+        errors["due_date"] = [_("Give a due date.")]
+    elif due_date < timezone.localdate():
+        errors["due_date"] = [_("The due date is in the past.")]
+    owners = {p.pk: p for p in goal_owners(mentorship)}
+    owner = owners.get(owner_id or person.pk) or (
+        next(iter(owners.values())) if owner_id is None else None
+    )
+    if owner is None:
+        errors["owner"] = [
+            _("In this programme the goal belongs to: %(names)s.")
+            % {"names": ", ".join(p.full_name for p in owners.values())}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    return Goal.objects.create(
+        mentorship=mentorship,
+        title=title,
+        measure=measure,
+        target=target,
+        due_date=due_date,
+        owner=owner,
+    )
+
+
+def update_goal(user: User, goal: Goal, *, value: str, note: str, status: str) -> GoalUpdate:
+    _side, person = require_member(user, goal.mentorship)
+    errors: dict[str, list[str]] = {}
+    value = _text(errors, "value", value)
+    note = _text(errors, "note", note)
+    if len(value) > 200:
+        errors["value"] = [_("Use at most 200 characters.")]
+    if status not in GoalStatus.values:
+        errors["status"] = [_("Choose on track, at risk, done or dropped.")]
+    if not value and not note and status == goal.status:
+        errors["note"] = [_("Give the progress, a note, or a new status.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        update = GoalUpdate.objects.create(
+            goal=goal, author=person, value=value, note=note, status=status
+        )
+        goal.status = status
+        goal.save(update_fields=["status"])
+    return update
+
+
+# --- sessions and scheduling ----------------------------------------------------------------
+
+LIVE_SESSION = (SessionStatus.BOOKED, SessionStatus.PROPOSED)
+
+
+def session_length(mentorship: Mentorship) -> timedelta:
+    return timedelta(minutes=mentorship.program.session_minutes)
+
+
+def busy_intervals(
+    people: list[Person], *, exclude_session: int | None = None
+) -> list[tuple[datetime, datetime]]:
+    """Booked sessions of these people across all their mentorships (for double-booking)."""
+    sessions = Session.objects.filter(status=SessionStatus.BOOKED, starts_at__isnull=False).filter(
+        Q(mentorship__mentor__in=people) | Q(mentorship__mentee__in=people)
+    )
+    if exclude_session is not None:
+        sessions = sessions.exclude(pk=exclude_session)
+    return list(sessions.values_list("starts_at", "ends_at"))
+
+
+def _clash(mentorship: Mentorship, start: datetime, end: datetime, exclude: int | None) -> bool:
+    people = [mentorship.mentor, mentorship.mentee]
+    return any(s < end and start < e for s, e in busy_intervals(people, exclude_session=exclude))
+
+
+def _check_times(
+    mentorship: Mentorship, starts: list[datetime], exclude: int | None = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    length = session_length(mentorship)
+    if not starts:
+        errors["options"] = [_("Propose at least one time.")]
+    if len(starts) > MAX_OPTIONS:
+        errors["options"] = [_("Propose at most %(n)d times.") % {"n": MAX_OPTIONS}]
+    for start in starts:
+        if timezone.is_naive(start):
+            errors.setdefault("options", []).append(_("A time needs its time zone."))
+        elif start <= now:
+            errors.setdefault("options", []).append(
+                _("%(time)s is in the past.") % {"time": start.isoformat()}
+            )
+        elif _clash(mentorship, start, start + length, exclude):
+            errors.setdefault("options", []).append(
+                _("%(time)s clashes with another booked session of one of you.")
+                % {"time": start.isoformat()}
+            )
+    return errors
+
+
+def propose_session(
+    user: User, mentorship: Mentorship, starts: list[datetime], *, leader: str | None = None
+) -> Session:
+    """Offer up to five times; the other person accepts one or proposes others."""
+    _side, person = require_member(user, mentorship)
+    require_active(mentorship)
+    leader = leader or default_leader(mentorship)
+    errors = _check_times(mentorship, starts)
+    if leader not in Side.values:
+        errors["leader"] = [_("Choose who leads: mentor or mentee.")]
+    elif mentorship.program.kind == ProgramKind.FLIPPED and leader != Side.MENTEE:
+        errors["leader"] = [_("In flipped mentoring the mentee always leads.")]
+    if errors:
+        raise ValidationFailed(errors)
+    agreement = agreement_for(mentorship)
+    with transaction.atomic():
+        session = Session.objects.create(
+            mentorship=mentorship,
+            leader=leader,
+            proposed_by=person,
+            location=agreement.meeting_place,
+            zone=person.timezone,
+            uid=f"{uuid.uuid4()}@balik",
+        )
+        SessionOption.objects.bulk_create(
+            [SessionOption(session=session, starts_at=start) for start in sorted(set(starts))]
+        )
+    _after_commit_notify(session, "session_proposed", partner_of(mentorship, person))
+    return session
+
+
+def default_leader(mentorship: Mentorship) -> str:
+    """Flipped: the mentee, always. Others: the mentee unless the pair chooses otherwise."""
+    return Side.MENTEE
+
+
+def counter_propose(user: User, session: Session, starts: list[datetime]) -> Session:
+    _side, person = require_member(user, session.mentorship)
+    if session.status != SessionStatus.PROPOSED:
+        raise BalikError(_("Only a proposed session takes new times."), code="not_proposed")
+    errors = _check_times(session.mentorship, starts, exclude=session.pk)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        session.options.all().delete()
+        SessionOption.objects.bulk_create(
+            [SessionOption(session=session, starts_at=start) for start in sorted(set(starts))]
+        )
+        session.proposed_by = person
+        session.save(update_fields=["proposed_by", "updated_at"])
+    _after_commit_notify(session, "session_proposed", partner_of(session.mentorship, person))
+    return session
+
+
+def accept_option(user: User, session: Session, option_id: int) -> Session:
+    """The other side books one of the proposed times (no double booking, checked under lock)."""
+    _side, person = require_member(user, session.mentorship)
+    if session.proposed_by_id == person.pk:
+        raise PermissionRefused(_("The other person accepts the times you proposed."))
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.status != SessionStatus.PROPOSED:
+            raise BalikError(
+                _("This session is no longer waiting for an answer."), code="not_proposed"
+            )
+        option = locked.options.filter(pk=option_id).first()
+        if option is None:
+            raise ValidationFailed({"option": [_("Choose one of the proposed times.")]})
+        errors = _check_times(locked.mentorship, [option.starts_at], exclude=locked.pk)
+        if errors:
+            raise ValidationFailed({"option": errors["options"]})
+        locked.starts_at = option.starts_at
+        locked.ends_at = option.starts_at + session_length(locked.mentorship)
+        locked.status = SessionStatus.BOOKED
+        locked.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
+    _after_commit_notify(
+        locked, "session_booked", partner_of(locked.mentorship, person), invite=True
+    )
+    _after_commit_notify(locked, "session_booked", person, invite=True)
+    return locked
+
+
+def reschedule(user: User, session: Session, start: datetime, reason: str) -> Session:
+    _side, person = require_member(user, session.mentorship)
+    errors = _check_times(session.mentorship, [start], exclude=session.pk)
+    reason = _text(errors, "reason", reason, required=True)
+    if session.status != SessionStatus.BOOKED:
+        errors["session"] = [_("Only a booked session can be moved.")]
+    if errors:
+        raise ValidationFailed({("start" if k == "options" else k): v for k, v in errors.items()})
+    with transaction.atomic():
+        session.starts_at = start
+        session.ends_at = start + session_length(session.mentorship)
+        session.sequence += 1
+        session.cancel_reason = reason
+        session.save(
+            update_fields=["starts_at", "ends_at", "sequence", "cancel_reason", "updated_at"]
+        )
+    for someone in (person, partner_of(session.mentorship, person)):
+        _after_commit_notify(session, "session_changed", someone, invite=True)
+    return session
+
+
+def cancel(user: User, session: Session, reason: str) -> Session:
+    _side, person = require_member(user, session.mentorship)
+    errors: dict[str, list[str]] = {}
+    reason = _text(errors, "reason", reason, required=True)
+    if session.status not in LIVE_SESSION:
+        errors["session"] = [
+            _("This session is already %(status)s.") % {"status": session.get_status_display()}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    was_booked = session.status == SessionStatus.BOOKED
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason
+    session.cancelled_by = person
+    session.sequence += 1
+    session.save(
+        update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"]
+    )
+    for someone in (person, partner_of(session.mentorship, person)):
+        _after_commit_notify(session, "session_cancelled", someone, invite=was_booked)
+    return session
+
+
+def record_attendance(user: User, session: Session, attendance: str) -> Session:
+    require_member(user, session.mentorship)
+    if attendance not in {a for a in Attendance.values if a}:
+        raise ValidationFailed({"attendance": [_("Choose held or who did not come.")]})
+    if (
+        session.status not in (SessionStatus.BOOKED, SessionStatus.HELD)
+        or session.starts_at is None
+    ):
+        raise BalikError(
+            _("Only a booked session can have its attendance recorded."), code="not_booked"
+        )
+    if session.starts_at > timezone.now():
+        raise ValidationFailed(
+            {"attendance": [_("Record attendance once the session has started.")]}
+        )
+    session.attendance = attendance
+    session.status = SessionStatus.HELD if attendance == Attendance.HELD else SessionStatus.BOOKED
+    session.save(update_fields=["attendance", "status", "updated_at"])
+    return session
+
+
+# --- preparation: the agenda and its deadline ---------------------------------------------
+
+
+class AgendaState:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+
+
+def deadline_of(session: Session) -> datetime | None:
+    if session.starts_at is None:
+        return None
+    return session.starts_at - timedelta(hours=session.mentorship.program.preparation_hours)
+
+
+def agenda_state(session: Session, agenda: Agenda | None, now: datetime | None = None) -> str:
+    """not started, draft, submitted on time, submitted late, or missing (deadline passed)."""
+    now = now or timezone.now()
+    deadline = deadline_of(session)
+    if agenda is not None and agenda.submitted_at is not None:
+        if deadline is None or agenda.submitted_at <= deadline:
+            return AgendaState.ON_TIME
+        return AgendaState.LATE
+    if deadline is not None and now > deadline:
+        return AgendaState.MISSING
+    return AgendaState.DRAFT if agenda is not None else AgendaState.NOT_STARTED
+
+
+def leader_person(session: Session) -> Person:
+    mentorship = session.mentorship
+    return mentorship.mentor if session.leader == Side.MENTOR else mentorship.mentee
+
+
+AGENDA_FIELDS = ("topics", "research", "key_questions", "challenges", "objectives")
+
+
+def save_agenda(user: User, session: Session, *, submit: bool = False, **fields: str) -> Agenda:
+    """The leading side writes the agenda; submitting sends it to the other side."""
+    _side, person = require_member(user, session.mentorship)
+    if person.pk != leader_person(session).pk:
+        raise PermissionRefused(_("The leading side writes the agenda; you answer it."))
+    if session.status not in LIVE_SESSION:
+        raise BalikError(
+            _("This session is %(status)s.") % {"status": session.get_status_display()},
+            code="closed",
+        )
+    errors: dict[str, list[str]] = {}
+    clean = {name: _text(errors, name, fields.get(name, "")) for name in AGENDA_FIELDS}
+    unknown = set(fields) - set(AGENDA_FIELDS)
+    for name in unknown:
+        errors[name] = [_("Unknown field.")]
+    if submit:
+        for name in ("topics", "key_questions", "objectives"):
+            if not clean[name]:
+                errors.setdefault(name, []).append(_("Fill this in before submitting."))
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        agenda, _created = Agenda.objects.select_for_update().get_or_create(
+            session=session, defaults={"author": person}
+        )
+        for name, value in clean.items():
+            setattr(agenda, name, value)
+        first_submit = submit and agenda.submitted_at is None
+        if first_submit:
+            agenda.submitted_at = timezone.now()
+        agenda.save()
+    if first_submit:
+        _after_commit_notify(session, "agenda_submitted", partner_of(session.mentorship, person))
+    return agenda
+
+
+def answer_agenda(user: User, session: Session, **fields: str) -> AgendaResponse:
+    """The facilitating side answers: perspective, resources, follow-up questions."""
+    _side, person = require_member(user, session.mentorship)
+    if person.pk == leader_person(session).pk:
+        raise PermissionRefused(_("The facilitating side answers the agenda."))
+    errors: dict[str, list[str]] = {}
+    clean = {
+        name: _text(errors, name, fields.get(name, ""))
+        for name in ("perspective", "resources", "follow_up_questions")
+    }
+    if not any(clean.values()):
+        errors["perspective"] = [_("Write at least one of perspective, resources or questions.")]
+    if errors:
+        raise ValidationFailed(errors)
+    response, _created = AgendaResponse.objects.update_or_create(
+        session=session, defaults={"author": person, **clean}
+    )
+    return response
+
+
+# --- notes, actions, learning log ---------------------------------------------------------
+
+
+def add_note(
+    user: User, mentorship: Mentorship, body: str, *, private: bool, session: Session | None = None
+) -> Note:
+    _side, person = require_member(user, mentorship)
+    errors: dict[str, list[str]] = {}
+    body = _text(errors, "body", body, required=True)
+    if session is not None and session.mentorship_id != mentorship.pk:
+        errors["session"] = [_("That session belongs to another mentorship.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return Note.objects.create(
+        mentorship=mentorship, session=session, author=person, body=body, private=private
+    )
+
+
+def visible_notes(user: User, mentorship: Mentorship) -> QuerySet[Note]:
+    """Shared notes for both people; private notes only for their author; none for managers."""
+    side = side_of(user, mentorship)
+    if side not in (Side.MENTOR, Side.MENTEE):
+        return Note.objects.none()
+    return mentorship.notes.filter(Q(private=False) | Q(author__user=user)).select_related("author")
+
+
+def add_action(
+    user: User,
+    mentorship: Mentorship,
+    *,
+    title: str,
+    owner_id: int | None,
+    due_date: date | None,
+    session: Session | None = None,
+) -> ActionItem:
+    _side, person = require_member(user, mentorship)
+    errors: dict[str, list[str]] = {}
+    title = _text(errors, "title", title, required=True)
+    if len(title) > 200:
+        errors["title"] = [_("Use at most 200 characters.")]
+    owner = {mentorship.mentor_id: mentorship.mentor, mentorship.mentee_id: mentorship.mentee}.get(
+        owner_id or person.pk
+    )
+    if owner is None:
+        errors["owner"] = [_("The owner is one of the two of you.")]
+    if due_date is None:
+        errors["due_date"] = [_("Give a due date.")]
+    if errors:
+        raise ValidationFailed(errors)
+    return ActionItem.objects.create(
+        mentorship=mentorship, session=session, title=title, owner=owner, due_date=due_date
+    )
+
+
+def complete_action(user: User, item: ActionItem, done: bool = True) -> ActionItem:
+    require_member(user, item.mentorship)
+    item.done_at = timezone.now() if done else None
+    item.save(update_fields=["done_at"])
+    return item
+
+
+def record_learning(user: User, session: Session, *, taught: str, learned: str) -> LearningEntry:
+    """What I taught and what I learned in this session: the two-way log."""
+    _side, person = require_member(user, session.mentorship)
+    errors: dict[str, list[str]] = {}
+    taught = _text(errors, "taught", taught)
+    learned = _text(errors, "learned", learned)
+    if not taught and not learned:
+        errors["learned"] = [_("Write what you taught, what you learned, or both.")]
+    if session.starts_at is None or session.starts_at > timezone.now():
+        errors["session"] = [_("Record the learning once the session has taken place.")]
+    if session.status == SessionStatus.CANCELLED:
+        errors["session"] = [_("This session was cancelled.")]
+    if errors:
+        raise ValidationFailed(errors)
+    entry, _created = LearningEntry.objects.update_or_create(
+        session=session, author=person, defaults={"taught": taught, "learned": learned}
+    )
+    return entry
+
+
+# --- closing -------------------------------------------------------------------------------
+
+
+def reflect_and_close(
+    user: User, mentorship: Mentorship, *, reflection: str, goals_outcome: str, match_again: bool
+) -> Reflection:
+    """Each person's final reflection; when both have written one the mentorship closes."""
+    _side, person = require_member(user, mentorship)
+    require_active(mentorship)
+    errors: dict[str, list[str]] = {}
+    reflection = _text(errors, "reflection", reflection, required=True)
+    goals_outcome = _text(errors, "goals_outcome", goals_outcome)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        entry, _created = Reflection.objects.update_or_create(
+            mentorship=mentorship,
+            author=person,
+            defaults={
+                "reflection": reflection,
+                "goals_outcome": goals_outcome,
+                "match_again": match_again,
+            },
+        )
+        if mentorship.reflections.count() == 2:
+            mentorship.status = MentorshipStatus.CLOSED
+            mentorship.ended_at = timezone.now()
+            mentorship.save(update_fields=["status", "ended_at"])
+            mentorship.sessions.filter(status=SessionStatus.PROPOSED).update(
+                status=SessionStatus.CANCELLED
+            )
+    return entry
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    session_id: int
+    kind: str
+    person_id: int
+    invite: bool
+
+
+def _after_commit_notify(
+    session: Session, kind: str, person: Person, *, invite: bool = False
+) -> None:
+    from balik.mentorships.notices import send_session_notice
+
+    notice = Notice(session.pk, kind, person.pk, invite)
+    key = f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}"
+    transaction.on_commit(lambda: send_session_notice(notice, key))
+
+
+def mentorship_url(mentorship: Mentorship) -> str:
+    return reverse("mentorships:detail", args=[mentorship.pk])
