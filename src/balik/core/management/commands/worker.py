@@ -1,5 +1,8 @@
-"""`balik worker`: run background tasks (large matching runs, e-mail) from the database queue."""
+"""`balik worker`: background work. Runs queued tasks (large matching runs), sweeps for due
+reminders and delivers pending e-mails, then sleeps and repeats. Safe to run several: each
+reminder is created once and each e-mail claimed by one worker."""
 
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -8,20 +11,36 @@ from django.core.management.base import BaseCommand, CommandParser
 
 class Command(BaseCommand):
     help = (
-        "Run Balik's background tasks from the database queue until stopped. Start one or "
-        "more beside `balik serve`; tasks queued while no worker ran are picked up on start."
+        "Run Balik's background work until stopped: queued tasks, reminders, e-mails. Work "
+        "that fell due while no worker ran is done on start."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--interval", type=float, default=1.0, help="Seconds between polls of the queue."
+            "--interval", type=float, default=30.0, help="Seconds between rounds (default 30)."
         )
         parser.add_argument(
-            "--batch", action="store_true", help="Run what is queued, then stop (for cron)."
+            "--once", action="store_true", help="Do one round, then stop (for cron or tests)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        arguments = ["--interval", str(options["interval"]), "--no-startup-delay"]
-        if options["batch"]:
-            arguments.append("--batch")
-        call_command("db_worker", *arguments)
+        if options["interval"] <= 0:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--interval must be a positive number of seconds.")
+        while True:
+            self.round()
+            if options["once"]:
+                return
+            time.sleep(options["interval"])
+
+    def round(self) -> None:
+        from balik.mentorships.reminders import sweep
+        from balik.notifications.services import deliver_emails
+
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        created = sweep()
+        sent = deliver_emails()
+        if any(created.values()) or sent:
+            summary = ", ".join(f"{kind} {n}" for kind, n in created.items() if n)
+            self.stdout.write(f"reminders: {summary or 'none'}; e-mails sent: {sent}")
