@@ -1,18 +1,32 @@
 """A person's mentorships, and one mentorship's page (who, why, the role guide, declining)."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from balik.core.errors import BalikError, ValidationFailed
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services as matching_services
 from balik.matching.explain import Explainer
-from balik.mentorships.models import Mentorship
+from balik.mentorships import services
+from balik.mentorships.models import (
+    Attendance,
+    GoalStatus,
+    MeetingFormat,
+    Mentorship,
+    Session,
+    SessionStatus,
+)
+from balik.mentorships.notices import invite_bytes
+from balik.mentorships.workspace import suggested_times, workspace
 from balik.programs.services import can_manage
 
 
@@ -50,20 +64,226 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship, side = _visible_mentorship(request, mentorship_id)
     explainer = Explainer(mentorship.reasons)
-    partner = mentorship.mentee if side == "mentor" else mentorship.mentor
     program = mentorship.program
     guide = program.mentor_guide if side == "mentor" else program.mentee_guide
-    return render(
-        request,
-        "mentorships/detail.html",
-        {
-            "mentorship": mentorship,
-            "side": side,
-            "partner": partner,
-            "guide": guide if side != "manager" else "",
-            "reasons": [explainer.render(fact) for fact in mentorship.reasons],
-        },
+    context = workspace(request.user, mentorship)
+    suggestions = []
+    if context["member"] and mentorship.is_active:
+        suggestions = suggested_times(mentorship, context["zone"])
+    context.update(
+        mentorship=mentorship,
+        guide=guide if side != "manager" else "",
+        reasons=[explainer.render(fact) for fact in mentorship.reasons],
+        suggestions=suggestions,
+        attendance_choices=[c for c in Attendance.choices if c[0]],
+        goal_statuses=GoalStatus.choices,
+        formats=MeetingFormat.choices,
     )
+    return render(request, "mentorships/detail.html", context)
+
+
+def _local_datetime(value: str, zone: str) -> datetime | None:
+    """A datetime-local field ("2026-12-01T09:30") read in the person's own time zone."""
+    try:
+        naive = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=ZoneInfo(zone))
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _session(mentorship: Mentorship, request: HttpRequest) -> Session:
+    session = mentorship.sessions.filter(pk=_int(request.POST.get("session"))).first()
+    if session is None:
+        raise ValidationFailed({"session": [_("Choose a session of this mentorship.")]})
+    return session
+
+
+def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str, str]:
+    """Run one workspace action; returns (the section to go back to, a success message)."""
+    post, user = request.POST, request.user
+    me = services.person_of(user)
+    zone = me.timezone if me else "UTC"
+    if action == "agreement":
+        cadence = _int(post.get("cadence_days"))
+        services.update_agreement(
+            user,
+            mentorship,
+            goals=post.get("goals", ""),
+            mentor_expectations=post.get("mentor_expectations", ""),
+            mentee_expectations=post.get("mentee_expectations", ""),
+            cadence_days=cadence if cadence is not None else -1,
+            format=post.get("format", ""),
+            meeting_place=post.get("meeting_place", ""),
+            confidentiality=post.get("confidentiality", ""),
+            ground_rules=post.get("ground_rules", ""),
+        )
+        return "agreement", _("Agreement saved; the other side is asked to confirm it.")
+    if action == "confirm":
+        services.confirm_agreement(user, mentorship)
+        return "agreement", _("You confirmed the agreement.")
+    if action == "goal":
+        services.add_goal(
+            user,
+            mentorship,
+            title=post.get("title", ""),
+            measure=post.get("measure", ""),
+            target=post.get("target", ""),
+            due_date=_date(post.get("due_date", "")),
+            owner_id=_int(post.get("owner")),
+        )
+        return "goals", _("Goal added.")
+    if action == "goal_update":
+        goal = mentorship.goals.filter(pk=_int(post.get("goal"))).first()
+        if goal is None:
+            raise ValidationFailed({"goal": [_("Choose a goal of this mentorship.")]})
+        services.update_goal(
+            user,
+            goal,
+            value=post.get("value", ""),
+            note=post.get("note", ""),
+            status=post.get("status", ""),
+        )
+        return "goals", _("Progress recorded.")
+    if action == "propose":
+        starts = [_local_datetime(v, zone) for v in post.getlist("start") if v]
+        if any(start is None for start in starts):
+            raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
+        session = post.get("session")
+        if session:
+            services.counter_propose(user, _session(mentorship, request), starts)
+        else:
+            services.propose_session(user, mentorship, starts, leader=post.get("leader") or None)
+        return "sessions", _("Times proposed; the other person chooses one.")
+    if action == "accept":
+        services.accept_option(user, _session(mentorship, request), _int(post.get("option")) or 0)
+        return "sessions", _("Session booked; the invite is on its way.")
+    if action == "reschedule":
+        start = _local_datetime(post.get("start", ""), zone)
+        if start is None:
+            raise ValidationFailed({"start": [_("Give the new date and time.")]})
+        services.reschedule(user, _session(mentorship, request), start, post.get("reason", ""))
+        return "sessions", _("Session moved; both calendars get the update.")
+    if action == "cancel":
+        services.cancel(user, _session(mentorship, request), post.get("reason", ""))
+        return "sessions", _("Session cancelled.")
+    if action == "attendance":
+        services.record_attendance(user, _session(mentorship, request), post.get("attendance", ""))
+        return "sessions", _("Attendance recorded.")
+    if action == "agenda":
+        submit = post.get("submit") == "1"
+        services.save_agenda(
+            user,
+            _session(mentorship, request),
+            submit=submit,
+            **{name: post.get(name, "") for name in services.AGENDA_FIELDS},
+        )
+        return "sessions", _("Agenda submitted.") if submit else _("Draft saved.")
+    if action == "answer":
+        services.answer_agenda(
+            user,
+            _session(mentorship, request),
+            perspective=post.get("perspective", ""),
+            resources=post.get("resources", ""),
+            follow_up_questions=post.get("follow_up_questions", ""),
+        )
+        return "sessions", _("Your answer is saved.")
+    if action == "learning":
+        services.record_learning(
+            user,
+            _session(mentorship, request),
+            taught=post.get("taught", ""),
+            learned=post.get("learned", ""),
+        )
+        return "learning", _("Learning log saved.")
+    if action == "note":
+        session = _session(mentorship, request) if post.get("session") else None
+        services.add_note(
+            user,
+            mentorship,
+            post.get("body", ""),
+            private=post.get("private") == "1",
+            session=session,
+        )
+        return "notes", _("Note saved.")
+    if action == "action":
+        services.add_action(
+            user,
+            mentorship,
+            title=post.get("title", ""),
+            owner_id=_int(post.get("owner")),
+            due_date=_date(post.get("due_date", "")),
+        )
+        return "actions", _("Action item added.")
+    if action == "action_done":
+        item = mentorship.actions.filter(pk=_int(post.get("item"))).first()
+        if item is None:
+            raise ValidationFailed({"item": [_("Choose an action item of this mentorship.")]})
+        services.complete_action(user, item, done=post.get("done", "1") == "1")
+        return "actions", _("Action item updated.")
+    if action == "close":
+        services.reflect_and_close(
+            user,
+            mentorship,
+            reflection=post.get("reflection", ""),
+            goals_outcome=post.get("goals_outcome", ""),
+            match_again=post.get("match_again") == "1",
+        )
+        return "close", _(
+            "Reflection saved. The mentorship closes when both of you have written one."
+        )
+    raise Http404(_("Unknown action."))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
+    mentorship, side = _visible_mentorship(request, mentorship_id)
+    if side == "manager":
+        raise PermissionDenied(_("Programme managers see this mentorship but do not act in it."))
+    section = "top"
+    try:
+        section, message = _act(request, mentorship, action)
+    except ValidationFailed as failure:
+        for field, field_messages in failure.errors.items():
+            for text in field_messages:
+                messages.error(request, f"{field}: {text}" if field not in ("__all__",) else text)
+    except PermissionRefused as refused:
+        raise PermissionDenied(str(refused.message)) from None
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, message)
+    return redirect(reverse("mentorships:detail", args=[mentorship.pk]) + f"#{section}")
+
+
+@login_required
+@require_GET
+def invite(request: HttpRequest, mentorship_id: int, session_id: int) -> HttpResponse:
+    mentorship, side = _visible_mentorship(request, mentorship_id)
+    if side == "manager":
+        raise PermissionDenied(_("Only the two people in this mentorship get its invites."))
+    session = mentorship.sessions.filter(pk=session_id, starts_at__isnull=False).first()
+    if session is None or session.status == SessionStatus.PROPOSED:
+        raise Http404(_("This session has no time yet."))
+    response = HttpResponse(invite_bytes(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="balik-session-{session.pk}.ics"'
+    return response
 
 
 @login_required

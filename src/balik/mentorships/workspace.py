@@ -1,0 +1,169 @@
+"""What the mentorship page shows, read in a fixed number of queries, cut to the viewer's side.
+
+Both people see everything shared; private notes only reach their author; a programme manager
+sees dates, attendance, preparation states and goal status, never a note or an agenda's text.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from balik.mentorships import services
+from balik.mentorships.models import (
+    ActionItem,
+    Goal,
+    LearningEntry,
+    Mentorship,
+    Note,
+    Session,
+    SessionStatus,
+    Side,
+)
+from balik.people.models import AvailabilitySlot
+
+SUGGESTIONS = 5
+SUGGESTION_HORIZON = timedelta(days=21)
+
+
+@dataclass
+class SessionView:
+    session: Session
+    local_start: datetime | None
+    state: str
+    deadline: datetime | None
+    is_leader: bool
+    agenda: object | None
+    response: object | None
+    learning: list[LearningEntry] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    options: list = field(default_factory=list)
+    my_learning: LearningEntry | None = None
+
+
+def _local(moment: datetime | None, zone: str) -> datetime | None:
+    if moment is None:
+        return None
+    return timezone.localtime(moment, ZoneInfo(zone))
+
+
+def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
+    """Times both people are free, honouring the cadence and their other sessions."""
+    from balik.mentorships.scheduling import WeeklyRange, propose_times
+
+    slots = list(
+        AvailabilitySlot.objects.filter(
+            person__in=[mentorship.mentor_id, mentorship.mentee_id]
+        ).values_list("person_id", "weekday", "start_time", "end_time")
+    )
+
+    def ranges(person_id: int) -> list:
+        return [WeeklyRange(w, s, e) for p, w, s, e in slots if p == person_id]
+
+    mentor_ranges, mentee_ranges = ranges(mentorship.mentor_id), ranges(mentorship.mentee_id)
+    if not mentor_ranges or not mentee_ranges:
+        return []
+    last = (
+        mentorship.sessions.filter(status__in=(SessionStatus.BOOKED, SessionStatus.HELD))
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    agreement = services.agreement_for(mentorship)
+    now = timezone.now()
+    times = propose_times(
+        mentor_ranges,
+        mentorship.mentor.timezone,
+        mentee_ranges,
+        mentorship.mentee.timezone,
+        duration=services.session_length(mentorship),
+        not_before_utc=now + timedelta(hours=mentorship.program.preparation_hours + 2),
+        horizon=SUGGESTION_HORIZON,
+        busy=services.busy_intervals([mentorship.mentor, mentorship.mentee]),
+        count=SUGGESTIONS,
+        cadence=timedelta(days=agreement.cadence_days),
+        last_session_utc=last,
+    )
+    return [_local(moment, viewer_zone) for moment in times]
+
+
+def workspace(user, mentorship: Mentorship) -> dict:
+    side = services.side_of(user, mentorship)
+    member = side in (Side.MENTOR, Side.MENTEE)
+    me = None
+    if member:
+        me = mentorship.mentor if side == Side.MENTOR else mentorship.mentee
+    zone = me.timezone if me else mentorship.mentor.timezone
+    now = timezone.now()
+    sessions = list(
+        mentorship.sessions.select_related("agenda", "response", "proposed_by", "cancelled_by")
+        .prefetch_related(
+            "options",
+            Prefetch("learning", queryset=LearningEntry.objects.select_related("author")),
+            Prefetch(
+                "notes",
+                queryset=Note.objects.filter(
+                    Q(private=False) | Q(author__user=user)
+                ).select_related("author")
+                if member
+                else Note.objects.none(),
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    views = []
+    for session in sessions:
+        agenda = getattr(session, "agenda", None) if hasattr(session, "agenda") else None
+        response = getattr(session, "response", None) if hasattr(session, "response") else None
+        leader = mentorship.mentor if session.leader == Side.MENTOR else mentorship.mentee
+        learning = list(session.learning.all())
+        views.append(
+            SessionView(
+                session=session,
+                local_start=_local(session.starts_at, zone),
+                state=services.agenda_state(session, agenda, now),
+                deadline=_local(services.deadline_of(session), zone),
+                is_leader=me is not None and leader.pk == me.pk,
+                agenda=agenda if member else None,
+                response=response if member else None,
+                learning=learning if member else [],
+                notes=list(session.notes.all()) if member else [],
+                options=[(o, _local(o.starts_at, zone)) for o in session.options.all()],
+                my_learning=next((e for e in learning if me and e.author_id == me.pk), None),
+            )
+        )
+    goals = list(
+        Goal.objects.filter(mentorship=mentorship)
+        .select_related("owner")
+        .prefetch_related("updates__author")
+    )
+    actions = list(ActionItem.objects.filter(mentorship=mentorship).select_related("owner"))
+    general_notes = (
+        list(services.visible_notes(user, mentorship).filter(session__isnull=True))
+        if member
+        else []
+    )
+    log = [{"session": view, "entries": view.learning} for view in views if view.learning]
+    upcoming = [
+        v for v in views if v.session.status in (SessionStatus.PROPOSED, SessionStatus.BOOKED)
+    ]
+    past = [v for v in views if v not in upcoming]
+    return {
+        "side": side,
+        "member": member,
+        "me": me,
+        "partner": services.partner_of(mentorship, me) if me else None,
+        "zone": zone,
+        "agreement": services.agreement_for(mentorship),
+        "goals": goals,
+        "goal_owners": services.goal_owners(mentorship),
+        "actions": actions,
+        "general_notes": general_notes,
+        "upcoming": list(reversed(upcoming)),
+        "past": past,
+        "learning_log": log,
+        "flipped": mentorship.program.kind == "flipped",
+        "now": now,
+    }

@@ -1,0 +1,447 @@
+"""The mentorship workspace's rules, one by one, with their refusals."""
+
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.mentorships import services
+from balik.mentorships.models import (
+    Mentorship,
+    MentorshipStatus,
+    SessionStatus,
+)
+from balik.mentorships.reminders import sweep
+from balik.mentorships.workspace import suggested_times
+from balik.notifications.models import Notification
+from tests.factories import PersonFactory
+from tests.mentorships.builders import flipped_pair
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(program_manager):
+    return flipped_pair(program_manager)
+
+
+def in_days(days: int, hour: int = 12) -> datetime:
+    moment = timezone.now() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def book(pair, start: datetime, *, captured=None):
+    session = services.propose_session(pair.mentee.user, pair, [start])
+    option = session.options.get()
+    return services.accept_option(pair.mentor.user, session, option.pk)
+
+
+# --- agreement ---------------------------------------------------------------------------
+
+
+def test_the_agreement_starts_from_the_programme_and_needs_both_confirmations(pair):
+    agreement = services.agreement_for(pair)
+    assert "mentee leads" in agreement.ground_rules
+    assert agreement.cadence_days == pair.program.cadence_days
+    services.confirm_agreement(pair.mentor.user, pair)
+    services.confirm_agreement(pair.mentee.user, pair)
+    assert services.agreement_for(pair).confirmed
+    services.update_agreement(pair.mentee.user, pair, meeting_place="https://meet.example/rina")
+    agreement = services.agreement_for(pair)
+    assert agreement.mentee_confirmed_at and agreement.mentor_confirmed_at is None
+    assert not agreement.confirmed
+
+
+def test_agreement_refusals(pair, program_manager, outsider):
+    with pytest.raises(PermissionRefused):
+        services.update_agreement(outsider.user, pair, goals="mine")
+    with pytest.raises(PermissionRefused):
+        services.update_agreement(program_manager.user, pair, goals="managed")
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_agreement(pair.mentor.user, pair, cadence_days=0, format="party")
+    assert set(refused.value.errors) == {"cadence_days", "format"}
+
+
+# --- goals ---------------------------------------------------------------------------------
+
+
+def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
+    due = timezone.localdate() + timedelta(days=60)
+    goal = services.add_goal(
+        pair.mentee.user,
+        pair,
+        title="Lead a team meeting",
+        measure="meetings led",
+        target="3",
+        due_date=due,
+    )
+    assert goal.owner == pair.mentee
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_goal(
+            pair.mentor.user,
+            pair,
+            title="x",
+            measure="y",
+            target="z",
+            due_date=due,
+            owner_id=pair.mentor.pk,
+        )
+    assert "owner" in refused.value.errors
+    update = services.update_goal(
+        pair.mentee.user, goal, value="1", note="first one", status="on_track"
+    )
+    assert update.goal.status == "on_track"
+    services.update_goal(pair.mentor.user, goal, value="", note="", status="at_risk")
+    goal.refresh_from_db()
+    assert goal.status == "at_risk" and goal.updates.count() == 2
+
+
+def test_in_reverse_mentoring_both_people_have_goals(program_manager):
+    pair = flipped_pair(program_manager, kind="reverse")
+    due = timezone.localdate() + timedelta(days=30)
+    for person in (pair.mentor, pair.mentee):
+        goal = services.add_goal(
+            person.user,
+            pair,
+            title="Learn",
+            measure="m",
+            target="t",
+            due_date=due,
+        )
+        assert goal.owner == person
+
+
+def test_a_goal_needs_a_measure_a_target_and_a_future_due_date(pair):
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_goal(
+            pair.mentee.user,
+            pair,
+            title="",
+            measure="",
+            target="",
+            due_date=timezone.localdate() - timedelta(days=1),
+        )
+    assert set(refused.value.errors) >= {"title", "measure", "target", "due_date"}
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+
+def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callbacks):
+    start = in_days(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = services.propose_session(
+            pair.mentee.user, pair, [start, start + timedelta(days=1)]
+        )
+    assert session.status == SessionStatus.PROPOSED
+    assert Notification.objects.filter(recipient=pair.mentor.user, kind="session_proposed").exists()
+    with pytest.raises(PermissionRefused):
+        services.accept_option(pair.mentee.user, session, session.options.first().pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = services.accept_option(pair.mentor.user, session, session.options.first().pk)
+    assert booked.status == SessionStatus.BOOKED and booked.starts_at == start
+    assert booked.ends_at - booked.starts_at == timedelta(minutes=pair.program.session_minutes)
+    invites = [m for m in mail.outbox if m.attachments]
+    assert {m.to[0] for m in invites} == {pair.mentor.user.email, pair.mentee.user.email}
+    calendar = icalendar.Calendar.from_ical(invites[0].attachments[0][1])
+    assert str(calendar["METHOD"]) == "REQUEST"
+    event = next(iter(calendar.walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART").astimezone(UTC) == start.astimezone(UTC)
+    # the booked notices went out with their invite: the worker only sends the proposal notice
+    from balik.notifications.services import deliver_emails
+
+    assert not Notification.objects.filter(kind="session_booked", emailed_at__isnull=True).exists()
+    assert deliver_emails() == 1
+    assert deliver_emails() == 0
+
+
+def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_on_commit_callbacks):
+    session = book(pair, in_days(4))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule(pair.mentor.user, session, in_days(5), "Board meeting")
+    assert session.sequence == 1
+    moved = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    assert int(next(iter(moved.walk("VEVENT")))["SEQUENCE"]) == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(pair.mentee.user, session, "Sick")
+    cancelled = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    assert str(cancelled["METHOD"]) == "CANCEL"
+    event = next(iter(cancelled.walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
+    with pytest.raises(ValidationFailed):
+        services.cancel(pair.mentee.user, session, "again")
+
+
+def test_the_download_is_the_same_invite(client, pair):
+    session = book(pair, in_days(3))
+    client.force_login(pair.mentee.user)
+    response = client.get(reverse("mentorships:invite", args=[pair.pk, session.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert next(iter(calendar.walk("VEVENT")))["UID"] == session.uid
+
+
+def test_nobody_is_double_booked_across_mentorships(pair, program_manager):
+    start = in_days(3)
+    book(pair, start)
+    other = Mentorship.objects.create(
+        program=pair.program, mentor=pair.mentor, mentee=PersonFactory(seniority_level=1)
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.propose_session(other.mentee.user, other, [start + timedelta(minutes=30)])
+    assert "clashes" in refused.value.errors["options"][0]
+    later = services.propose_session(other.mentee.user, other, [start + timedelta(hours=1)])
+    assert later.status == SessionStatus.PROPOSED
+
+
+def test_times_in_the_past_and_a_mentor_led_flipped_session_are_refused(pair):
+    with pytest.raises(ValidationFailed) as refused:
+        services.propose_session(
+            pair.mentee.user, pair, [timezone.now() - timedelta(hours=1)], leader="mentor"
+        )
+    assert set(refused.value.errors) == {"options", "leader"}
+
+
+def test_suggested_times_fit_both_people_across_time_zones(pair):
+    """Mentor in Jakarta free 17-21 WIB, mentee in Jayapura free 19-23 WIT (= 17-21 WIB):
+    the overlap is 17:00-21:00 Jakarta time, 19:00-23:00 Jayapura time."""
+    suggestions = suggested_times(pair, "Asia/Jayapura")
+    assert suggestions
+    for moment in suggestions:
+        assert moment.weekday() < 5
+        assert moment.hour >= 19 and (moment + timedelta(hours=1)).hour <= 23
+        jakarta = moment.astimezone(datetime.now().astimezone().tzinfo).astimezone(
+            __import__("zoneinfo").ZoneInfo("Asia/Jakarta")
+        )
+        assert 17 <= jakarta.hour < 21
+
+
+# --- the agenda and its deadline ------------------------------------------------------------
+
+
+def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_callbacks):
+    start = in_days(3)
+    session = book(pair, start)
+    deadline = services.deadline_of(session)
+    assert deadline == start - timedelta(hours=pair.program.preparation_hours)
+    assert services.agenda_state(session, None) == "not_started"
+    agenda = services.save_agenda(pair.mentee.user, session, topics="Pricing")
+    assert services.agenda_state(session, agenda) == "draft"
+    with pytest.raises(ValidationFailed) as refused:
+        services.save_agenda(pair.mentee.user, session, submit=True, topics="Pricing")
+    assert {"key_questions", "objectives"} <= set(refused.value.errors)
+    assert services.agenda_state(session, None, now=deadline + timedelta(minutes=1)) == "missing"
+    with time_machine.travel(deadline + timedelta(hours=1)):
+        with django_capture_on_commit_callbacks(execute=True):
+            agenda = services.save_agenda(
+                pair.mentee.user,
+                session,
+                submit=True,
+                topics="Pricing",
+                key_questions="How to price?",
+                objectives="A pricing model",
+            )
+        assert services.agenda_state(session, agenda) == "late"
+    assert Notification.objects.filter(recipient=pair.mentor.user, kind="agenda_submitted").exists()
+
+
+def test_only_the_leading_side_writes_and_only_the_other_answers(pair):
+    session = book(pair, in_days(3))
+    with pytest.raises(PermissionRefused):
+        services.save_agenda(pair.mentor.user, session, topics="I take over")
+    services.save_agenda(
+        pair.mentee.user, session, submit=True, topics="t", key_questions="q", objectives="o"
+    )
+    assert services.agenda_state(session, session.agenda) == "on_time"
+    with pytest.raises(PermissionRefused):
+        services.answer_agenda(pair.mentee.user, session, perspective="self-answer")
+    response = services.answer_agenda(pair.mentor.user, session, resources="https://example.org")
+    assert response.author == pair.mentor
+    with pytest.raises(ValidationFailed):
+        services.answer_agenda(pair.mentor.user, session)
+
+
+# --- notes, learning, actions, closing -------------------------------------------------------
+
+
+def test_private_notes_stay_with_their_author(client, pair, program_manager):
+    services.add_note(pair.mentee.user, pair, "Shared thought", private=False)
+    services.add_note(pair.mentee.user, pair, "Only mine: nervous", private=True)
+    assert [n.body for n in services.visible_notes(pair.mentor.user, pair)] == ["Shared thought"]
+    assert services.visible_notes(pair.mentee.user, pair).count() == 2
+    assert not services.visible_notes(program_manager.user, pair).exists()
+    url = reverse("mentorships:detail", args=[pair.pk])
+    client.force_login(pair.mentor.user)
+    page = client.get(url).content.decode()
+    assert "Shared thought" in page and "nervous" not in page
+    client.force_login(program_manager.user)
+    page = client.get(url).content.decode()
+    assert "Shared thought" not in page and "nervous" not in page
+
+
+def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, program_manager):
+    session = book(pair, in_days(3))
+    services.save_agenda(
+        pair.mentee.user,
+        session,
+        submit=True,
+        topics="Secret topic",
+        key_questions="q",
+        objectives="o",
+    )
+    client.force_login(program_manager.user)
+    page = client.get(reverse("mentorships:detail", args=[pair.pk])).content.decode()
+    assert 'data-agenda-state="on_time"' in page
+    assert "Secret topic" not in page
+    response = client.post(reverse("mentorships:act", args=[pair.pk, "note"]), {"body": "hi"})
+    assert response.status_code == 403
+
+
+def test_outsiders_see_nothing(client, pair, outsider):
+    client.force_login(outsider.user)
+    assert client.get(reverse("mentorships:detail", args=[pair.pk])).status_code == 403
+    assert (
+        client.post(reverse("mentorships:act", args=[pair.pk, "note"]), {"body": "x"}).status_code
+        == 403
+    )
+
+
+def test_the_learning_log_runs_both_ways_after_the_session(pair):
+    start = in_days(2)
+    session = book(pair, start)
+    with pytest.raises(ValidationFailed):
+        services.record_learning(pair.mentee.user, session, taught="", learned="early")
+    with time_machine.travel(start + timedelta(hours=2)):
+        services.record_learning(
+            pair.mentee.user, session, taught="TikTok basics", learned="Pricing"
+        )
+        services.record_learning(pair.mentor.user, session, taught="Pricing", learned="TikTok")
+        services.record_attendance(pair.mentor.user, session, "held")
+    assert session.learning.count() == 2
+    session.refresh_from_db()
+    assert session.status == SessionStatus.HELD
+
+
+def test_attendance_only_after_the_start(pair):
+    session = book(pair, in_days(2))
+    with pytest.raises(ValidationFailed):
+        services.record_attendance(pair.mentor.user, session, "held")
+
+
+def test_action_items_have_an_owner_of_the_pair_and_can_be_completed(pair, outsider):
+    due = timezone.localdate() + timedelta(days=7)
+    item = services.add_action(
+        pair.mentee.user, pair, title="Draft pricing", owner_id=None, due_date=due
+    )
+    assert item.owner == pair.mentee
+    with pytest.raises(ValidationFailed):
+        services.add_action(pair.mentee.user, pair, title="x", owner_id=outsider.pk, due_date=due)
+    services.complete_action(pair.mentor.user, item)
+    assert item.done_at is not None
+
+
+def test_closing_needs_both_reflections(pair):
+    services.reflect_and_close(
+        pair.mentee.user, pair, reflection="Grew a lot", goals_outcome="2 of 3", match_again=True
+    )
+    pair.refresh_from_db()
+    assert pair.status == MentorshipStatus.ACTIVE
+    services.reflect_and_close(
+        pair.mentor.user, pair, reflection="Learned TikTok", goals_outcome="", match_again=False
+    )
+    pair.refresh_from_db()
+    assert pair.status == MentorshipStatus.CLOSED
+    with pytest.raises(BalikError):
+        services.add_goal(
+            pair.mentee.user,
+            pair,
+            title="t",
+            measure="m",
+            target="x",
+            due_date=timezone.localdate() + timedelta(days=3),
+        )
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def test_reminders_are_sent_once_and_caught_up_after_downtime(pair):
+    start = in_days(3)
+    session = book(pair, start)
+    deadline = services.deadline_of(session)
+    with time_machine.travel(deadline - timedelta(hours=2)):
+        assert sweep()["agenda_due"] == 1
+        assert sweep()["agenda_due"] == 0  # a second sweep sends nothing twice
+    # the worker was down over the deadline: it sends "missing" to both, no stale "due"
+    with time_machine.travel(deadline + timedelta(hours=3)):
+        created = sweep()
+        assert created == {
+            "agenda_due": 0,
+            "agenda_missing": 2,
+            "action_due": 0,
+            "goal_update_due": 0,
+        }
+        assert sweep()["agenda_missing"] == 0
+    kinds = sorted(Notification.objects.values_list("kind", flat=True))
+    assert kinds.count("agenda_due") == 1 and kinds.count("agenda_missing") == 2
+
+
+def test_a_moved_session_gets_a_fresh_agenda_reminder(pair):
+    session = book(pair, in_days(3))
+    deadline = services.deadline_of(session)
+    with time_machine.travel(deadline - timedelta(hours=2)):
+        sweep()
+        services.reschedule(pair.mentee.user, session, in_days(5), "Clash")
+    new_deadline = services.deadline_of(session)
+    with time_machine.travel(new_deadline - timedelta(hours=2)):
+        assert sweep()["agenda_due"] == 1
+
+
+def test_an_action_due_tomorrow_is_reminded_once(pair):
+    services.add_action(
+        pair.mentee.user,
+        pair,
+        title="Send the deck",
+        owner_id=None,
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
+    assert sweep()["action_due"] == 1
+    assert sweep()["action_due"] == 0
+
+
+def test_people_choose_which_notices_they_get(pair, django_capture_on_commit_callbacks):
+    from balik.notifications.services import deliver_emails, set_preferences
+
+    set_preferences(pair.mentor.user, {"session_proposed": (True, False)})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_session(pair.mentee.user, pair, [in_days(3)])
+    notice = Notification.objects.get(recipient=pair.mentor.user)
+    assert notice.in_app and not notice.wants_email
+    mail.outbox.clear()
+    assert deliver_emails() == 0
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_the_page_keeps_its_query_count(client, pair, django_assert_max_num_queries):
+    client.force_login(pair.mentee.user)
+    url = reverse("mentorships:detail", args=[pair.pk])
+    book(pair, in_days(2))
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for days in range(4, 12, 2):
+        book(pair, in_days(days, hour=11))
+        services.add_note(pair.mentee.user, pair, f"note {days}", private=False)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
