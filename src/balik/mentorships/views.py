@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,7 +80,9 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         goal_statuses=GoalStatus.choices,
         formats=MeetingFormat.choices,
     )
-    return render(request, "mentorships/detail.html", context)
+    # every time on the page reads in the viewer's own zone, as the forms parse them
+    with timezone.override(ZoneInfo(context["zone"])):
+        return render(request, "mentorships/detail.html", context)
 
 
 def _local_datetime(value: str, zone: str) -> datetime | None:

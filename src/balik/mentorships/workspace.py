@@ -147,7 +147,10 @@ def workspace(user, mentorship: Mentorship) -> dict:
     )
     log = [{"session": view, "entries": view.learning} for view in views if view.learning]
     upcoming = [
-        v for v in views if v.session.status in (SessionStatus.PROPOSED, SessionStatus.BOOKED)
+        v
+        for v in views
+        if v.session.status == SessionStatus.PROPOSED
+        or (v.session.status == SessionStatus.BOOKED and v.session.ends_at > now)
     ]
     past = [v for v in views if v not in upcoming]
     return {
