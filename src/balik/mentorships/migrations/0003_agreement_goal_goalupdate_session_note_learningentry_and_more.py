@@ -6,200 +6,550 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mentorships', '0002_initial'),
-        ('people', '0002_seed_skills'),
+        ("mentorships", "0002_initial"),
+        ("people", "0002_seed_skills"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goals', models.TextField(blank=True, verbose_name='what we want to achieve')),
-                ('mentor_expectations', models.TextField(blank=True, verbose_name='what the mentor can expect')),
-                ('mentee_expectations', models.TextField(blank=True, verbose_name='what the mentee can expect')),
-                ('cadence_days', models.PositiveSmallIntegerField(default=14, verbose_name='days between sessions')),
-                ('format', models.CharField(choices=[('formal', 'Formal'), ('casual', 'Casual')], default='casual', max_length=8, verbose_name='format')),
-                ('meeting_place', models.CharField(blank=True, max_length=300, verbose_name='where we meet (a place or a video-call link)')),
-                ('confidentiality', models.TextField(blank=True, verbose_name='confidentiality')),
-                ('ground_rules', models.TextField(blank=True, verbose_name='ground rules')),
-                ('mentor_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('mentee_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('mentorship', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agreement', to='mentorships.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("goals", models.TextField(blank=True, verbose_name="what we want to achieve")),
+                (
+                    "mentor_expectations",
+                    models.TextField(blank=True, verbose_name="what the mentor can expect"),
+                ),
+                (
+                    "mentee_expectations",
+                    models.TextField(blank=True, verbose_name="what the mentee can expect"),
+                ),
+                (
+                    "cadence_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="days between sessions"
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("formal", "Formal"), ("casual", "Casual")],
+                        default="casual",
+                        max_length=8,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "meeting_place",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="where we meet (a place or a video-call link)",
+                    ),
+                ),
+                ("confidentiality", models.TextField(blank=True, verbose_name="confidentiality")),
+                ("ground_rules", models.TextField(blank=True, verbose_name="ground rules")),
+                ("mentor_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("mentee_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "mentorship",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreement",
+                        to="mentorships.mentorship",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='goal')),
-                ('measure', models.CharField(max_length=300, verbose_name='how success is measured')),
-                ('target', models.CharField(max_length=200, verbose_name='target value or outcome')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('done', 'Done'), ('dropped', 'Dropped')], default='on_track', max_length=8, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='mentorships.mentorship')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="goal")),
+                (
+                    "measure",
+                    models.CharField(max_length=300, verbose_name="how success is measured"),
+                ),
+                (
+                    "target",
+                    models.CharField(max_length=200, verbose_name="target value or outcome"),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="on_track",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="mentorships.mentorship",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'pk'],
+                "ordering": ["due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoalUpdate',
+            name="GoalUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='progress')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('status', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('done', 'Done'), ('dropped', 'Dropped')], max_length=8, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='mentorships.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="progress")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("done", "Done"),
+                            ("dropped", "Dropped"),
+                        ],
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="mentorships.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('booked', 'Booked'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='proposed', max_length=10)),
-                ('starts_at', models.DateTimeField(blank=True, null=True)),
-                ('ends_at', models.DateTimeField(blank=True, null=True)),
-                ('zone', models.CharField(default='Asia/Jakarta', max_length=64)),
-                ('leader', models.CharField(choices=[('mentor', 'Mentor'), ('mentee', 'Mentee')], max_length=6, verbose_name='who leads')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='where')),
-                ('series_key', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('uid', models.CharField(max_length=80, unique=True)),
-                ('sequence', models.PositiveIntegerField(default=0)),
-                ('attendance', models.CharField(blank=True, choices=[('', 'Not recorded'), ('held', 'Held'), ('mentor_absent', 'No-show by the mentor'), ('mentee_absent', 'No-show by the mentee'), ('both_absent', 'No-show by both')], default='', max_length=14)),
-                ('cancel_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='mentorships.mentorship')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("booked", "Booked"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(blank=True, null=True)),
+                ("ends_at", models.DateTimeField(blank=True, null=True)),
+                ("zone", models.CharField(default="Asia/Jakarta", max_length=64)),
+                (
+                    "leader",
+                    models.CharField(
+                        choices=[("mentor", "Mentor"), ("mentee", "Mentee")],
+                        max_length=6,
+                        verbose_name="who leads",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="where")),
+                ("series_key", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("uid", models.CharField(max_length=80, unique=True)),
+                ("sequence", models.PositiveIntegerField(default=0)),
+                (
+                    "attendance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not recorded"),
+                            ("held", "Held"),
+                            ("mentor_absent", "No-show by the mentor"),
+                            ("mentee_absent", "No-show by the mentee"),
+                            ("both_absent", "No-show by both"),
+                        ],
+                        default="",
+                        max_length=14,
+                    ),
+                ),
+                ("cancel_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="mentorships.mentorship",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='note')),
-                ('private', models.BooleanField(default=False, verbose_name='only I can see it')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='mentorships.mentorship')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="note")),
+                ("private", models.BooleanField(default=False, verbose_name="only I can see it")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="mentorships.mentorship",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LearningEntry',
+            name="LearningEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taught', models.TextField(blank=True, verbose_name='what I taught')),
-                ('learned', models.TextField(blank=True, verbose_name='what I learned')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learning', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("taught", models.TextField(blank=True, verbose_name="what I taught")),
+                ("learned", models.TextField(blank=True, verbose_name="what I learned")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="learning",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaResponse',
+            name="AgendaResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('perspective', models.TextField(blank=True, verbose_name='perspective')),
-                ('resources', models.TextField(blank=True, verbose_name='resources')),
-                ('follow_up_questions', models.TextField(blank=True, verbose_name='follow-up questions')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("perspective", models.TextField(blank=True, verbose_name="perspective")),
+                ("resources", models.TextField(blank=True, verbose_name="resources")),
+                (
+                    "follow_up_questions",
+                    models.TextField(blank=True, verbose_name="follow-up questions"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Agenda',
+            name="Agenda",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topics', models.TextField(blank=True, verbose_name='topics')),
-                ('research', models.TextField(blank=True, verbose_name='research done (notes and links)')),
-                ('key_questions', models.TextField(blank=True, verbose_name='key questions')),
-                ('challenges', models.TextField(blank=True, verbose_name='challenges for the other side')),
-                ('objectives', models.TextField(blank=True, verbose_name='what I want to learn in this session')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topics", models.TextField(blank=True, verbose_name="topics")),
+                (
+                    "research",
+                    models.TextField(blank=True, verbose_name="research done (notes and links)"),
+                ),
+                ("key_questions", models.TextField(blank=True, verbose_name="key questions")),
+                (
+                    "challenges",
+                    models.TextField(blank=True, verbose_name="challenges for the other side"),
+                ),
+                (
+                    "objectives",
+                    models.TextField(
+                        blank=True, verbose_name="what I want to learn in this session"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ActionItem',
+            name="ActionItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='action')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='mentorships.mentorship')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="action")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="mentorships.mentorship",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_at', 'due_date', 'pk'],
+                "ordering": ["done_at", "due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SessionOption',
+            name="SessionOption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='mentorships.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="options",
+                        to="mentorships.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Reflection',
+            name="Reflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reflection', models.TextField(verbose_name='looking back')),
-                ('goals_outcome', models.TextField(blank=True, verbose_name='what came of our goals')),
-                ('match_again', models.BooleanField(default=False, verbose_name='match me again in a next round')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('mentorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reflections', to='mentorships.mentorship')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reflection", models.TextField(verbose_name="looking back")),
+                (
+                    "goals_outcome",
+                    models.TextField(blank=True, verbose_name="what came of our goals"),
+                ),
+                (
+                    "match_again",
+                    models.BooleanField(
+                        default=False, verbose_name="match me again in a next round"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reflections",
+                        to="mentorships.mentorship",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('mentorship', 'author'), name='one_reflection_each')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("mentorship", "author"), name="one_reflection_each"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['status', 'starts_at'], name='mentorships_status_d4ce1b_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["status", "starts_at"], name="mentorships_status_d4ce1b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("starts_at__isnull", True),
+                    ("ends_at__gt", models.F("starts_at")),
+                    _connector="OR",
+                ),
+                name="session_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='learningentry',
-            constraint=models.UniqueConstraint(fields=('session', 'author'), name='one_learning_entry_each'),
+            model_name="learningentry",
+            constraint=models.UniqueConstraint(
+                fields=("session", "author"), name="one_learning_entry_each"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionoption',
-            constraint=models.UniqueConstraint(fields=('session', 'starts_at'), name='one_option_per_time'),
+            model_name="sessionoption",
+            constraint=models.UniqueConstraint(
+                fields=("session", "starts_at"), name="one_option_per_time"
+            ),
         ),
     ]
