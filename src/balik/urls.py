@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("balik.people.urls")),
     path("", include("balik.programs.urls")),
     path("mentorships/", include("balik.mentorships.urls")),
+    path("inbox/", include("balik.notifications.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,61 @@
+"""The inbox and the choice of which notices reach a person, and how."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from balik.notifications import services
+from balik.notifications.models import Kind, Preference
+
+INBOX_PAGE = 30
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(services.inbox(request.user), INBOX_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "unread": services.unread_count(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    services.mark_read(request.user)
+    messages.success(request, _("Everything is marked as read."))
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.set_preferences(
+            request.user,
+            {
+                kind: (
+                    request.POST.get(f"{kind}-in_app") == "1",
+                    request.POST.get(f"{kind}-email") == "1",
+                )
+                for kind in Kind.values
+            },
+        )
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notifications:preferences")
+    saved = {p.kind: p for p in Preference.objects.filter(user=request.user)}
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "in_app": saved[kind].in_app if kind in saved else True,
+            "email": saved[kind].email if kind in saved else True,
+        }
+        for kind, label in Kind.choices
+    ]
+    return render(request, "notifications/preferences.html", {"rows": rows})
