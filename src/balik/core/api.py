@@ -82,6 +82,7 @@ def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 def register_routers() -> None:
     from balik.accounts.api import router as tokens_router
+    from balik.mentorships.api import router as mentorships_router
     from balik.people.api import router as people_router
     from balik.people.api import skills_router
     from balik.programs.api import router as programs_router
@@ -90,6 +91,7 @@ def register_routers() -> None:
     api.add_router("/v1/skills", skills_router)
     api.add_router("/v1/tokens", tokens_router)
     api.add_router("/v1/programs", programs_router)
+    api.add_router("/v1/mentorships", mentorships_router)
 
 
 register_routers()
