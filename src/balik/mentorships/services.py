@@ -700,11 +700,12 @@ class Notice:
 def _after_commit_notify(
     session: Session, kind: str, person: Person, *, invite: bool = False
 ) -> None:
-    from balik.mentorships.notices import send_session_notice
+    """After the commit, queue the notice for the worker (the request never waits on mail)."""
+    from balik.mentorships.tasks import send_session_notice
 
-    notice = Notice(session.pk, kind, person.pk, invite)
     key = f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}"
-    transaction.on_commit(lambda: send_session_notice(notice, key))
+    arguments = (session.pk, kind, person.pk, invite, key)
+    transaction.on_commit(lambda: send_session_notice.enqueue(*arguments))
 
 
 def mentorship_url(mentorship: Mentorship) -> str:

@@ -1,6 +1,6 @@
-"""`balik worker`: background work. Runs queued tasks (large matching runs), sweeps for due
-reminders and delivers pending e-mails, then sleeps and repeats. Safe to run several: each
-reminder is created once and each e-mail claimed by one worker."""
+"""`balik worker`: background work. Each round queues the reminder sweep and e-mail delivery,
+then runs every queued task (those, session notices, large matching runs), then sleeps.
+Safe to run several: each reminder is created once and each e-mail claimed by one worker."""
 
 import time
 from typing import Any
@@ -35,12 +35,9 @@ class Command(BaseCommand):
             time.sleep(options["interval"])
 
     def round(self) -> None:
-        from balik.mentorships.reminders import sweep
-        from balik.notifications.services import deliver_emails
+        """Queue this round's reminder sweep and e-mail delivery, then run the whole queue."""
+        from balik.mentorships.tasks import deliver_emails, send_reminders
 
+        send_reminders.enqueue()
+        deliver_emails.enqueue()
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-        created = sweep()
-        sent = deliver_emails()
-        if any(created.values()) or sent:
-            summary = ", ".join(f"{kind} {n}" for kind, n in created.items() if n)
-            self.stdout.write(f"reminders: {summary or 'none'}; e-mails sent: {sent}")
