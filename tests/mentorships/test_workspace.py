@@ -445,3 +445,26 @@ def test_the_page_keeps_its_query_count(client, pair, django_assert_max_num_quer
         services.add_note(pair.mentee.user, pair, f"note {days}", private=False)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_series_keeps_the_local_time_across_daylight_saving(
+    program_manager, django_capture_on_commit_callbacks
+):
+    """A mentee in Amsterdam books four weekly sessions at 18:00 her time across the change to
+    summer time (28 March 2027): 17:00 UTC, then 16:00 UTC; each gets its own invite."""
+    from zoneinfo import ZoneInfo
+
+    pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
+    services.update_agreement(pair.mentee.user, pair, cadence_days=7)
+    first = datetime(2027, 3, 15, 18, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    session = services.propose_session(pair.mentee.user, pair, [first], repeat=4)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_option(pair.mentor.user, session, session.options.get().pk)
+    series = list(pair.sessions.filter(series_key=session.series_key).order_by("starts_at"))
+    assert [s.starts_at.astimezone(UTC).hour for s in series] == [17, 17, 16, 16]
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert {s.starts_at.astimezone(amsterdam).hour for s in series} == {18}
+    assert len([m for m in mail.outbox if m.attachments]) == 8
+    with pytest.raises(ValidationFailed):
+        services.propose_session(pair.mentee.user, pair, [in_days(3)], repeat=99)

@@ -54,6 +54,7 @@ class GoalOut(Schema):
 class ProposeIn(Schema):
     starts: list[datetime.datetime] = Field(min_length=1, max_length=5)
     leader: Literal["mentor", "mentee"] | None = None
+    repeat: int = Field(1, ge=1, le=26, description="Book a series: one every agreed cadence.")
 
 
 class AcceptIn(Schema):
@@ -190,7 +191,7 @@ def list_sessions(request: HttpRequest, mentorship_id: int) -> list[dict]:
 def propose(request: HttpRequest, mentorship_id: int, payload: ProposeIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = services.propose_session(
-        request.user, mentorship, payload.starts, leader=payload.leader
+        request.user, mentorship, payload.starts, leader=payload.leader, repeat=payload.repeat
     )
     return Status(201, _session_out(session, True))
 

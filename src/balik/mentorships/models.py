@@ -191,6 +191,9 @@ class Session(models.Model):
     location = models.CharField(_("where"), max_length=300, blank=True)
     proposed_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     series_key = models.CharField(max_length=40, blank=True, db_index=True)
+    repeat = models.PositiveSmallIntegerField(
+        _("sessions in the series"), default=1, help_text=_("Booked at the same local time.")
+    )
     uid = models.CharField(max_length=80, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     attendance = models.CharField(

@@ -330,10 +330,21 @@ def _check_times(
     return errors
 
 
+MAX_SERIES = 26
+
+
 def propose_session(
-    user: User, mentorship: Mentorship, starts: list[datetime], *, leader: str | None = None
+    user: User,
+    mentorship: Mentorship,
+    starts: list[datetime],
+    *,
+    leader: str | None = None,
+    repeat: int = 1,
 ) -> Session:
-    """Offer up to five times; the other person accepts one or proposes others."""
+    """Offer up to five times; the other person accepts one or proposes others.
+
+    repeat > 1 proposes a series: accepting books that many sessions, one every agreed cadence,
+    at the same local time for the proposer (across daylight-saving changes)."""
     _side, person = require_member(user, mentorship)
     require_active(mentorship)
     leader = leader or default_leader(mentorship)
@@ -342,6 +353,8 @@ def propose_session(
         errors["leader"] = [_("Choose who leads: mentor or mentee.")]
     elif mentorship.program.kind == ProgramKind.FLIPPED and leader != Side.MENTEE:
         errors["leader"] = [_("In flipped mentoring the mentee always leads.")]
+    if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= MAX_SERIES:
+        errors["repeat"] = [_("A series has from 1 to %(n)d sessions.") % {"n": MAX_SERIES}]
     if errors:
         raise ValidationFailed(errors)
     agreement = agreement_for(mentorship)
@@ -353,6 +366,8 @@ def propose_session(
             location=agreement.meeting_place,
             zone=person.timezone,
             uid=f"{uuid.uuid4()}@balik",
+            repeat=repeat,
+            series_key=uuid.uuid4().hex if repeat > 1 else "",
         )
         SessionOption.objects.bulk_create(
             [SessionOption(session=session, starts_at=start) for start in sorted(set(starts))]
@@ -405,11 +420,45 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
         locked.ends_at = option.starts_at + session_length(locked.mentorship)
         locked.status = SessionStatus.BOOKED
         locked.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
-    _after_commit_notify(
-        locked, "session_booked", partner_of(locked.mentorship, person), invite=True
-    )
-    _after_commit_notify(locked, "session_booked", person, invite=True)
+        booked = [locked, *_book_rest_of_series(locked)]
+    partner = partner_of(locked.mentorship, person)
+    for one in booked:
+        _after_commit_notify(one, "session_booked", partner, invite=True)
+        _after_commit_notify(one, "session_booked", person, invite=True)
     return locked
+
+
+def _book_rest_of_series(first: Session) -> list[Session]:
+    """The series after its first session: same local time for the proposer, every cadence;
+    a date that clashes with another booked session of either person is left out."""
+    from zoneinfo import ZoneInfo
+
+    from balik.mentorships.scheduling import expand_series
+
+    if first.repeat <= 1:
+        return []
+    cadence = timedelta(days=agreement_for(first.mentorship).cadence_days)
+    local = timezone.localtime(first.starts_at, ZoneInfo(first.zone)).replace(tzinfo=None)
+    length = session_length(first.mentorship)
+    created = []
+    for start in expand_series(local, first.zone, cadence, first.repeat)[1:]:
+        if _clash(first.mentorship, start, start + length, None):
+            continue
+        created.append(
+            Session.objects.create(
+                mentorship=first.mentorship,
+                status=SessionStatus.BOOKED,
+                starts_at=start,
+                ends_at=start + length,
+                zone=first.zone,
+                leader=first.leader,
+                location=first.location,
+                proposed_by=first.proposed_by,
+                series_key=first.series_key,
+                uid=f"{uuid.uuid4()}@balik",
+            )
+        )
+    return created
 
 
 def reschedule(user: User, session: Session, start: datetime, reason: str) -> Session:

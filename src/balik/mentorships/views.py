@@ -79,6 +79,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         attendance_choices=[c for c in Attendance.choices if c[0]],
         goal_statuses=GoalStatus.choices,
         formats=MeetingFormat.choices,
+        series_choices=[1, 2, 4, 6, 8, 12],
     )
     # every time on the page reads in the viewer's own zone, as the forms parse them
     with timezone.override(ZoneInfo(context["zone"])):
@@ -171,7 +172,13 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         if session:
             services.counter_propose(user, _session(mentorship, request), starts)
         else:
-            services.propose_session(user, mentorship, starts, leader=post.get("leader") or None)
+            services.propose_session(
+                user,
+                mentorship,
+                starts,
+                leader=post.get("leader") or None,
+                repeat=_int(post.get("repeat")) or 1,
+            )
         return "sessions", _("Times proposed; the other person chooses one.")
     if action == "accept":
         services.accept_option(user, _session(mentorship, request), _int(post.get("option")) or 0)
