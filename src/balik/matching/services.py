@@ -280,8 +280,9 @@ def clear_pair_rule(actor: User, program: Program, rule_id: int) -> None:
 # --- publishing -----------------------------------------------------------------------------
 
 
-def publish(actor: User | None, run: MatchRun) -> list[Mentorship]:
-    """Turn a reviewed proposal into mentorships and tell both people of each pair."""
+def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> list[Mentorship]:
+    """Turn a reviewed proposal into mentorships and tell both people of each pair
+    (`notify=False` only for loading demo data, where nobody is to be e-mailed)."""
     program = run.program
     if actor is not None:
         require_manager(actor, program)
@@ -328,7 +329,8 @@ def publish(actor: User | None, run: MatchRun) -> list[Mentorship]:
             program.status = ProgramStatus.ACTIVE
             program.save(update_fields=["status"])
         ids = [m.pk for m in created]
-        transaction.on_commit(lambda: _notify_matched(ids))
+        if notify:
+            transaction.on_commit(lambda: _notify_matched(ids))
     return created
 
 

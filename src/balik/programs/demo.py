@@ -142,3 +142,157 @@ def load_demo_programmes() -> list[Program]:
                         enrolment.save(update_fields=["readiness"])
             created.append(program)
     return created
+
+
+PILOT = DemoProgramme(
+    slug="reverse-pilot-2026",
+    name="Reverse Mentoring Pilot 2026",
+    kind="reverse",
+    template="reverse-leadership",
+    self_match=False,
+    mentors=14,
+    mentees=14,
+)
+
+
+def load_running_programme() -> Program | None:
+    """An active reverse programme, matched and published, with a lived-in mentorship for
+    each demo participant: an agreement, a goal, a held session with its agenda, answer and
+    learning log, and the next session booked with its agenda in draft."""
+    from datetime import timedelta
+
+    from balik.matching.services import publish, start_run
+    from balik.mentorships.models import (
+        Agenda,
+        AgendaResponse,
+        Goal,
+        LearningEntry,
+        Mentorship,
+        Session,
+        SessionStatus,
+    )
+    from balik.mentorships.services import agreement_for
+
+    if Program.objects.filter(slug=PILOT.slug, mentorships__isnull=False).exists():
+        return Program.objects.get(slug=PILOT.slug)
+    people = list(Person.objects.select_related("user").order_by("pk"))
+    if not people:
+        return None
+    rng = random.Random(f"{SEED}-{PILOT.slug}")
+    with transaction.atomic(), override("en"):
+        program = Program.objects.filter(slug=PILOT.slug).first() or services.create_program(
+            None, name=PILOT.name, kind=PILOT.kind, template=PILOT.template, slug=PILOT.slug
+        )
+        program.status = ProgramStatus.ENROLLING
+        program.managers.add(
+            *get_user_model().objects.filter(
+                email__in=[f"pm@{DEMO_DOMAIN}", f"admin@{DEMO_DOMAIN}"]
+            )
+        )
+        program.start_date = timezone.localdate() - timedelta(days=42)
+        program.end_date = program.start_date.replace(year=program.start_date.year + 1)
+        program.require_different_department = False
+        program.manager_chain_depth = 0
+        program.save()
+        by_email = {p.email: p for p in people}
+        demo_mentor = by_email.get(f"mentor@{DEMO_DOMAIN}")
+        demo_mentee = by_email.get(f"mentee@{DEMO_DOMAIN}")
+        juniors = [p for p in people if p.seniority_level <= 3 and p != demo_mentor]
+        seniors = [p for p in people if p.seniority_level >= 7 and p != demo_mentee]
+        mentors = [demo_mentor, *rng.sample(juniors, PILOT.mentors - 1)]
+        mentees = [demo_mentee, *rng.sample(seniors, PILOT.mentees - 1)]
+        for role, group in ((EnrolmentRole.MENTOR, mentors), (EnrolmentRole.MENTEE, mentees)):
+            for person in group:
+                if person is not None:
+                    services.save_enrolment(
+                        None,
+                        program,
+                        person,
+                        services.EnrolmentData(role=role, goals=rng.choice(GOALS[role])),
+                    )
+        run = start_run(None, program, in_request=True)
+        publish(None, run, notify=False)
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for mentorship in Mentorship.objects.filter(program=program).filter(
+            models_q(demo_mentor, demo_mentee)
+        ):
+            agreement = agreement_for(mentorship)
+            agreement.goals = "Pak/Bu learns to use social media and AI tools with confidence."
+            agreement.meeting_place = "https://meet.example/balik-demo"
+            agreement.mentor_confirmed_at = agreement.mentee_confirmed_at = now - timedelta(days=40)
+            agreement.save()
+            Goal.objects.create(
+                mentorship=mentorship,
+                title="Post weekly on LinkedIn",
+                measure="posts published",
+                target="8 posts",
+                due_date=timezone.localdate() + timedelta(days=60),
+                owner=mentorship.mentee,
+            )
+            held = Session.objects.create(
+                mentorship=mentorship,
+                status=SessionStatus.HELD,
+                attendance="held",
+                starts_at=now - timedelta(days=14, hours=-10),
+                ends_at=now - timedelta(days=14, hours=-11),
+                zone=mentorship.mentor.timezone,
+                leader="mentor",
+                proposed_by=mentorship.mentee,
+                uid=f"demo-held-{mentorship.pk}@balik",
+            )
+            Agenda.objects.create(
+                session=held,
+                author=mentorship.mentor,
+                topics="How our customers use Instagram and TikTok",
+                research="Our last 30 posts and their engagement",
+                key_questions="Which formats should a director try first?",
+                challenges="Post one story before the next session",
+                objectives="A first posting routine",
+                submitted_at=held.starts_at - timedelta(days=2),
+            )
+            AgendaResponse.objects.create(
+                session=held,
+                author=mentorship.mentee,
+                perspective="Our customers are older than TikTok's average user.",
+                resources="The brand guidelines, 2026 edition",
+            )
+            LearningEntry.objects.create(
+                session=held,
+                author=mentorship.mentor,
+                taught="Stories, reels and what engagement rate means",
+                learned="How the board decides on marketing budgets",
+            )
+            LearningEntry.objects.create(
+                session=held,
+                author=mentorship.mentee,
+                taught="How the board decides on marketing budgets",
+                learned="Stories, reels and engagement rate",
+            )
+            upcoming = Session.objects.create(
+                mentorship=mentorship,
+                status=SessionStatus.BOOKED,
+                starts_at=now + timedelta(days=3, hours=2),
+                ends_at=now + timedelta(days=3, hours=3),
+                zone=mentorship.mentor.timezone,
+                leader="mentor",
+                proposed_by=mentorship.mentee,
+                uid=f"demo-next-{mentorship.pk}@balik",
+            )
+            Agenda.objects.create(
+                session=upcoming,
+                author=mentorship.mentor,
+                topics="Using an AI assistant to draft posts",
+            )
+        program.status = ProgramStatus.ACTIVE
+        program.save(update_fields=["status"])
+    return program
+
+
+def models_q(*people: Person | None):
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for person in people:
+        if person is not None:
+            query |= Q(mentor=person) | Q(mentee=person)
+    return query

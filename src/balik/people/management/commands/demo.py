@@ -54,9 +54,12 @@ class Command(BaseCommand):
             summary = load_demo()
         except DemoLoadError as error:
             raise CommandError(str(error)) from error
-        from balik.programs.demo import load_demo_programmes
+        from balik.programs.demo import load_demo_programmes, load_running_programme
 
         programmes = load_demo_programmes()
+        running = load_running_programme()
+        if running is not None:
+            programmes.append(running)
         self._print_summary(summary)
         for program in programmes:
             enrolled = program.enrolments.filter(status="active").count()
