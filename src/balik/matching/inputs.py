@@ -238,6 +238,15 @@ def build_program_input(program: Program) -> ProgramInput:
     locked = [
         pair for pair in locked if (person_ids[pair[0]], person_ids[pair[1]]) not in published
     ]
+    if not program.is_peer:
+        # a manual pair may put someone in the other role for that pair: the manager confirmed
+        # the rules it breaks; the engine needs both people on the sides the lock names
+        for mentor_index, mentee_index in locked:
+            if mentor_index not in mentors:
+                mentors.append(mentor_index)
+                capacity.append(1)
+            if mentee_index not in mentees:
+                mentees.append(mentee_index)
     match_input = MatchInput.build(
         engine_people,
         settings_for(program),
