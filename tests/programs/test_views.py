@@ -79,6 +79,7 @@ def test_settings_save_and_reject_bad_values(client, program_manager):
         min_score="2",
     )
     data = {key: value for key, value in data.items() if not isinstance(value, list | dict | bool)}
+    data["managers"] = [program_manager.user.pk]
     response = client.post(url, data)
     assert response.status_code == 200
     errors = response.context["form"].errors

@@ -1,8 +1,10 @@
 """Forms for programmes and enrolment: they type the input; services.py holds the rules."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from balik.accounts.models import User
 from balik.core.widgets import QuickSelectMultiple
 from balik.people.models import Person, Skill
 from balik.programs.catalog import TEMPLATES, readiness_questions
@@ -36,6 +38,12 @@ class ProgramCreateForm(forms.Form):
 
 
 class ProgramSettingsForm(forms.ModelForm):
+    managers = forms.ModelMultipleChoiceField(
+        label=_("Managers of this programme"),
+        queryset=User.objects.none(),
+        widget=QuickSelectMultiple,
+        help_text=_("Organisation admins and programme managers."),
+    )
     suggested_goals_text = forms.CharField(
         label=_("Suggested goals"),
         required=False,
@@ -81,6 +89,10 @@ class ProgramSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         program: Program = self.instance
+        self.fields["managers"].queryset = User.objects.filter(
+            Q(is_program_manager=True) | Q(is_org_admin=True), is_active=True
+        ).order_by("full_name")
+        self.fields["managers"].initial = list(program.managers.all()) if program.pk else []
         self.fields["suggested_goals_text"].initial = "\n".join(program.suggested_goals or [])
         self.fields["agenda_prompts_text"].initial = "\n".join(program.agenda_prompts or [])
         weights = program.weights or {}

@@ -4,6 +4,7 @@ enrolment. Thin: forms type the input, services decide, templates show."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -176,7 +177,9 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_program(request.user, program, **form.changes())
+            with transaction.atomic():
+                services.update_program(request.user, program, **form.changes())
+                services.set_managers(request.user, program, form.cleaned_data["managers"])
         except ValidationFailed as failure:
             _attach_errors(form, failure)
         else:
