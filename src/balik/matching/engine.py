@@ -46,9 +46,10 @@ from balik.matching.reasons import broken_rule_names, pair_facts, render_reason
 from balik.matching.scoring import TILE_SLACK, TileScorer, evaluate, rule_bits
 from balik.matching.search import Candidates, ColumnStats, scan, scan_pairs
 from balik.matching.solver import EPS_FINAL, peer_lp, peer_milp, solve_bipartite
-from balik.matching.sparse import sparse_candidates
+from balik.matching.sparse import row_bounds, sparse_candidates
 
 __all__ = [
+    "BELOW_MIN_SCORE",
     "COMPONENTS",
     "Certificate",
     "Kind",
@@ -74,7 +75,9 @@ __all__ = [
 
 TOLERANCE = 1e-9
 DENSE_PAIRS = 400_000_000  # rows x columns up to which every pair is scanned up front
-REASON_PAIRS_BUDGET = 40_000_000  # exact evaluations spent on explaining unmatched people
+REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatched people
+PRICING_BATCH = 2048  # rows scanned between two looks at the clock
+SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
 
 
 class _Clock:
@@ -119,7 +122,7 @@ class _Weights:
 
 
 def _initial_candidates(
-    problem: Problem, scorer: TileScorer, keep: int, stats: ColumnStats, deadline: float | None
+    problem: Problem, scorer: TileScorer, keep: int, stats: ColumnStats
 ) -> tuple[Candidates, int]:
     active = np.flatnonzero(problem.row_cap > 0)
     bound = np.full(problem.n_rows, -np.inf)
@@ -130,8 +133,8 @@ def _initial_candidates(
         bound[active] = result.bound
         scanned = result.pairs_scanned
     else:
-        r, c, bound_active, scanned = sparse_candidates(problem, active, keep, deadline)
-        bound[active] = bound_active
+        r, c, scanned = sparse_candidates(problem, scorer, active, min(keep, SPARSE_KEEP))
+        bound[active] = row_bounds(problem, active)
     if problem.peer:
         r, c = np.minimum(r, c), np.maximum(r, c)
     candidates = Candidates(
@@ -187,23 +190,28 @@ def _solve_bipartite(
         open_rows = np.flatnonzero(active & (bound > u + TOLERANCE))
         if not open_rows.size:
             break
-        if deadline is not None and time.perf_counter() > deadline:
-            unresolved = open_rows
-            break
-        result = scan(problem, scorer, open_rows, deeper, u=u, v=v, threshold=TOLERANCE)
-        checked += result.pairs_scanned
-        vr, vc = result.violator_r, result.violator_c
-        real = np.zeros(0, dtype=bool)
-        if vr.size:
-            wv = weights.of(vr, vc)
-            real = wv - u[vr] - v[vc] > TOLERANCE
-        tr, tc = scan_pairs(result)
-        bound[open_rows] = result.bound
-        candidates.add(problem, tr, tc)
+        # the rows that could gain most first, so that a deadline leaves the smallest gap
+        open_rows = open_rows[np.lexsort((open_rows, -(bound[open_rows] - u[open_rows])))]
+        found = False
+        for b0 in range(0, len(open_rows), PRICING_BATCH):
+            if deadline is not None and time.perf_counter() > deadline:
+                unresolved = open_rows[b0:]
+                break
+            batch = open_rows[b0 : b0 + PRICING_BATCH]
+            result = scan(problem, scorer, batch, deeper, u=u, v=v, threshold=TOLERANCE)
+            checked += result.pairs_scanned
+            vr, vc = result.violator_r, result.violator_c
+            if vr.size:
+                real = weights.of(vr, vc) - u[vr] - v[vc] > TOLERANCE
+                if real.any():
+                    found = True
+                    candidates.add(problem, vr[real], vc[real])
+            tr, tc = scan_pairs(result)
+            bound[batch] = result.bound
+            candidates.add(problem, tr, tc)
         clock.lap("pricing")
-        if not real.any():
+        if unresolved.size or not found:
             break
-        candidates.add(problem, vr[real], vc[real])
         deeper *= 2
     w = weights.of(candidates.r, candidates.c)
     ok = np.isfinite(w)
@@ -426,7 +434,7 @@ def match(inp: MatchInput, *, time_limit: float | None = None) -> MatchResult:
         best_feasible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
         best_eligible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
     )
-    candidates, checked = _initial_candidates(problem, scorer, keep, stats, deadline)
+    candidates, checked = _initial_candidates(problem, scorer, keep, stats)
     clock.lap("candidates")
     solve = _solve_peer if problem.peer else _solve_bipartite
     outcome = solve(problem, scorer, candidates, keep, deadline, clock, checked)
@@ -558,11 +566,12 @@ def _unmatched(
         mentees_of.setdefault(c, []).append(int(problem.rows.person[r]))
     mentor_of_row = np.full(problem.n_rows, -1)
     mentor_of_row[pair_r] = pair_c
+    best_col = _best_partner(cand_r, cand_c, cand_score, problem.n_rows)
+    best_row = _best_partner(cand_c, cand_r, cand_score, problem.n_cols)
     for row in np.flatnonzero(~matched_rows).tolist():
         person = int(problem.rows.person[row])
-        mine = np.flatnonzero(cand_r == row)
-        if mine.size:
-            best = mine[np.lexsort((cand_c[mine], -cand_score[mine]))[0]]
+        if best_col[row] >= 0:
+            best = int(best_col[row])
             col = int(cand_c[best])
             fact = ReasonFact(
                 "capacity_taken",
@@ -587,9 +596,8 @@ def _unmatched(
         if original_capacity[col] == 0:
             fact = ReasonFact("no_capacity", {"partner_role": "mentee"})
         else:
-            mine = np.flatnonzero(cand_c == col)
-            if mine.size:
-                best = mine[np.lexsort((cand_r[mine], -cand_score[mine]))[0]]
+            if best_row[col] >= 0:
+                best = int(best_row[col])
                 row = int(cand_r[best])
                 partner_mentor = mentor_of_row[row]
                 fact = ReasonFact(
@@ -629,6 +637,18 @@ def _unmatched(
         out.append(Unmatched(person, int(people.ids[person]), "mentor", fact))
     out.sort(key=lambda u: (u.role != "mentee", u.person_id))
     return out
+
+
+def _best_partner(
+    owner: np.ndarray, partner: np.ndarray, score: np.ndarray, size: int
+) -> np.ndarray:
+    """Per owner, the position of its best-scoring candidate (ties: lowest partner), or -1."""
+    best = np.full(size, -1, dtype=np.int64)
+    if owner.size:
+        order = np.lexsort((partner, -score, owner))
+        first = np.r_[True, owner[order][1:] != owner[order][:-1]]
+        best[owner[order][first]] = order[first]
+    return best
 
 
 def _peer_reason(

@@ -6,6 +6,44 @@ passes (a sequence, a mapping or a function), e.g.
 
     Rina can teach TikTok content strategy (level 3), which Pak Budi wants first
     Rina dapat mengajarkan strategi konten TikTok (level 3), yang paling ingin dipelajari Pak Budi
+
+The codes and their data keys are a contract with the Django side (which renders them with
+gettext); add codes and keys, never rename or drop one.
+
+Facts about a proposed pair (`Pair.reasons`, `evaluate_pairs`), in this order:
+
+    code                   data keys
+    locked                 broken_rules (list of Rule names; empty when the pair is allowed)
+    teaches_skill          teacher, learner (people), skill (column), level (1-3, taught),
+                           wanted_level (1-3), priority (1 = wanted first); at most two
+    teaches_back           the same keys: the mentee teaching the mentor (reciprocal fit)
+    hours_in_common        hours (float, a week, UTC half-hour slots shared / 2)
+    shared_goals           words (list of normalised goal words both used), similarity (0-1)
+    preference             asked_by (people), asked_for (people, same order)
+    different_departments  (none)
+    waiting_priority       person (who waited longest and got a bonus)
+    best_available         score (only when no other fact applies)
+
+Facts about a person left unmatched (`Unmatched.reason`); partner_role is "mentor",
+"mentee" or "peer":
+
+    code                   data keys
+    no_eligible_mentor     partner_role, candidates (how many were considered),
+    no_eligible_mentee     excluded_by ({rule name: how many partners that rule excluded};
+    no_eligible_peer       a partner breaking two rules counts under both)
+    below_min_score        partner_role, best_score, min_score, eligible (count or None)
+    capacity_taken         partner_role, partner (the best allowed partner), best_score,
+                           taken_by (people that partner was matched with instead); when the
+                           best partner is unknown (too large to search): partner_role,
+                           best_score and possibly exhaustive=False, without partner/taken_by
+    matched_elsewhere      partner_role, partner (the best allowed partner), best_score,
+                           partner_matched_with (person or None)
+    not_shortlisted        partner_role, best_score (optional), exhaustive (optional, False
+                           when the search was cut short)
+    no_capacity            partner_role (a mentor with no free place after locked pairs)
+
+Rule names (`Rule`): self, seniority, language, department, manager_chain, avoid, forbidden,
+no_capacity.
 """
 
 from __future__ import annotations

@@ -132,12 +132,37 @@ def evaluate(problem: Problem, r: np.ndarray, c: np.ndarray) -> Evaluation:
     )
 
 
+def _unpack(availability: np.ndarray) -> np.ndarray:
+    """(k, 336) booleans from (k, 6) uint64 words, bit b of word w = slot 64 w + b."""
+    as_bytes = np.ascontiguousarray(availability, dtype="<u8").view(np.uint8)
+    return np.unpackbits(as_bytes, axis=1, bitorder="little").astype(bool)
+
+
+class _Columns:
+    """What a tile needs of a set of columns, in the shape of the row-side products."""
+
+    def __init__(self, scorer: TileScorer, cols: np.ndarray) -> None:
+        problem = scorer.problem
+        self.cols = cols
+        if scorer.combined_cols is not None:
+            self.combined = sp.csr_matrix(scorer.combined_cols[:, cols])
+        else:
+            self.skill = sp.csr_matrix(scorer.skill_cols[:, cols])
+            self.recip = sp.csr_matrix(scorer.recip_cols[:, cols])
+        self.goal = np.ascontiguousarray(scorer.col_goal_t[:, cols])
+        if problem.pattern_table is None:
+            self.slots = np.ascontiguousarray(scorer.col_slots_t[:, cols])
+        else:
+            self.pattern = problem.col_pattern[cols]
+        self.klass = problem.col_class[cols]
+
+
 class TileScorer:
-    """Scores of row blocks against all columns, chunk by chunk, in float32.
+    """Scores of row blocks against columns, in float32 tiles.
 
     `tiles(rows)` yields (first column, tile) where tile[i, j] is the score of (rows[i],
-    first + j), -inf where a hard rule fails. The waiting bonus and the minimum score are left
-    to the caller.
+    first + j), -inf where a hard rule fails; `tile(rows, columns)` scores any set of columns.
+    The waiting bonus and the minimum score are left to the caller.
     """
 
     def __init__(self, problem: Problem, chunk: int = CHUNK) -> None:
@@ -146,68 +171,101 @@ class TileScorer:
         self.w = w
         n_cols = problem.n_cols
         self.bounds = [(c0, min(c0 + chunk, n_cols)) for c0 in range(0, n_cols, chunk)]
-        skill_cols = sp.csc_matrix(problem.skill_cols.astype(np.float32))
-        recip_cols = sp.csc_matrix(problem.recip_cols.astype(np.float32))
-        self.skill_chunks = [sp.csr_matrix(skill_cols[:, a:b]) for a, b in self.bounds]
-        self.recip_chunks = [sp.csr_matrix(recip_cols[:, a:b]) for a, b in self.bounds]
-        goal_t = np.ascontiguousarray(problem.cols.goal.T.astype(np.float32))
-        self.goal_chunks = [np.ascontiguousarray(goal_t[:, a:b]) for a, b in self.bounds]
+        self.skill_cols = sp.csc_matrix(problem.skill_cols.astype(np.float32))
+        self.recip_cols = sp.csc_matrix(problem.recip_cols.astype(np.float32))
         self.skill_rows = problem.skill_rows.astype(np.float32)
         self.recip_rows = problem.recip_rows.astype(np.float32)
+        self.combined_rows: sp.csr_matrix | None = None
+        self.combined_cols: sp.csc_matrix | None = None
+        if not problem.peer:
+            # one product gives w0 * skill_fit + w1 * reciprocal_fit
+            self.combined_rows = sp.csr_matrix(
+                sp.hstack([self.skill_rows * np.float32(w[0]), self.recip_rows * np.float32(w[1])]),
+                dtype=np.float32,
+            )
+            self.combined_cols = sp.csc_matrix(
+                sp.vstack([self.skill_cols, self.recip_cols]), dtype=np.float32
+            )
+        self.col_goal_t = np.ascontiguousarray(problem.cols.goal.T.astype(np.float32))
         self.row_goal = (problem.rows.goal * w[3]).astype(np.float32)
         self.exclusion = problem.exclusion_matrix
         self.wanted = problem.wanted_matrix
         self.peer_skill_first = bool(w[0] >= w[1])
+        if problem.pattern_table is None:
+            # too many distinct weeks for a table: half-hour counts as a float32 matrix product
+            # over the slots anybody uses (exact: counts stay far below 2**24)
+            row_bits = _unpack(problem.rows.availability)
+            col_bits = _unpack(problem.cols.availability)
+            used = row_bits.any(axis=0) & col_bits.any(axis=0)
+            self.row_slots = np.ascontiguousarray(row_bits[:, used], dtype=np.float32)
+            self.col_slots_t = np.ascontiguousarray(col_bits[:, used].T, dtype=np.float32)
+            self.slot_scale = np.float32(0.5 / problem.saturation)
+        self.chunks = [_Columns(self, np.arange(a, b)) for a, b in self.bounds]
 
     def tiles(self, rows: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        prepared = self._rows(rows)
+        for (c0, _), columns in zip(self.bounds, self.chunks, strict=True):
+            yield c0, self._tile(prepared, columns, c0)
+
+    def tile(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Scores of rows x the given columns (any order)."""
+        cols = np.asarray(cols, dtype=np.int64)
+        return self._tile(self._rows(rows), _Columns(self, cols), None)
+
+    def _rows(self, rows: np.ndarray) -> dict:
         problem = self.problem
-        w = self.w
         rows = np.asarray(rows, dtype=np.int64)
-        skill_rows = self.skill_rows[rows]
-        recip_rows = self.recip_rows[rows]
-        row_goal = self.row_goal[rows]
-        class_rows = problem.class_table[problem.row_class[rows]]
-        pattern_rows = (
-            problem.pattern_table[problem.row_pattern[rows]]
-            if problem.pattern_table is not None
-            else None
-        )
-        exclusion = self.exclusion[rows].tocoo()
-        wanted = self.wanted[rows].tocoo()
-        for k, (c0, c1) in enumerate(self.bounds):
-            teaches = (skill_rows @ self.skill_chunks[k]).toarray()
-            taught = (recip_rows @ self.recip_chunks[k]).toarray()
-            if problem.peer:
-                better = np.maximum(teaches, taught)
-                np.minimum(teaches, taught, out=taught)
-                if self.peer_skill_first:
-                    tile = better * np.float32(w[0])
-                    tile += taught * np.float32(w[1])
-                else:
-                    tile = better * np.float32(w[1])
-                    tile += taught * np.float32(w[0])
+        prepared = {
+            "goal": self.row_goal[rows],
+            "class": problem.class_table[problem.row_class[rows]],
+            "exclusion": self.exclusion[rows].tocsr(),
+            "wanted": self.wanted[rows].tocsr(),
+        }
+        if self.combined_rows is not None:
+            prepared["combined"] = self.combined_rows[rows]
+        else:
+            prepared["skill"] = self.skill_rows[rows]
+            prepared["recip"] = self.recip_rows[rows]
+        if problem.pattern_table is not None:
+            prepared["pattern"] = problem.pattern_table[problem.row_pattern[rows]]
+        else:
+            prepared["slots"] = self.row_slots[rows]
+        return prepared
+
+    def _tile(self, prepared: dict, columns: _Columns, c0: int | None) -> np.ndarray:
+        w = self.w
+        if "combined" in prepared:
+            tile = (prepared["combined"] @ columns.combined).toarray()
+        else:
+            teaches = (prepared["skill"] @ columns.skill).toarray()
+            taught = (prepared["recip"] @ columns.recip).toarray()
+            better = np.maximum(teaches, taught)
+            np.minimum(teaches, taught, out=taught)
+            first, second = (w[0], w[1]) if self.peer_skill_first else (w[1], w[0])
+            tile = better * np.float32(first)
+            tile += taught * np.float32(second)
+        goal = prepared["goal"] @ columns.goal
+        np.maximum(goal, 0.0, out=goal)
+        tile += goal
+        if "pattern" in prepared:
+            tile += np.take(prepared["pattern"], columns.pattern, axis=1)
+        else:
+            share = prepared["slots"] @ columns.slots
+            share *= self.slot_scale
+            np.minimum(share, 1.0, out=share)
+            share *= np.float32(w[2])
+            tile += share
+        tile += np.take(prepared["class"], columns.klass, axis=1)
+        for name, value in (("wanted", np.float32(w[4])), ("exclusion", None)):
+            matrix = prepared[name]
+            if not matrix.nnz:
+                continue
+            if c0 is not None:
+                part = matrix[:, c0 : c0 + len(columns.cols)].tocoo()
             else:
-                tile = teaches
-                tile *= np.float32(w[0])
-                if w[1]:
-                    taught *= np.float32(w[1])
-                    tile += taught
-            goal = row_goal @ self.goal_chunks[k]
-            np.maximum(goal, 0.0, out=goal)
-            tile += goal
-            if pattern_rows is not None:
-                tile += np.take(pattern_rows, problem.col_pattern[c0:c1], axis=1)
+                part = matrix[:, columns.cols].tocoo()
+            if value is None:
+                tile[part.row, part.col] = -np.inf
             else:
-                hours = overlap_hours(
-                    problem.rows.availability[rows][:, None, :],
-                    problem.cols.availability[None, c0:c1, :],
-                )
-                tile += (w[2] * np.minimum(1.0, hours / problem.saturation)).astype(np.float32)
-            tile += np.take(class_rows, problem.col_class[c0:c1], axis=1)
-            if wanted.nnz:
-                inside = (wanted.col >= c0) & (wanted.col < c1)
-                tile[wanted.row[inside], wanted.col[inside] - c0] += np.float32(w[4])
-            if exclusion.nnz:
-                inside = (exclusion.col >= c0) & (exclusion.col < c1)
-                tile[exclusion.row[inside], exclusion.col[inside] - c0] = -np.inf
-            yield c0, tile
+                tile[part.row, part.col] += value
+        return tile

@@ -13,6 +13,7 @@ the engine score every pair of a large programme.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -224,11 +225,16 @@ def normalise(text: str) -> str:
 
 def goal_words(text: str) -> list[str]:
     """Content words of a goal text, in order, without repeats (for reasons)."""
+    return list(_goal_words(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _goal_words(text: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for word in normalise(text).split():
         if (len(word) >= 3 or word == "ai") and word not in _PLAIN_WORDS:
             seen.setdefault(word, None)
-    return list(seen)
+    return tuple(seen)
 
 
 def shared_goal_words(text_a: str, text_b: str, limit: int = 4) -> list[str]:
