@@ -212,7 +212,17 @@ def load_running_programme() -> Program | None:
                     )
         run = start_run(None, program, in_request=True)
         publish(None, run, notify=False)
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        from datetime import datetime, time
+        from zoneinfo import ZoneInfo
+
+        today = timezone.localdate()
+        jakarta = ZoneInfo("Asia/Jakarta")
+        now = timezone.now()
+
+        def at_ten(days: int) -> datetime:
+            """10:00 in Jakarta, `days` from today: demo sessions at an office hour."""
+            return datetime.combine(today + timedelta(days=days), time(10), tzinfo=jakarta)
+
         for mentorship in Mentorship.objects.filter(program=program).filter(
             models_q(demo_mentor, demo_mentee)
         ):
@@ -233,8 +243,8 @@ def load_running_programme() -> Program | None:
                 mentorship=mentorship,
                 status=SessionStatus.HELD,
                 attendance="held",
-                starts_at=now - timedelta(days=14, hours=-10),
-                ends_at=now - timedelta(days=14, hours=-11),
+                starts_at=at_ten(-14),
+                ends_at=at_ten(-14) + timedelta(hours=1),
                 zone=mentorship.mentor.timezone,
                 leader="mentor",
                 proposed_by=mentorship.mentee,
@@ -271,8 +281,8 @@ def load_running_programme() -> Program | None:
             upcoming = Session.objects.create(
                 mentorship=mentorship,
                 status=SessionStatus.BOOKED,
-                starts_at=now + timedelta(days=3, hours=2),
-                ends_at=now + timedelta(days=3, hours=3),
+                starts_at=at_ten(3),
+                ends_at=at_ten(3) + timedelta(hours=1),
                 zone=mentorship.mentor.timezone,
                 leader="mentor",
                 proposed_by=mentorship.mentee,
