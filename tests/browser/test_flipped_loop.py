@@ -72,7 +72,7 @@ def test_the_flipped_loop(browser, live_server, program_manager, password):
         page.get_by_label("What I learned").fill(learned)
         page.get_by_role("button", name="Save to the learning log").click()
         page.get_by_text("Learning log saved.").wait_for()
-        page.get_by_label("A note").fill(f"Note by {page is mentee and 'mentee' or 'mentor'}")
+        page.get_by_label("A note").fill(f"Note by {'mentee' if page is mentee else 'mentor'}")
         page.get_by_role("button", name="Save the note").click()
         page.get_by_text("Note saved.").wait_for()
     assert LearningEntry.objects.filter(session=session).count() == 2
