@@ -86,6 +86,39 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         return render(request, "mentorships/detail.html", context)
 
 
+def field_labels() -> dict[str, str]:
+    """The names people see for the fields a workspace error may point at."""
+    return {
+        "title": _("Goal or action"),
+        "measure": _("How success is measured"),
+        "target": _("Target value or outcome"),
+        "due_date": _("Due date"),
+        "owner": _("Owner"),
+        "options": _("Proposed times"),
+        "option": _("Proposed time"),
+        "start": _("Time"),
+        "reason": _("Reason"),
+        "leader": _("Who leads"),
+        "repeat": _("Sessions to book"),
+        "topics": _("Topics"),
+        "key_questions": _("Key questions"),
+        "objectives": _("What I want to learn in this session"),
+        "perspective": _("Perspective"),
+        "body": _("Note"),
+        "taught": _("What I taught"),
+        "learned": _("What I learned"),
+        "reflection": _("Looking back"),
+        "cadence_days": _("Days between sessions"),
+        "format": _("Format"),
+        "meeting_place": _("Where we meet"),
+        "attendance": _("Attendance"),
+        "value": _("Progress"),
+        "note": _("Note"),
+        "status": _("Status"),
+        "session": _("Session"),
+    }
+
+
 def _local_datetime(value: str, zone: str) -> datetime | None:
     """A datetime-local field ("2026-12-01T09:30") read in the person's own time zone."""
     try:
@@ -270,9 +303,11 @@ def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
     try:
         section, message = _act(request, mentorship, action)
     except ValidationFailed as failure:
+        labels = field_labels()
         for field, field_messages in failure.errors.items():
             for text in field_messages:
-                messages.error(request, f"{field}: {text}" if field not in ("__all__",) else text)
+                label = labels.get(field)
+                messages.error(request, f"{label}: {text}" if label else text)
     except PermissionRefused as refused:
         raise PermissionDenied(str(refused.message)) from None
     except BalikError as refused:
