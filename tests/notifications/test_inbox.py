@@ -26,9 +26,7 @@ def test_the_notice_is_written_in_the_recipients_language(participant):
 
     participant.user.preferred_language = "id"
     participant.user.save()
-    notice = services.notify(
-        participant.user, "agenda_due", "k", lambda: (gettext("Home"), ""), ""
-    )
+    notice = services.notify(participant.user, "agenda_due", "k", lambda: (gettext("Home"), ""), "")
     assert notice.title == "Beranda"
 
 
