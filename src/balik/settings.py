@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "balik.matching",
     "balik.mentorships",
     "balik.notifications",
+    "balik.feedback",
     "django_tasks",
     "django_tasks_db",
 ]

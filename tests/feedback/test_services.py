@@ -1,0 +1,149 @@
+"""Feedback and self-assessments: who may give them, when, and in which range."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.feedback import services
+from balik.feedback.models import Answer, Question
+from balik.mentorships import services as workspace
+from balik.programs import services as program_services
+from tests.mentorships.builders import flipped_pair
+from tests.mentorships.test_workspace import book, in_days
+
+pytestmark = pytest.mark.django_db
+GOOD = {"rating": 5, "usefulness": 4, "preparation": 5, "psychological_safety": 5}
+
+
+@pytest.fixture
+def held(program_manager):
+    pair = flipped_pair(program_manager)
+    start = in_days(1)
+    session = book(pair, start)
+    with time_machine.travel(start + timedelta(hours=2)):
+        workspace.record_attendance(pair.mentor.user, session, "held")
+    return pair, session, start
+
+
+def test_both_people_rate_a_held_session_once_each(held):
+    pair, session, start = held
+    with time_machine.travel(start + timedelta(hours=3)):
+        services.give_session_feedback(pair.mentee.user, session, **GOOD, comment="Heard")
+        services.give_session_feedback(pair.mentor.user, session, **GOOD)
+        services.give_session_feedback(pair.mentee.user, session, **{**GOOD, "rating": 3})
+    assert session.feedback.count() == 2
+    assert session.feedback.get(author=pair.mentee).rating == 3
+
+
+def test_feedback_is_refused_before_the_session_and_after_seven_days(program_manager, held):
+    pair, session, start = held
+    upcoming = book(pair, in_days(4))
+    with pytest.raises(BalikError):
+        services.give_session_feedback(pair.mentee.user, upcoming, **GOOD)
+    with time_machine.travel(start + timedelta(days=8, hours=2)), pytest.raises(BalikError):
+        services.give_session_feedback(pair.mentee.user, session, **GOOD)
+
+
+def test_scores_must_be_whole_numbers_from_1_to_5(held):
+    pair, session, start = held
+    with (
+        time_machine.travel(start + timedelta(hours=3)),
+        pytest.raises(ValidationFailed) as refused,
+    ):
+        services.give_session_feedback(
+            pair.mentee.user,
+            session,
+            rating=6,
+            usefulness=0,
+            preparation="5",
+            psychological_safety=True,
+            mood=3,
+        )
+    assert set(refused.value.errors) == {
+        "rating",
+        "usefulness",
+        "preparation",
+        "psychological_safety",
+        "mood",
+    }
+    assert not session.feedback.exists()
+
+
+def test_outsiders_and_managers_cannot_rate(held, program_manager, outsider):
+    _pair, session, start = held
+    with time_machine.travel(start + timedelta(hours=3)):
+        for user in (outsider.user, program_manager.user):
+            with pytest.raises(PermissionRefused):
+                services.give_session_feedback(user, session, **GOOD)
+
+
+def test_the_evaluation_is_for_participants_of_a_running_programme(program_manager, participant):
+    program = program_services.create_program(program_manager.user, name="P", kind="flipped")
+    program.status = "enrolling"
+    program.save()
+    program_services.enroll(
+        program_manager.user, program, participant, program_services.EnrolmentData(role="mentee")
+    )
+    with pytest.raises(BalikError):
+        services.evaluate_program(participant.user, program, satisfaction=5, recommend=10)
+    program.status = "active"
+    program.save()
+    with pytest.raises(ValidationFailed) as refused:
+        services.evaluate_program(participant.user, program, satisfaction=0, recommend=11)
+    assert set(refused.value.errors) == {"satisfaction", "recommend"}
+    evaluation = services.evaluate_program(participant.user, program, satisfaction=5, recommend=9)
+    assert evaluation.recommend == 9
+    with pytest.raises(PermissionRefused):
+        services.evaluate_program(program_manager.user, program, satisfaction=5, recommend=9)
+
+
+def test_each_side_answers_its_own_questions_in_each_phase(program_manager, participant):
+    program = program_services.create_program(program_manager.user, name="R", kind="reverse")
+    program.status = "enrolling"
+    program.save()
+    program_services.enroll(
+        program_manager.user, program, participant, program_services.EnrolmentData(role="mentee")
+    )
+    questions = list(services.questions_for(program, "mentee"))
+    assert {q.competency for q in questions} == {"social-media", "ai-tools", "younger-colleagues"}
+    assert all(q.text_id for q in questions)
+    mentor_question = Question.objects.get(
+        kind="reverse", audience="mentor", competency="leadership"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.answer_assessment(
+            participant.user,
+            program,
+            "start",
+            {questions[0].pk: 2, mentor_question.pk: 3},
+        )
+    assert f"question_{mentor_question.pk}" in refused.value.errors
+    assert f"question_{questions[1].pk}" in refused.value.errors
+    services.answer_assessment(participant.user, program, "start", {q.pk: 2 for q in questions})
+    services.answer_assessment(participant.user, program, "end", {q.pk: 4 for q in questions})
+    assert Answer.objects.filter(person=participant).count() == 6
+    with pytest.raises(ValidationFailed):
+        services.answer_assessment(participant.user, program, "later", {q.pk: 4 for q in questions})
+
+
+def test_managers_add_their_own_questions(program_manager, participant):
+    program = program_services.create_program(program_manager.user, name="F", kind="flipped")
+    question = services.add_question(
+        program_manager.user,
+        program,
+        audience="mentee",
+        competency="Presenting",
+        text_en="I present with confidence.",
+        text_id="Saya presentasi dengan percaya diri.",
+    )
+    assert question in services.questions_for(program, "mentee")
+    with pytest.raises(PermissionRefused):
+        services.add_question(
+            participant.user, program, audience="mentee", competency="x", text_en="a", text_id="b"
+        )
+    with pytest.raises(ValidationFailed):
+        services.add_question(
+            program_manager.user, program, audience="boss", competency="", text_en="", text_id=""
+        )
