@@ -15,7 +15,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def test_a_manager_runs_reviews_locks_and_publishes(page, program_manager, password):
-    program = enrolling_program(program_manager, kind="reverse", name="Social Media Training")
+    program = enrolling_program(
+        program_manager,
+        kind="reverse",
+        name="Social Media Training",
+        template="social-media-training",
+    )
     _juniors, seniors = reverse_population(program, 4, manager_user=program_manager.user)
 
     sign_in(page, program_manager.user.email, password)
@@ -30,7 +35,7 @@ def test_a_manager_runs_reviews_locks_and_publishes(page, program_manager, passw
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "matching-review.png"), full_page=True)
 
-    page.get_by_role("button", name="Lock").first.click()
+    page.get_by_role("button", name="Lock", exact=True).first.click()
     page.get_by_text("Pair locked").wait_for()
     assert PairRule.objects.filter(program=program, action="lock").count() == 1
 
@@ -45,8 +50,10 @@ def test_a_manager_runs_reviews_locks_and_publishes(page, program_manager, passw
     page.get_by_role("link", name="mentors you").click()
     page.get_by_role("heading", name="Why you were matched").wait_for()
     assert page.get_by_text("Your role guide").is_visible()
+    page.get_by_text("This match cannot work?").click()
     page.get_by_role("button", name="Decline the match").click()
     assert page.get_by_text("Tell the programme manager why, in a few words.").is_visible()
+    page.get_by_text("This match cannot work?").click()
     page.get_by_label("Tell the programme manager why").fill("We sit in the same team")
     page.get_by_role("button", name="Decline the match").click()
     page.get_by_text("You declined the match").wait_for()
