@@ -147,3 +147,26 @@ def test_managers_add_their_own_questions(program_manager, participant):
         services.add_question(
             program_manager.user, program, audience="boss", competency="", text_en="", text_id=""
         )
+
+
+def test_feedback_is_given_from_the_mentorship_page(client, held):
+    pair, session, start = held
+    client.force_login(pair.mentee.user)
+    url = f"/mentorships/{pair.pk}/feedback/"
+    with time_machine.travel(start + timedelta(hours=3)):
+        page = client.get(f"/mentorships/{pair.pk}/").content.decode()
+        assert "Your feedback on this session" in page
+        response = client.post(url, {"session": session.pk, "rating": "9"}, follow=True)
+        assert "Overall: Give a whole number from 1 to 5." in response.content.decode()
+        client.post(
+            url,
+            {
+                "session": session.pk,
+                "rating": "5",
+                "usefulness": "4",
+                "preparation": "5",
+                "psychological_safety": "5",
+                "comment": "I was heard",
+            },
+        )
+    assert session.feedback.get().comment == "I was heard"

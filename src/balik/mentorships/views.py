@@ -80,6 +80,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         goal_statuses=GoalStatus.choices,
         formats=MeetingFormat.choices,
         series_choices=[1, 2, 4, 6, 8, 12],
+        one_to_five=range(1, 6),
     )
     # every time on the page reads in the viewer's own zone, as the forms parse them
     with timezone.override(ZoneInfo(context["zone"])):
@@ -116,6 +117,11 @@ def field_labels() -> dict[str, str]:
         "note": _("Note"),
         "status": _("Status"),
         "session": _("Session"),
+        "rating": _("Overall"),
+        "usefulness": _("How useful it was"),
+        "preparation": _("How well it was prepared"),
+        "psychological_safety": _("I could speak openly and was heard"),
+        "comment": _("Comment"),
     }
 
 
@@ -279,6 +285,19 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
             raise ValidationFailed({"item": [_("Choose an action item of this mentorship.")]})
         services.complete_action(user, item, done=post.get("done", "1") == "1")
         return "actions", _("Action item updated.")
+    if action == "feedback":
+        from balik.feedback.services import give_session_feedback
+
+        give_session_feedback(
+            user,
+            _session(mentorship, request),
+            rating=_int(post.get("rating")),
+            usefulness=_int(post.get("usefulness")),
+            preparation=_int(post.get("preparation")),
+            psychological_safety=_int(post.get("psychological_safety")),
+            comment=post.get("comment", ""),
+        )
+        return "sessions", _("Thank you: your feedback is saved. You can change it for 7 days.")
     if action == "close":
         services.reflect_and_close(
             user,

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from balik.feedback.models import SessionFeedback
 from balik.mentorships import services
 from balik.mentorships.models import (
     ActionItem,
@@ -41,6 +43,18 @@ class SessionView:
     notes: list[Note] = field(default_factory=list)
     options: list = field(default_factory=list)
     my_learning: LearningEntry | None = None
+    my_feedback: object | None = None
+
+    @property
+    def feedback_fields(self) -> list[tuple[str, str, int | None]]:
+        """(field, label, my current score) for the feedback form."""
+        labels = (
+            ("rating", _("Overall")),
+            ("usefulness", _("How useful it was")),
+            ("preparation", _("How well it was prepared")),
+            ("psychological_safety", _("I could speak openly and was heard")),
+        )
+        return [(name, label, getattr(self.my_feedback, name, None)) for name, label in labels]
 
 
 def _local(moment: datetime | None, zone: str) -> datetime | None:
@@ -103,6 +117,11 @@ def workspace(user, mentorship: Mentorship) -> dict:
             "options",
             Prefetch("learning", queryset=LearningEntry.objects.select_related("author")),
             Prefetch(
+                "feedback",
+                queryset=SessionFeedback.objects.filter(author__user=user),
+                to_attr="my_feedback_rows",
+            ),
+            Prefetch(
                 "notes",
                 queryset=Note.objects.filter(
                     Q(private=False) | Q(author__user=user)
@@ -132,6 +151,7 @@ def workspace(user, mentorship: Mentorship) -> dict:
                 notes=list(session.notes.all()) if member else [],
                 options=[(o, _local(o.starts_at, zone)) for o in session.options.all()],
                 my_learning=next((e for e in learning if me and e.author_id == me.pk), None),
+                my_feedback=next(iter(session.my_feedback_rows), None),
             )
         )
     goals = list(
