@@ -61,17 +61,22 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
     return feedback
 
 
-def evaluate_program(
-    user: User, program: Program, *, satisfaction: Any, recommend: Any, improve: str = ""
-) -> ProgramEvaluation:
-    """The end-of-programme evaluation, by someone enrolled, once the programme runs."""
+def _participant(user: User, program: Program, refusal: str) -> Enrolment:
     enrolment = (
         Enrolment.objects.filter(program=program, person__user=user, status=EnrolmentStatus.ACTIVE)
         .select_related("person")
         .first()
     )
     if enrolment is None:
-        raise PermissionRefused(_("Only the programme's participants evaluate it."))
+        raise PermissionRefused(refusal)
+    return enrolment
+
+
+def evaluate_program(
+    user: User, program: Program, *, satisfaction: Any, recommend: Any, improve: str = ""
+) -> ProgramEvaluation:
+    """The end-of-programme evaluation, by someone enrolled, once the programme runs."""
+    enrolment = _participant(user, program, _("Only the programme's participants evaluate it."))
     if program.status not in (ProgramStatus.ACTIVE, ProgramStatus.CLOSED):
         raise BalikError(_("The evaluation opens once the programme is running."), code="not_open")
     errors: dict[str, list[str]] = {}
@@ -106,13 +111,9 @@ def answer_assessment(
     user: User, program: Program, phase: str, values: Mapping[int, Any]
 ) -> list[Answer]:
     """A person's self-assessment for one phase: every question of their side, 1 to 5."""
-    enrolment = (
-        Enrolment.objects.filter(program=program, person__user=user, status=EnrolmentStatus.ACTIVE)
-        .select_related("person")
-        .first()
+    enrolment = _participant(
+        user, program, _("Only the programme's participants answer its assessments.")
     )
-    if enrolment is None:
-        raise PermissionRefused(_("Only the programme's participants answer its assessments."))
     errors: dict[str, list[str]] = {}
     if phase not in Phase.values:
         errors["phase"] = [_("Choose start, middle or end.")]

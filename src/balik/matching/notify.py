@@ -62,8 +62,7 @@ def _language(person) -> str:
     return (person.user.preferred_language if person.user else "") or settings.LANGUAGE_CODE
 
 
-def send_request_email(request_id: int) -> int:
-    """Tell a mentor that a mentee asked for them (self-match programmes)."""
+def _request_email(request_id: int, *, to_mentor: bool, template: str) -> int:
     from balik.matching.models import MatchRequest
 
     match_request = (
@@ -73,33 +72,24 @@ def send_request_email(request_id: int) -> int:
     )
     if match_request is None:
         return 0
+    person = match_request.mentor if to_mentor else match_request.mentee
     url = settings.BALIK_SITE_URL + reverse("programs:detail", args=[match_request.program.slug])
     return _send(
-        [(match_request.mentor.email, _language(match_request.mentor))],
-        "matching/email/requested_subject.txt",
-        "matching/email/requested.txt",
+        [(person.email, _language(person))],
+        f"matching/email/{template}_subject.txt",
+        f"matching/email/{template}.txt",
         {"request": match_request, "url": url},
     )
+
+
+def send_request_email(request_id: int) -> int:
+    """Tell a mentor that a mentee asked for them (self-match programmes)."""
+    return _request_email(request_id, to_mentor=True, template="requested")
 
 
 def send_answer_email(request_id: int) -> int:
     """Tell a mentee whether their mentor accepted."""
-    from balik.matching.models import MatchRequest
-
-    match_request = (
-        MatchRequest.objects.select_related("program", "mentor__user", "mentee__user")
-        .filter(pk=request_id)
-        .first()
-    )
-    if match_request is None:
-        return 0
-    url = settings.BALIK_SITE_URL + reverse("programs:detail", args=[match_request.program.slug])
-    return _send(
-        [(match_request.mentee.email, _language(match_request.mentee))],
-        "matching/email/answered_subject.txt",
-        "matching/email/answered.txt",
-        {"request": match_request, "url": url},
-    )
+    return _request_email(request_id, to_mentor=False, template="answered")
 
 
 def send_decline_email(mentorship_id: int) -> int:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.matching.model import COMPONENTS
 from balik.people.importing import UnreadableFile, decode_people_csv
 from balik.people.models import Person, Skill
 from balik.programs.catalog import (
@@ -39,14 +40,7 @@ from balik.programs.models import (
 MAX_CAPACITY = 10
 MAX_GOALS_LENGTH = 2000
 MAX_HOURS_PREPARING = 40
-WEIGHT_NAMES = (
-    "skill_fit",
-    "reciprocal_fit",
-    "availability",
-    "goal_similarity",
-    "preference",
-    "department_diversity",
-)
+WEIGHT_NAMES = COMPONENTS  # one weight per score component of the matching engine
 
 
 # --- who may do what ---------------------------------------------------------------------------
