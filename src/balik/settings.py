@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "balik.mentorships",
     "balik.notifications",
     "balik.feedback",
+    "balik.insights",
     "django_tasks",
     "django_tasks_db",
 ]

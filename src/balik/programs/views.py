@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.people.models import Person
@@ -166,6 +166,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "my_request": my_request,
         "next_statuses": program.next_statuses() if manager else (),
         "join_url": request.build_absolute_uri(f"/programs/join/{program.enrolment_token}/"),
+        "export_tables": [
+            ("pairs", _("pairs")),
+            ("sessions", _("sessions")),
+            ("feedback", _("feedback")),
+            ("outcomes", _("outcomes")),
+        ],
     }
     return render(request, "programs/detail.html", context)
 
@@ -379,3 +385,18 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as missing:
         raise Http404(str(missing.message)) from None
     return redirect("programs:enrol", program.slug)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, slug: str, what: str, file_format: str) -> HttpResponse:
+    """A programme's pairs, sessions, feedback or outcomes as CSV or XLSX, for its managers."""
+    from balik.insights.exports import FORMATS, WHAT, export
+
+    program = _managed_program(request, slug)
+    if what not in WHAT or file_format not in FORMATS:
+        raise Http404(_("There is no such export."))
+    content, name, content_type = export(program, what, file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
