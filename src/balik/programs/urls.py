@@ -20,4 +20,5 @@ urlpatterns = [
         name="download",
     ),
     path("programs/<slug:slug>/", include("balik.matching.urls")),
+    path("programs/<slug:slug>/", include("balik.feedback.urls")),
 ]
