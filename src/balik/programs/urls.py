@@ -20,5 +20,6 @@ urlpatterns = [
         name="download",
     ),
     path("programs/<slug:slug>/", include("balik.matching.urls")),
+    path("programs/<slug:slug>/", include("balik.insights.urls")),
     path("programs/<slug:slug>/", include("balik.feedback.urls")),
 ]

@@ -1,0 +1,496 @@
+"""A programme's health in figures, for its managers: who takes part, whether pairs meet and
+prepare, what people say about the sessions, what changed for them, and which pairs need a nudge.
+
+Every figure comes from an aggregate query or one bulk read, so the page costs the same number of
+queries for 10 pairs or 5,000. Anonymity: an aggregate over fewer than MIN_GROUP people is None,
+and the template says so instead of showing a number.
+
+Filters restrict the people counted: a mentorship counts when one of its people passes them (the
+person on the chosen side, when a side is chosen); feedback, evaluations and self-assessments
+count when their author passes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from balik.accounts.models import User
+from balik.feedback.models import Answer, Phase, ProgramEvaluation, SessionFeedback
+from balik.insights.risk import AtRisk, at_risk
+from balik.insights.statistics import (
+    MIN_GROUP,
+    NPS,
+    MeanCI,
+    PairedChange,
+    describe_change,
+    mean_with_ci,
+    nps,
+    paired_change,
+)
+from balik.mentorships.models import (
+    Goal,
+    GoalStatus,
+    LearningEntry,
+    Mentorship,
+    MentorshipStatus,
+    Session,
+    SessionStatus,
+    Side,
+)
+from balik.notifications.models import Kind
+from balik.notifications.services import notify
+from balik.people.models import GENERATION_YEARS, Person
+from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+
+SATISFACTION_BENCHMARK = 4.8  # out of 5, the figure the reverse-mentoring article quotes
+TREND_WEEKS = 12
+LATEST_COMMENTS = 20
+FEEDBACK_SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
+# A nudge has no kind of its own (a new kind needs a migration): it asks the pair to meet and
+# bring their goals up to date, which is what "goal update due" tells people.
+NUDGE_KIND = Kind.GOAL_UPDATE_DUE
+
+_COHORT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    cohort: str = ""  # the month people enrolled, "2026-11"
+    department: str = ""
+    generation: str = ""  # a Generation value
+    side: str = ""  # "mentor" or "mentee"
+
+    @classmethod
+    def from_query(cls, query) -> Filters:
+        """Filters from GET parameters; a value that is not one of the choices is ignored."""
+        cohort = (query.get("cohort") or "").strip()
+        generation = (query.get("generation") or "").strip()
+        side = (query.get("side") or "").strip()
+        return cls(
+            cohort=cohort if _COHORT.match(cohort) else "",
+            department=(query.get("department") or "").strip()[:120],
+            generation=generation if generation in GENERATION_YEARS else "",
+            side=side if side in Side.values else "",
+        )
+
+    @property
+    def restricts_people(self) -> bool:
+        return bool(self.cohort or self.department or self.generation)
+
+    @property
+    def any(self) -> bool:
+        return self.restricts_people or bool(self.side)
+
+
+def _cohort_range(cohort: str) -> tuple[datetime, datetime]:
+    year, month = (int(part) for part in cohort.split("-"))
+    zone = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def _people(program: Program, filters: Filters) -> QuerySet[Person] | None:
+    """The people the filters let through, as a subquery; None when they let everyone through."""
+    if not filters.restricts_people:
+        return None
+    people = Person.objects.all()
+    if filters.department:
+        people = people.filter(department=filters.department)
+    if filters.generation:
+        people = people.in_generation(filters.generation)
+    if filters.cohort:
+        start, end = _cohort_range(filters.cohort)
+        people = people.filter(
+            pk__in=Enrolment.objects.filter(
+                program=program, enrolled_at__gte=start, enrolled_at__lt=end
+            ).values("person")
+        )
+    return people.values("pk")
+
+
+def _mentorship_q(filters: Filters, people, prefix: str = "") -> Q:
+    """Mentorships (reached through `prefix`) with a counted person on the chosen side."""
+    if people is None:
+        return Q()
+    mentor = Q(**{f"{prefix}mentor__in": people})
+    mentee = Q(**{f"{prefix}mentee__in": people})
+    if filters.side == Side.MENTOR:
+        return mentor
+    if filters.side == Side.MENTEE:
+        return mentee
+    return mentor | mentee
+
+
+def _pairs_q(
+    program: Program, filters: Filters, people, prefix: str, *, active_only: bool = False
+) -> Q:
+    """Rows of the programme's mentorships (reached through `prefix`) that the filters count."""
+    condition = Q(**{f"{prefix}program": program}) & _mentorship_q(filters, people, prefix)
+    if active_only:
+        condition &= Q(**{f"{prefix}status": MentorshipStatus.ACTIVE})
+    return condition
+
+
+def _author_q(filters: Filters, people, author: str, mentorship: str) -> Q:
+    """Rows written by a counted person, on the chosen side of their mentorship."""
+    condition = Q() if people is None else Q(**{f"{author}__in": people})
+    if filters.side:
+        condition &= Q(**{author: F(f"{mentorship}__{filters.side}")})
+    return condition
+
+
+def _side_roles(side: str) -> tuple[str, ...]:
+    return (side, EnrolmentRole.BOTH) if side else ()
+
+
+# --- the figures -------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    competency: str
+    label: str
+    change: PairedChange | None  # None: fewer than MIN_GROUP people answered at start and end
+    sentence: str = ""
+
+
+@dataclass
+class Health:
+    filters: Filters
+    enrolled: dict[str, int]  # role -> people
+    matched: int
+    active: int
+    sessions_held: int
+    sessions_planned: int
+    prepared: int  # sessions whose agenda was in by the deadline
+    preparable: int  # held sessions and booked ones that have started
+    feedback_people: int
+    feedback_answers: int
+    feedback_means: dict[str, float] | None  # FEEDBACK_SCORES -> mean, None below MIN_GROUP
+    rating_counts: list[int] | None  # ratings 1..5
+    comments: list[dict] | None  # {"text", "created_at"}, no names; None below MIN_GROUP
+    satisfaction: MeanCI | None
+    evaluation_nps: NPS | None
+    evaluations: int
+    goals: int
+    goals_done: int
+    goals_at_risk: int
+    learning_entries: int
+    pairs_learning_both_ways: int
+    weeks: list[dict]  # {"start": date, "held": int}, oldest first
+    outcomes: list[Outcome]
+    risks: list[AtRisk] = field(default_factory=list)
+
+    @property
+    def enrolled_total(self) -> int:
+        return sum(self.enrolled.values())
+
+    @property
+    def preparation_rate(self) -> float | None:
+        return self.prepared / self.preparable if self.preparable else None
+
+    @property
+    def goal_attainment(self) -> float | None:
+        return self.goals_done / self.goals if self.goals else None
+
+    @property
+    def learning_per_pair(self) -> float | None:
+        return self.learning_entries / self.active if self.active else None
+
+    @property
+    def both_ways_share(self) -> float | None:
+        return self.pairs_learning_both_ways / self.active if self.active else None
+
+    @property
+    def above_benchmark(self) -> bool | None:
+        if self.satisfaction is None:
+            return None
+        return self.satisfaction.mean >= SATISFACTION_BENCHMARK
+
+
+def competency_label(slug: str) -> str:
+    return slug.replace("-", " ").replace("_", " ")
+
+
+def program_health(
+    program: Program,
+    filters: Filters | None = None,
+    *,
+    language: str = "en",
+    now: datetime | None = None,
+) -> Health:
+    """Every figure of the health page, in a fixed number of queries."""
+    filters = filters or Filters()
+    now = now or timezone.now()
+    people = _people(program, filters)
+
+    # who takes part
+    enrolments = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+    if people is not None:
+        enrolments = enrolments.filter(person__in=people)
+    if filters.side:
+        enrolments = enrolments.filter(role__in=_side_roles(filters.side))
+    enrolled = {role: 0 for role in EnrolmentRole.values}
+    for role, count in enrolments.values_list("role").annotate(count=Count("pk")).order_by():
+        enrolled[role] = count
+
+    # mentorships, and the sessions their cadence asks for
+    mentorships = list(
+        Mentorship.objects.filter(_mentorship_q(filters, people), program=program).values_list(
+            "pk", "status", "created_at", "agreement__cadence_days"
+        )
+    )
+    active_ids = [pk for pk, status, _c, _d in mentorships if status == MentorshipStatus.ACTIVE]
+    planned = 0
+    for _pk, status, created_at, cadence in mentorships:
+        if status == MentorshipStatus.ACTIVE:
+            days = max((now - created_at).days, 0)
+            planned += days // (cadence or program.cadence_days)
+    in_programme = _pairs_q(program, filters, people, "mentorship__")
+
+    deadline = F("starts_at") - timedelta(hours=program.preparation_hours)
+    started = Q(status__in=(SessionStatus.HELD, SessionStatus.BOOKED), starts_at__lte=now)
+    sessions = Session.objects.filter(in_programme).aggregate(
+        held=Count(
+            "pk", filter=Q(status=SessionStatus.HELD, mentorship__status=MentorshipStatus.ACTIVE)
+        ),
+        preparable=Count("pk", filter=started),
+        prepared=Count("pk", filter=started & Q(agenda__submitted_at__lte=deadline)),
+    )
+
+    # sessions held per week, Monday to Sunday in the current time zone
+    this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    first_monday = this_monday - timedelta(weeks=TREND_WEEKS - 1)
+    first_moment = datetime.combine(
+        first_monday, datetime.min.time(), timezone.get_current_timezone()
+    )
+    held_per_week: dict[date, int] = defaultdict(int)
+    for day, count in (
+        Session.objects.filter(
+            in_programme, status=SessionStatus.HELD, starts_at__gte=first_moment, starts_at__lte=now
+        )
+        .annotate(day=TruncDate("starts_at"))
+        .values_list("day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        held_per_week[day - timedelta(days=day.weekday())] += count
+    weeks = [
+        {
+            "start": first_monday + timedelta(weeks=i),
+            "held": held_per_week[first_monday + timedelta(weeks=i)],
+        }
+        for i in range(TREND_WEEKS)
+    ]
+
+    # session feedback
+    feedback = SessionFeedback.objects.filter(
+        _author_q(filters, people, "author", "session__mentorship"),
+        session__mentorship__program=program,
+    )
+    has_comment = ~Q(comment="")
+    summary = feedback.aggregate(
+        people=Count("author", distinct=True),
+        answers=Count("pk"),
+        commenters=Count("author", distinct=True, filter=has_comment),
+        comments=Count("pk", filter=has_comment),
+        **{score: Avg(score) for score in FEEDBACK_SCORES},
+    )
+    enough_feedback = summary["people"] >= MIN_GROUP
+    rating_counts = [0] * 5
+    for rating, count in feedback.values_list("rating").annotate(count=Count("pk")).order_by():
+        rating_counts[rating - 1] = count
+    latest_comments = list(
+        feedback.filter(has_comment)
+        .order_by("-created_at", "-pk")
+        .values("comment", "created_at")[:LATEST_COMMENTS]
+    )
+    enough_comments = min(summary["comments"], summary["commenters"]) >= MIN_GROUP
+
+    # the end-of-programme evaluation
+    evaluations = ProgramEvaluation.objects.filter(program=program)
+    if people is not None:
+        evaluations = evaluations.filter(person__in=people)
+    if filters.side:
+        evaluations = evaluations.filter(
+            person__in=Enrolment.objects.filter(
+                program=program, role__in=_side_roles(filters.side)
+            ).values("person")
+        )
+    evaluation_rows = list(evaluations.values_list("satisfaction", "recommend"))
+
+    # goals and two-way learning
+    goals = Goal.objects.filter(_pairs_q(program, filters, people, "mentorship__")).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=GoalStatus.DONE)),
+        at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)),
+    )
+    learning = list(
+        LearningEntry.objects.filter(
+            _pairs_q(program, filters, people, "session__mentorship__", active_only=True)
+        )
+        .values_list("session__mentorship")
+        .annotate(entries=Count("pk"), authors=Count("author", distinct=True))
+        .order_by()
+    )
+
+    return Health(
+        filters=filters,
+        enrolled=enrolled,
+        matched=len(mentorships),
+        active=len(active_ids),
+        sessions_held=sessions["held"],
+        sessions_planned=planned,
+        prepared=sessions["prepared"],
+        preparable=sessions["preparable"],
+        feedback_people=summary["people"],
+        feedback_answers=summary["answers"],
+        feedback_means=(
+            {score: summary[score] for score in FEEDBACK_SCORES} if enough_feedback else None
+        ),
+        rating_counts=rating_counts if enough_feedback else None,
+        comments=(
+            [{"text": c["comment"], "created_at": c["created_at"]} for c in latest_comments]
+            if enough_comments
+            else None
+        ),
+        satisfaction=mean_with_ci([row[0] for row in evaluation_rows]),
+        evaluation_nps=nps([row[1] for row in evaluation_rows]),
+        evaluations=len(evaluation_rows),
+        goals=goals["total"],
+        goals_done=goals["done"],
+        goals_at_risk=goals["at_risk"],
+        learning_entries=sum(row[1] for row in learning),
+        pairs_learning_both_ways=sum(1 for row in learning if row[2] >= 2),
+        weeks=weeks,
+        outcomes=_outcomes(program, filters, people, language),
+        risks=_risks(program, filters, people, active_ids, now),
+    )
+
+
+def _outcomes(program: Program, filters: Filters, people, language: str) -> list[Outcome]:
+    """Per competency, the change from the start to the end self-assessment of the same people
+    (a person's answers to several questions of one competency are averaged first)."""
+    answers = Answer.objects.filter(program=program, phase__in=(Phase.START, Phase.END))
+    if people is not None:
+        answers = answers.filter(person__in=people)
+    if filters.side:
+        answers = answers.filter(question__audience=filters.side)
+    values: dict[str, dict[int, dict[str, list[int]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for person, competency, phase, value in answers.values_list(
+        "person", "question__competency", "phase", "value"
+    ).order_by("question__competency", "person"):
+        values[competency][person][phase].append(value)
+    outcomes = []
+    for competency in sorted(values):
+        both = [
+            phases
+            for phases in values[competency].values()
+            if phases[Phase.START] and phases[Phase.END]
+        ]
+        before = [sum(p[Phase.START]) / len(p[Phase.START]) for p in both]
+        after = [sum(p[Phase.END]) / len(p[Phase.END]) for p in both]
+        change = paired_change(before, after)
+        label = competency_label(competency)
+        sentence = describe_change(change, label, language) if change else ""
+        outcomes.append(Outcome(competency, label, change, sentence))
+    return outcomes
+
+
+def _risks(
+    program: Program, filters: Filters, people, active_ids: list[int], now: datetime
+) -> list[AtRisk]:
+    risks = at_risk(program, now)
+    if people is None:
+        return risks  # a side alone keeps every pair: each has someone on either side
+    counted = set(active_ids)
+    return [risk for risk in risks if risk.mentorship.pk in counted]
+
+
+# --- at-risk reasons as sentences ---------------------------------------------------------------
+
+
+def reason_sentence(mentorship: Mentorship, code: str, data: dict) -> str:
+    if code == "no_session":
+        return (
+            _(
+                "No session for %(days)s days, and none booked (they agreed to meet every "
+                "%(cadence)s days)."
+            )
+            % data
+        )
+    if code == "agendas_missing":
+        return _("The agenda was missing or late for the last %(count)s sessions.") % data
+    if code == "falling_ratings":
+        # no numbers: they would be the ratings of two people, below the anonymity threshold
+        return _("Their session ratings are falling.")
+    if code == "not_answering":
+        silent = mentorship.mentor if data["person"] == mentorship.mentor_id else mentorship.mentee
+        return _("%(name)s has not answered a session proposal for %(days)s days.") % {
+            "name": silent.full_name,
+            "days": data["days"],
+        }
+    if code == "goals_overdue":
+        return (
+            ngettext(
+                "%(count)s goal is past its due date (since %(since)s).",
+                "%(count)s goals are past their due date (the first since %(since)s).",
+                data["count"],
+            )
+            % data
+        )
+    return code
+
+
+# --- the nudge ----------------------------------------------------------------------------------
+
+
+def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None) -> int:
+    """Send both people of the pair a notice (in their inbox, and by e-mail through the worker)
+    asking them to meet. Once per pair and day: returns how many notices were created, 0 when
+    both were already nudged today."""
+    today = today or timezone.localdate()
+    manager = actor.full_name or actor.email
+    created = 0
+    with transaction.atomic():
+        for person, partner in (
+            (mentorship.mentor, mentorship.mentee),
+            (mentorship.mentee, mentorship.mentor),
+        ):
+
+            def render(partner=partner) -> tuple[str, str]:
+                return (
+                    _("%(manager)s asks you to meet %(partner)s soon")
+                    % {"manager": manager, "partner": partner.full_name},
+                    _(
+                        "Your programme manager checked in on your mentorship in %(program)s. "
+                        "Book your next session and bring your goals up to date."
+                    )
+                    % {"program": mentorship.program.name},
+                )
+
+            notice = notify(
+                person.user,
+                NUDGE_KIND,
+                f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
+                render,
+                url=f"/mentorships/{mentorship.pk}/",
+            )
+            created += notice is not None
+    return created
