@@ -212,7 +212,7 @@ def test_outcomes_are_described_in_the_readers_language(program, manager_client)
     )
     page = manager_client.get(health_url(program)).content.decode()
     assert "Confidence rose by 1.2 points" in page
-    assert "confidence: 2.2 → 3.3" in page  # the chart's text alternative
+    assert "Confidence: 2.2 → 3.3" in page  # the chart's text alternative
 
     Answer.objects.filter(person__in=people[:2], phase=Phase.END).delete()
     assert program_health(program).outcomes[0].change is None  # 4 people with both answers

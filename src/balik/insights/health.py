@@ -22,7 +22,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from balik.accounts.models import User
 from balik.feedback.models import Answer, Phase, ProgramEvaluation, SessionFeedback
@@ -58,7 +58,7 @@ LATEST_COMMENTS = 20
 FEEDBACK_SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
 # A nudge has no kind of its own (a new kind needs a migration): it asks the pair to meet and
 # bring their goals up to date, which is what "goal update due" tells people.
-NUDGE_KIND = Kind.GOAL_UPDATE_DUE
+NUDGE_KIND = Kind.NUDGE
 
 _COHORT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -222,8 +222,27 @@ class Health:
         return self.satisfaction.mean >= SATISFACTION_BENCHMARK
 
 
+COMPETENCY_LABELS = {
+    "problem-solving": gettext_lazy("Problem-solving"),
+    "confidence": gettext_lazy("Confidence"),
+    "communication": gettext_lazy("Communication"),
+    "ownership": gettext_lazy("Ownership of learning"),
+    "independence": gettext_lazy("Independence"),
+    "social-media": gettext_lazy("Confidence with social media"),
+    "ai-tools": gettext_lazy("Confidence with AI and new tools"),
+    "younger-colleagues": gettext_lazy("Understanding of younger colleagues"),
+    "speaking-up": gettext_lazy("Speaking up to leaders"),
+    "strategic-thinking": gettext_lazy("Strategic thinking"),
+    "leadership": gettext_lazy("Leadership"),
+    "facilitation": gettext_lazy("Facilitation skill"),
+    "reciprocal-learning": gettext_lazy("Learning from the other side"),
+}
+
+
 def competency_label(slug: str) -> str:
-    return slug.replace("-", " ").replace("_", " ")
+    """The built-in competencies by name in the reader's language; a manager's own by slug."""
+    label = COMPETENCY_LABELS.get(slug)
+    return str(label) if label else slug.replace("-", " ").replace("_", " ").capitalize()
 
 
 def program_health(

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     AGENDA_MISSING = "agenda_missing", _("Agenda missing at the deadline")
     ACTION_DUE = "action_due", _("Action item due")
     GOAL_UPDATE_DUE = "goal_update_due", _("Goal update due")
+    NUDGE = "nudge", _("A message from your programme manager")
 
 
 class Notification(models.Model):

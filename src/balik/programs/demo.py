@@ -293,9 +293,111 @@ def load_running_programme() -> Program | None:
                 author=mentorship.mentor,
                 topics="Using an AI assistant to draft posts",
             )
+        _lived_in_pairs(program, rng, at_ten)
         program.status = ProgramStatus.ACTIVE
         program.save(update_fields=["status"])
     return program
+
+
+def _lived_in_pairs(program: Program, rng: random.Random, at_ten) -> None:
+    """Every other pair of the pilot: fortnightly sessions so far (some without an agenda, a
+    few no-shows), feedback from both sides, learning logs, goals, and start and end
+    self-assessments, so that the health page has something true to say on first start."""
+    from datetime import timedelta
+
+    from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
+    from balik.mentorships.models import (
+        Agenda,
+        Goal,
+        LearningEntry,
+        Mentorship,
+        Session,
+        SessionStatus,
+    )
+
+    questions = list(Question.objects.filter(program__isnull=True, kind__in=["", "reverse"]))
+    comments = (
+        "Saya belajar banyak tentang TikTok.",
+        "Very open conversation, I felt heard.",
+        "Agenda kurang siap minggu ini.",
+        "Great practical examples.",
+        "",
+    )
+    for index, mentorship in enumerate(
+        Mentorship.objects.filter(program=program).exclude(sessions__isnull=False)
+    ):
+        struggling = index % 5 == 4  # a few pairs drift: the health page flags them
+        days = (-56, -42, -28) if not struggling else (-70,)
+        for n, day in enumerate(days):
+            start = at_ten(day)
+            no_show = struggling or (n == 1 and index % 7 == 3)
+            session = Session.objects.create(
+                mentorship=mentorship,
+                status=SessionStatus.HELD,
+                attendance="mentee_absent" if no_show else "held",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                zone=mentorship.mentor.timezone,
+                leader="mentor",
+                proposed_by=mentorship.mentee,
+                uid=f"demo-{mentorship.pk}-{n}@balik",
+            )
+            if rng.random() < 0.8:
+                Agenda.objects.create(
+                    session=session,
+                    author=mentorship.mentor,
+                    topics="Social media for leaders",
+                    key_questions="What should we try first?",
+                    objectives="One new habit",
+                    submitted_at=start - timedelta(hours=rng.choice((30, 48, 20))),
+                )
+            if no_show:
+                continue
+            for author, taught, learned in (
+                (mentorship.mentor, "Short video formats", "How budgets are decided"),
+                (mentorship.mentee, "How budgets are decided", "Short video formats"),
+            ):
+                LearningEntry.objects.create(
+                    session=session, author=author, taught=taught, learned=learned
+                )
+                SessionFeedback.objects.create(
+                    session=session,
+                    author=author,
+                    rating=rng.choice((4, 5, 5)),
+                    usefulness=rng.choice((3, 4, 5)),
+                    preparation=rng.choice((3, 4, 4, 5)),
+                    psychological_safety=rng.choice((4, 5, 5)),
+                    comment=rng.choice(comments),
+                )
+        Goal.objects.create(
+            mentorship=mentorship,
+            title="Use an AI assistant every week",
+            measure="weeks with use",
+            target="8 of 10",
+            due_date=timezone.localdate() + timedelta(days=30 if not struggling else -5),
+            owner=mentorship.mentee,
+        )
+        for person, side in ((mentorship.mentor, "mentor"), (mentorship.mentee, "mentee")):
+            for question in questions:
+                if question.audience != side:
+                    continue
+                before = rng.randint(1, 3)
+                Answer.objects.create(
+                    program=program, person=person, question=question, phase="start", value=before
+                )
+                Answer.objects.create(
+                    program=program,
+                    person=person,
+                    question=question,
+                    phase="end",
+                    value=min(5, before + rng.choice((0, 1, 1, 2))),
+                )
+            ProgramEvaluation.objects.create(
+                program=program,
+                person=person,
+                satisfaction=rng.choice((4, 5, 5, 5)),
+                recommend=rng.choice((8, 9, 10, 10)),
+            )
 
 
 def models_q(*people: Person | None):
