@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from balik.matching.eligibility import euler_tour, pack_slots, weekly_slots
+from balik.matching.eligibility import euler_tour, overlap_hours, pack_slots, weekly_slots
 from balik.matching.model import (
     BELOW_MIN_SCORE,
     COMPONENTS,
@@ -42,7 +42,7 @@ from balik.matching.model import (
     Weights,
 )
 from balik.matching.problem import Problem, build_problem
-from balik.matching.reasons import broken_rule_names, pair_facts, render_reason
+from balik.matching.reasons import broken_rule_names, pair_facts, render_reason, top_skills
 from balik.matching.scoring import TILE_SLACK, TileScorer, evaluate, rule_bits
 from balik.matching.search import Candidates, ColumnStats, scan, scan_pairs
 from balik.matching.solver import EPS_FINAL, peer_lp, peer_milp, solve_bipartite
@@ -231,8 +231,9 @@ def _solve_bipartite(
         max_violation=float(reduced.max(initial=0.0)),
         unresolved=len(unresolved),
         solver=(
-            f"auction b-matching (epsilon scaling to {EPS_FINAL:g}, "
-            f"{solution.forward_rounds} forward / {solution.reverse_rounds} reverse rounds)"
+            "LAPJVsp b-matching (SciPy) with auction prices as LP duals "
+            f"(epsilon scaling to {EPS_FINAL:g}, {solution.forward_rounds} forward / "
+            f"{solution.reverse_rounds} reverse rounds)"
         ),
         pairs_checked=checked,
         row_dual=u,
@@ -474,6 +475,12 @@ def match(inp: MatchInput, *, time_limit: float | None = None) -> MatchResult:
     wanted_by = _wanted_by(inp)
     people = inp.people
     pairs: list[Pair] = []
+    # the mentor is the column person except in peer pools (where rows and columns coincide)
+    mentee_at = np.where(final.mentor_is_row, all_c, all_r)
+    mentor_at = np.where(final.mentor_is_row, all_r, all_c)
+    taught = top_skills(problem.rows, mentee_at, problem.cols, mentor_at, 2)
+    back = top_skills(problem.cols, mentor_at, problem.rows, mentee_at, 2)
+    hours = overlap_hours(problem.rows.availability[all_r], problem.cols.availability[all_c])
     for k in range(len(all_r)):
         r, c = int(all_r[k]), int(all_c[k])
         mentor_is_row = bool(final.mentor_is_row[k])
@@ -502,6 +509,9 @@ def match(inp: MatchInput, *, time_limit: float | None = None) -> MatchResult:
                     wanted_by,
                     bool(locked_flag[k]),
                     broken,
+                    taught=taught[k],
+                    back=back[k],
+                    hours=float(hours[k]),
                 ),
                 locked=bool(locked_flag[k]),
                 broken_rules=broken,

@@ -93,25 +93,50 @@ def broken_rule_names(bits: int) -> tuple[str, ...]:
     return tuple(str(rule) for rule, bit in RULE_BITS.items() if bits & bit)
 
 
-def _top_skills(
-    learner_side: Side, learner: int, teacher_side: Side, teacher: int, limit: int
-) -> list[tuple[int, int, int, int, float]]:
-    """(skill, teacher level, wanted level, priority, contribution), best first."""
+SkillFact = tuple[int, int, int, int, float]  # skill, teacher level, wanted level, priority, part
+
+
+def top_skills(
+    learner_side: Side,
+    learners: np.ndarray,
+    teacher_side: Side,
+    teachers: np.ndarray,
+    limit: int,
+) -> list[list[SkillFact]]:
+    """Per pair, the skills the teacher can teach the learner, best contribution first."""
+    learners = np.asarray(learners, dtype=np.int64)
+    teachers = np.asarray(teachers, dtype=np.int64)
     learn = learner_side.learn
-    start, end = learn.indptr[learner], learn.indptr[learner + 1]
-    skills = learn.indices[start:end]
-    wanted = learn.data[start:end].astype(np.int64)
-    priority = learner_side.learn_priority.data[start:end].astype(np.int64)
-    level = teacher_side.teach_dense[teacher, skills].astype(np.int64)
-    weight = learner_side.learn_weight_dense[learner, skills]
-    contribution = weight * TEACH_FACTOR[level, wanted - 1]
-    found = [
-        (int(s), int(t), int(w), int(p), float(x))
-        for s, t, w, p, x in zip(skills, level, wanted, priority, contribution, strict=True)
-        if t > 0
-    ]
-    found.sort(key=lambda item: (-item[4], item[3], item[0]))
-    return found[:limit]
+    lengths = np.diff(learn.indptr)[learners]
+    owner = np.repeat(np.arange(len(learners)), lengths)
+    entry = np.repeat(learn.indptr[learners], lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    skills = learn.indices[entry]
+    level = teacher_side.teach_dense[teachers[owner], skills].astype(np.int64)
+    taught = level > 0
+    owner, entry, skills, level = owner[taught], entry[taught], skills[taught], level[taught]
+    wanted = learn.data[entry].astype(np.int64)
+    priority = learner_side.learn_priority.data[entry].astype(np.int64)
+    part = (
+        learner_side.learn_weight_dense[learners[owner], skills] * TEACH_FACTOR[level, wanted - 1]
+    )
+    order = np.lexsort((skills, priority, -part, owner))
+    owner = owner[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    chosen = order[rank < limit]
+    out: list[list[SkillFact]] = [[] for _ in range(len(learners))]
+    for k, s_, t, w, p, x in zip(
+        owner[rank < limit].tolist(),
+        skills[chosen].tolist(),
+        level[chosen].tolist(),
+        wanted[chosen].tolist(),
+        priority[chosen].tolist(),
+        part[chosen].tolist(),
+        strict=True,
+    ):
+        out[k].append((s_, t, w, p, x))
+    return out
 
 
 def pair_facts(
@@ -123,20 +148,29 @@ def pair_facts(
     wanted_by: Mapping[int, set[int]],
     locked: bool,
     broken: tuple[str, ...],
+    *,
+    taught: list[SkillFact] | None = None,
+    back: list[SkillFact] | None = None,
+    hours: float | None = None,
 ) -> tuple[ReasonFact, ...]:
+    """Facts for one pair; `taught`, `back` and `hours` may come precomputed (`top_skills`)."""
     rows, cols = problem.rows, problem.cols
     if mentor_is_row:
         mentor_side, mentor, mentee_side, mentee = rows, row, cols, col
     else:
         mentor_side, mentor, mentee_side, mentee = cols, col, rows, row
+    if taught is None:
+        taught = top_skills(mentee_side, np.array([mentee]), mentor_side, np.array([mentor]), 2)[0]
+    if back is None:
+        back = top_skills(mentor_side, np.array([mentor]), mentee_side, np.array([mentee]), 2)[0]
+    if hours is None:
+        hours = float(overlap_hours(rows.availability[row], cols.availability[col]))
     mentor_person = int(mentor_side.person[mentor])
     mentee_person = int(mentee_side.person[mentee])
     facts: list[ReasonFact] = []
     if locked:
         facts.append(ReasonFact("locked", {"broken_rules": list(broken)}))
-    for skill, level, wanted, priority, _ in _top_skills(
-        mentee_side, mentee, mentor_side, mentor, 2
-    ):
+    for skill, level, wanted, priority, _ in taught:
         facts.append(
             ReasonFact(
                 "teaches_skill",
@@ -150,9 +184,7 @@ def pair_facts(
                 },
             )
         )
-    for skill, level, wanted, priority, _ in _top_skills(
-        mentor_side, mentor, mentee_side, mentee, 2
-    ):
+    for skill, level, wanted, priority, _ in back:
         facts.append(
             ReasonFact(
                 "teaches_back",
@@ -166,7 +198,6 @@ def pair_facts(
                 },
             )
         )
-    hours = float(overlap_hours(rows.availability[row], cols.availability[col]))
     if hours > 0:
         facts.append(ReasonFact("hours_in_common", {"hours": hours}))
     words = textsim.shared_goal_words(

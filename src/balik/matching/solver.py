@@ -18,13 +18,16 @@ reduced-cost fixing makes it global (see engine).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 EPS_FINAL = 1e-11
+PRICE_SECONDS = 10.0  # auction time for the duals; past it the bound is still valid, looser
 THETA = 10.0
 
 
@@ -54,8 +57,17 @@ def solve_bipartite(
     w: np.ndarray,
     cap: np.ndarray,
     eps_final: float = EPS_FINAL,
+    price_seconds: float = PRICE_SECONDS,
 ) -> BipartiteSolution:
-    """Maximum-weight matching: row takes <= 1 column, column c takes <= cap[c] rows."""
+    """Maximum-weight matching: row takes <= 1 column, column c takes <= cap[c] rows.
+
+    The matching itself comes from SciPy's LAPJVsp (exact) on the expanded graph; the auction
+    supplies the mentor prices v. Whether or not it converged within `price_seconds`, the
+    duals returned are feasible for every candidate pair: u is recomputed from v as each
+    row's best surplus, so sum(u) + sum(cap * v) is always a valid upper bound.
+    """
+    started = time.perf_counter()
+    mate, objective = _exact_matching(n_rows, n_cols, r, c, w, cap)
     order = np.lexsort((c, r))
     rows, cols, w = r[order], c[order].astype(np.int64), w[order].astype(np.float64)
     keep = w > 0  # a pair worth nothing is never better than staying unmatched
@@ -80,6 +92,7 @@ def solve_bipartite(
         eps /= THETA
     schedule.append(eps_final)
     forward = reverse = 0
+    stopped = False
 
     def settle_payments() -> None:
         holders = np.flatnonzero(state == 1)
@@ -102,9 +115,15 @@ def solve_bipartite(
             held[unhappy] = -1
         bidders = np.flatnonzero(state == 0)
         last = phase == len(schedule) - 1
-        while True:
+        while not stopped:
+            if time.perf_counter() - started > price_seconds:
+                stopped = True
+                break
             while bidders.size:
                 forward += 1
+                if time.perf_counter() - started > price_seconds:
+                    stopped = True
+                    break
                 lengths = lengths_all[bidders]
                 edges, first = _ranges(indptr[bidders], lengths)
                 owner = np.repeat(np.arange(len(bidders)), lengths)
@@ -155,7 +174,7 @@ def solve_bipartite(
                 full = taken == cap[group_mentor]
                 price[group_mentor[full]] = amount[(group + taken - 1)[full]]
                 bidders = np.flatnonzero(state == 0)
-            if not last:
+            if not last or stopped:
                 break
             # reverse rounds: a mentor with a free place must not keep a positive price
             overpriced = np.flatnonzero((load < cap) & (price > 0))
@@ -214,20 +233,61 @@ def solve_bipartite(
                 np.add.at(load, cols[edge], 1)
             settle_payments()
             bidders = np.flatnonzero(state == 0)
-    mate = np.full(n, -1, dtype=np.int64)
-    holders = np.flatnonzero(state == 1)
-    mate[holders] = cols[held[holders]]
+    # u from v: each row's best surplus over its candidates (feasible by construction)
     u = np.zeros(n)
-    u[holders] = np.maximum(w[held[holders]] - price[cols[held[holders]]], 0.0)
+    if len(rows):
+        surplus = w - price[cols]
+        has = lengths_all > 0
+        u[has] = np.maximum(np.maximum.reduceat(surplus, indptr[:-1][has]), 0.0)
     return BipartiteSolution(
         mate=mate,
         u=u,
         v=price,
-        objective=float(w[held[holders]].sum()),
+        objective=objective,
         forward_rounds=forward,
         reverse_rounds=reverse,
         phases=len(schedule),
     )
+
+
+def _exact_matching(
+    n: int, m: int, r: np.ndarray, c: np.ndarray, w: np.ndarray, cap: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """Optimal b-matching by LAPJVsp: one column per place, one "unmatched" column per row."""
+    mate = np.full(n, -1, dtype=np.int64)
+    r, c, w = np.asarray(r, np.int64), np.asarray(c, np.int64), np.asarray(w, np.float64)
+    keep = (w > 0) & (np.asarray(cap)[c] > 0)
+    r, c, w = r[keep], c[keep], w[keep]
+    if not len(r):
+        return mate, 0.0
+    order = np.lexsort((c, r))
+    r, c, w = r[order], c[order], w[order]
+    cap = np.asarray(cap, dtype=np.int64)
+    first_place = np.concatenate([[0], np.cumsum(cap)])
+    places = int(first_place[-1])
+    copies = cap[c]
+    place = np.repeat(first_place[c], copies) + (
+        np.arange(int(copies.sum())) - np.repeat(np.cumsum(copies) - copies, copies)
+    )
+    big = float(w.max()) + 1.0
+    graph = sp.csr_matrix(
+        (
+            np.concatenate([big - np.repeat(w, copies), np.full(n, big)]),
+            (
+                np.concatenate([np.repeat(r, copies), np.arange(n)]),
+                np.concatenate([place, places + np.arange(n)]),
+            ),
+        ),
+        shape=(n, places + n),
+    )
+    rows, columns = min_weight_full_bipartite_matching(graph)
+    real = columns < places
+    owner = np.repeat(np.arange(m), cap)
+    mate[rows[real]] = owner[columns[real]]
+    matched = np.flatnonzero(mate >= 0)
+    key_pairs = matched * m + mate[matched]
+    position = np.searchsorted(r * m + c, key_pairs)
+    return mate, float(w[position].sum())
 
 
 @dataclass(frozen=True, eq=False)

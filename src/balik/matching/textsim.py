@@ -212,6 +212,7 @@ _PHRASES = sorted((k for k in SYNONYMS if " " in k), key=len, reverse=True)
 _WORDS = {k: v for k, v in SYNONYMS.items() if " " not in k}
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower case ASCII words with synonyms applied and stop words dropped."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -238,8 +239,13 @@ def _goal_words(text: str) -> tuple[str, ...]:
 
 
 def shared_goal_words(text_a: str, text_b: str, limit: int = 4) -> list[str]:
+    return list(_shared_goal_words(text_a, text_b, limit))
+
+
+@functools.lru_cache(maxsize=65536)
+def _shared_goal_words(text_a: str, text_b: str, limit: int) -> tuple[str, ...]:
     other = set(goal_words(text_b))
-    return [word for word in goal_words(text_a) if word in other][:limit]
+    return tuple([word for word in goal_words(text_a) if word in other][:limit])
 
 
 def tfidf_matrix(texts: Sequence[str]) -> sp.csr_matrix:
