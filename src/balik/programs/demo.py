@@ -189,7 +189,7 @@ def load_running_programme() -> Program | None:
                 email__in=[f"pm@{DEMO_DOMAIN}", f"admin@{DEMO_DOMAIN}"]
             )
         )
-        program.start_date = timezone.localdate() - timedelta(days=42)
+        program.start_date = timezone.localdate() - timedelta(days=84)
         program.end_date = program.start_date.replace(year=program.start_date.year + 1)
         program.require_different_department = False
         program.manager_chain_depth = 0
@@ -212,6 +212,10 @@ def load_running_programme() -> Program | None:
                     )
         run = start_run(None, program, in_request=True)
         publish(None, run, notify=False)
+        # the pilot started twelve weeks ago: its pairs have been running since then
+        Mentorship.objects.filter(program=program).update(
+            created_at=timezone.now() - timedelta(days=84)
+        )
         from datetime import datetime, time
         from zoneinfo import ZoneInfo
 
