@@ -170,3 +170,17 @@ def test_feedback_is_given_from_the_mentorship_page(client, held):
             },
         )
     assert session.feedback.get().comment == "I was heard"
+
+
+def test_both_people_are_asked_once_for_feedback(held):
+    from balik.mentorships.reminders import sweep
+    from balik.notifications.models import Notification
+
+    pair, session, start = held
+    with time_machine.travel(start + timedelta(hours=3)):
+        services.give_session_feedback(pair.mentor.user, session, **GOOD)
+        assert sweep()["feedback_due"] == 1  # only the mentee has not rated it
+        assert sweep()["feedback_due"] == 0
+    assert Notification.objects.get(kind="feedback_due").recipient == pair.mentee.user
+    with time_machine.travel(start + timedelta(days=9)):
+        assert sweep()["feedback_due"] == 0  # the window has closed

@@ -117,6 +117,12 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
     nps_result = figures.evaluation_nps
     context = {
         "program": program,
+        "export_tables": [
+            ("pairs", _("Pairs")),
+            ("sessions", _("Sessions")),
+            ("feedback", _("Feedback")),
+            ("outcomes", _("Outcomes")),
+        ],
         "health": figures,
         "filters": filters,
         "choices": _filter_choices(program),

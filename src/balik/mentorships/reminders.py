@@ -8,7 +8,7 @@ meanwhile yields "agenda missing" instead of a stale "agenda due".
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,13 @@ def _agenda_sessions(now: datetime):
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Create every reminder due at `now`; returns how many of each kind were new."""
     now = now or timezone.now()
-    created = {"agenda_due": 0, "agenda_missing": 0, "action_due": 0, "goal_update_due": 0}
+    created = {
+        "agenda_due": 0,
+        "agenda_missing": 0,
+        "action_due": 0,
+        "goal_update_due": 0,
+        "feedback_due": 0,
+    }
     for session in _agenda_sessions(now):
         mentorship = session.mentorship
         hours = mentorship.program.preparation_hours
@@ -151,4 +157,47 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             f"/mentorships/{goal.mentorship_id}/#goals",
         ):
             created["goal_update_due"] += 1
+    created["feedback_due"] = _feedback_reminders(now)
     return created
+
+
+def _feedback_reminders(now: datetime) -> int:
+    """Ask each person once for feedback on a held session they have not rated, while the
+    seven days of the feedback window last."""
+    from balik.feedback.models import SessionFeedback
+
+    sessions = (
+        Session.objects.filter(
+            status=SessionStatus.HELD,
+            ends_at__lte=now,
+            ends_at__gt=now - timedelta(days=7),
+            mentorship__status=MentorshipStatus.ACTIVE,
+        )
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .prefetch_related(
+            Prefetch("feedback", queryset=SessionFeedback.objects.only("session_id", "author_id"))
+        )
+    )
+    count = 0
+    for session in sessions:
+        rated = {f.author_id for f in session.feedback.all()}
+        for person in (session.mentorship.mentor, session.mentorship.mentee):
+            if person.pk in rated or person.user is None:
+                continue
+            if notify(
+                person.user,
+                "feedback_due",
+                f"feedback_due:{session.pk}:{person.pk}",
+                lambda session=session: (
+                    _("How was your session of %(when)s?")
+                    % {
+                        "when": formats.date_format(
+                            timezone.localtime(session.starts_at), "DATETIME_FORMAT"
+                        )
+                    },
+                    _("Two minutes: rate it, and say whether you could speak openly."),
+                ),
+                f"/mentorships/{session.mentorship_id}/#session-{session.pk}",
+            ):
+                count += 1
+    return count

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", _("Action item due")
     GOAL_UPDATE_DUE = "goal_update_due", _("Goal update due")
     NUDGE = "nudge", _("A message from your programme manager")
+    FEEDBACK_DUE = "feedback_due", _("Feedback on a session")
 
 
 class Notification(models.Model):

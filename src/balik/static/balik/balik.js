@@ -14,3 +14,8 @@ document.addEventListener("click", (event) => {
     button.textContent = button.dataset.copied || button.textContent;
   }
 });
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
