@@ -273,3 +273,14 @@ def test_a_participant_cannot_enrol_others_by_csv(program_manager, participant):
     program = enrolling_program(program_manager, kind="classic")
     with pytest.raises(PermissionRefused):
         services.enroll_csv(participant.user, program, b"email,role\nx@example.id,mentor\n")
+
+
+def test_a_broken_csv_is_refused_with_a_reason(program_manager):
+    program = enrolling_program(program_manager, kind="classic")
+    report = services.enroll_csv(program_manager.user, program, b'email,role\n"a@x.id\x00,mentor\n')
+    assert report.errors and not Enrolment.objects.exists()
+    report = services.enroll_csv(
+        program_manager.user, program, b'email,role\n"unterminated,mentor\n'
+    )
+    assert not Enrolment.objects.exists()
+    assert report.errors

@@ -426,7 +426,12 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
             % {"status": program.get_status_display()},
         )
         return report
-    reader = csv.reader(io.StringIO(text))
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as broken:
+        error(0, "", "", _("The file is not a valid CSV file: %(reason)s") % {"reason": broken})
+        return report
+    reader = iter(table)
     header = next(reader, None)
     if not header:
         error(1, "", "", _("The file is empty."))
