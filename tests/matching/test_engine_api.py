@@ -187,3 +187,25 @@ def test_a_pair_sentence_names_the_skill_in_both_languages():
         "Rina can teach TikTok (level 3), which Pak Budi wants first"
     )
     assert "dapat mengajarkan TikTok" in render_reason(fact, "id", names=names, skill_names=skills)
+
+
+def test_the_exact_fallback_agrees_with_the_auction_and_keeps_the_bound_valid():
+    from balik.matching.solver import solve_bipartite
+
+    rng = np.random.default_rng(7)
+    n, m = 300, 120
+    r = np.repeat(np.arange(n), 6)
+    c = rng.integers(0, m, len(r))
+    keys = np.unique(r * m + c)
+    r, c = keys // m, keys % m
+    w = rng.random(len(r))
+    cap = rng.integers(0, 4, m)
+    auction = solve_bipartite(n, m, r, c, w, cap)
+    fallback = solve_bipartite(n, m, r, c, w, cap, price_seconds=0.0)
+    assert auction.method == "auction" and fallback.method == "lapjvsp"
+    assert fallback.objective == pytest.approx(auction.objective, rel=1e-9)
+    for solution in (auction, fallback):
+        matched = np.flatnonzero(solution.mate >= 0)
+        assert np.all(np.bincount(solution.mate[matched], minlength=m) <= cap)
+        assert np.all(w - solution.u[r] - solution.v[c] <= 1e-12)
+        assert solution.u.sum() + (cap * solution.v).sum() >= solution.objective - 1e-9

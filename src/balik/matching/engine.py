@@ -45,7 +45,13 @@ from balik.matching.problem import Problem, build_problem
 from balik.matching.reasons import broken_rule_names, pair_facts, render_reason, top_skills
 from balik.matching.scoring import TILE_SLACK, TileScorer, evaluate, rule_bits
 from balik.matching.search import Candidates, ColumnStats, scan, scan_pairs
-from balik.matching.solver import EPS_FINAL, peer_lp, peer_milp, solve_bipartite
+from balik.matching.solver import (
+    EPS_FINAL,
+    PRICE_SECONDS,
+    peer_lp,
+    peer_milp,
+    solve_bipartite,
+)
 from balik.matching.sparse import row_bounds, sparse_candidates
 
 __all__ = [
@@ -177,6 +183,9 @@ def _solve_bipartite(
         rounds += 1
         w = weights.of(candidates.r, candidates.c)
         ok = np.isfinite(w)
+        budget = PRICE_SECONDS
+        if deadline is not None:
+            budget = min(budget, max(2.0, 0.5 * (deadline - time.perf_counter())))
         solution = solve_bipartite(
             problem.n_rows,
             problem.n_cols,
@@ -184,6 +193,7 @@ def _solve_bipartite(
             candidates.c[ok],
             w[ok],
             problem.col_cap,
+            price_seconds=budget,
         )
         u, v = solution.u, solution.v
         clock.lap("solve")
@@ -231,7 +241,7 @@ def _solve_bipartite(
         max_violation=float(reduced.max(initial=0.0)),
         unresolved=len(unresolved),
         solver=(
-            "LAPJVsp b-matching (SciPy) with auction prices as LP duals "
+            f"b-matching by {solution.method}; auction prices as LP duals "
             f"(epsilon scaling to {EPS_FINAL:g}, {solution.forward_rounds} forward / "
             f"{solution.reverse_rounds} reverse rounds)"
         ),

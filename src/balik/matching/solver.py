@@ -27,7 +27,8 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 EPS_FINAL = 1e-11
-PRICE_SECONDS = 10.0  # auction time for the duals; past it the bound is still valid, looser
+EXACT_EDGES = 1_500_000  # LAPJVsp slows down sharply on larger capacity-expanded graphs
+PRICE_SECONDS = 30.0  # auction time; past it LAPJVsp matches and the bound is valid, looser
 THETA = 10.0
 
 
@@ -40,6 +41,7 @@ class BipartiteSolution:
     forward_rounds: int
     reverse_rounds: int
     phases: int
+    method: str = "auction"  # "auction", "lapjvsp" (auction out of time), "auction, cut short"
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,13 +63,14 @@ def solve_bipartite(
 ) -> BipartiteSolution:
     """Maximum-weight matching: row takes <= 1 column, column c takes <= cap[c] rows.
 
-    The matching itself comes from SciPy's LAPJVsp (exact) on the expanded graph; the auction
-    supplies the mentor prices v. Whether or not it converged within `price_seconds`, the
-    duals returned are feasible for every candidate pair: u is recomputed from v as each
-    row's best surplus, so sum(u) + sum(cap * v) is always a valid upper bound.
+    The auction gives the matching and the mentor prices v. Should it not finish within
+    `price_seconds`, the matching comes from SciPy's LAPJVsp on the capacity-expanded graph
+    (exact) where that graph has at most EXACT_EDGES edges, else the auction's partial matching
+    stands (feasible, not optimal). Either way the duals returned are feasible for every
+    candidate pair: u is recomputed from v as each row's best surplus, so sum(u) +
+    sum(cap * v) is always a valid upper bound.
     """
     started = time.perf_counter()
-    mate, objective = _exact_matching(n_rows, n_cols, r, c, w, cap)
     order = np.lexsort((c, r))
     rows, cols, w = r[order], c[order].astype(np.int64), w[order].astype(np.float64)
     keep = w > 0  # a pair worth nothing is never better than staying unmatched
@@ -233,6 +236,14 @@ def solve_bipartite(
                 np.add.at(load, cols[edge], 1)
             settle_payments()
             bidders = np.flatnonzero(state == 0)
+    mate = np.full(n, -1, dtype=np.int64)
+    holders = np.flatnonzero(state == 1)
+    mate[holders] = cols[held[holders]]
+    objective = float(w[held[holders]].sum())
+    method = "auction, cut short" if stopped else "auction"
+    if stopped and int(cap[cols].sum()) <= EXACT_EDGES:
+        mate, objective = _exact_matching(n_rows, n_cols, rows, cols, w, cap)
+        method = "lapjvsp"
     # u from v: each row's best surplus over its candidates (feasible by construction)
     u = np.zeros(n)
     if len(rows):
@@ -247,6 +258,7 @@ def solve_bipartite(
         forward_rounds=forward,
         reverse_rounds=reverse,
         phases=len(schedule),
+        method=method,
     )
 
 
