@@ -82,7 +82,7 @@ __all__ = [
 TOLERANCE = 1e-9
 DENSE_PAIRS = 400_000_000  # rows x columns up to which every pair is scanned up front
 REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatched people
-PRICING_BATCH = 2048  # rows scanned between two looks at the clock
+PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
 
 
@@ -202,6 +202,11 @@ def _solve_bipartite(
             break
         # the rows that could gain most first, so that a deadline leaves the smallest gap
         open_rows = open_rows[np.lexsort((open_rows, -(bound[open_rows] - u[open_rows])))]
+        if deadline is not None and solution.method != "auction":
+            # prices from an auction cut short flag pairs by the million; in a race against
+            # the clock they are not worth scanning for
+            unresolved = open_rows
+            break
         found = False
         for b0 in range(0, len(open_rows), PRICING_BATCH):
             if deadline is not None and time.perf_counter() > deadline:
@@ -212,10 +217,16 @@ def _solve_bipartite(
             checked += result.pairs_scanned
             vr, vc = result.violator_r, result.violator_c
             if vr.size:
-                real = weights.of(vr, vc) - u[vr] - v[vc] > TOLERANCE
+                reduced = weights.of(vr, vc) - u[vr] - v[vc]
+                real = reduced > TOLERANCE
                 if real.any():
                     found = True
-                    candidates.add(problem, vr[real], vc[real])
+                    vr, vc, reduced = vr[real], vc[real], reduced[real]
+                    # the most violated pairs per row are enough to move the duals
+                    order = np.lexsort((vc, -reduced, vr))
+                    vr, vc = vr[order], vc[order]
+                    rank = np.arange(len(vr)) - np.searchsorted(vr, vr)
+                    candidates.add(problem, vr[rank < deeper], vc[rank < deeper])
             tr, tc = scan_pairs(result)
             bound[batch] = result.bound
             candidates.add(problem, tr, tc)
