@@ -310,6 +310,7 @@ def _lived_in_pairs(program: Program, rng: random.Random, at_ten) -> None:
     from datetime import timedelta
 
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
+    from balik.feedback.question_seed import seed_questions
     from balik.mentorships.models import (
         Agenda,
         Goal,
@@ -319,6 +320,7 @@ def _lived_in_pairs(program: Program, rng: random.Random, at_ten) -> None:
         SessionStatus,
     )
 
+    seed_questions()
     questions = list(Question.objects.filter(program__isnull=True, kind__in=["", "reverse"]))
     comments = (
         "Saya belajar banyak tentang TikTok.",
