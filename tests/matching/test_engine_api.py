@@ -209,3 +209,27 @@ def test_the_exact_fallback_agrees_with_the_auction_and_keeps_the_bound_valid():
         assert np.all(np.bincount(solution.mate[matched], minlength=m) <= cap)
         assert np.all(w - solution.u[r] - solution.v[c] <= 1e-12)
         assert solution.u.sum() + (cap * solution.v).sum() >= solution.objective - 1e-9
+
+
+def test_an_auction_cut_short_on_a_large_graph_still_gives_a_feasible_matching(monkeypatch):
+    from balik.matching import solver
+
+    monkeypatch.setattr(solver, "EXACT_EDGES", 0)
+    rng = np.random.default_rng(8)
+    n, m = 200, 80
+    r = np.repeat(np.arange(n), 5)
+    c = rng.integers(0, m, len(r))
+    keys = np.unique(r * m + c)
+    r, c = keys // m, keys % m
+    w = rng.random(len(r))
+    cap = rng.integers(1, 4, m)
+    best = solver.solve_bipartite(n, m, r, c, w, cap)
+    cut = solver.solve_bipartite(n, m, r, c, w, cap, price_seconds=0.0)
+    assert cut.method == "auction, cut short"
+    matched = np.flatnonzero(cut.mate >= 0)
+    assert matched.size and np.all(np.bincount(cut.mate[matched], minlength=m) <= cap)
+    weight = dict(zip((r * m + c).tolist(), w.tolist(), strict=True))
+    total = sum(weight[int(i) * m + int(cut.mate[i])] for i in matched)
+    assert cut.objective == pytest.approx(total)
+    assert cut.objective <= best.objective + 1e-9
+    assert cut.u.sum() + (cap * cut.v).sum() >= best.objective - 1e-9

@@ -244,6 +244,8 @@ def solve_bipartite(
     if stopped and int(cap[cols].sum()) <= EXACT_EDGES:
         mate, objective = _exact_matching(n_rows, n_cols, rows, cols, w, cap)
         method = "lapjvsp"
+    elif stopped:
+        objective += _fill_greedily(mate, rows, cols, w, cap)
     # u from v: each row's best surplus over its candidates (feasible by construction)
     u = np.zeros(n)
     if len(rows):
@@ -260,6 +262,25 @@ def solve_bipartite(
         phases=len(schedule),
         method=method,
     )
+
+
+def _fill_greedily(
+    mate: np.ndarray, rows: np.ndarray, cols: np.ndarray, w: np.ndarray, cap: np.ndarray
+) -> float:
+    """Give rows left unassigned their best candidate with a free place; the weight added."""
+    load = np.bincount(mate[mate >= 0], minlength=len(cap))
+    waiting = mate[rows] < 0
+    r, c, value = rows[waiting], cols[waiting], w[waiting]
+    order = np.lexsort((c, -value))
+    added = 0.0
+    for row, col, weight in zip(
+        r[order].tolist(), c[order].tolist(), value[order].tolist(), strict=True
+    ):
+        if mate[row] < 0 and load[col] < cap[col]:
+            mate[row] = col
+            load[col] += 1
+            added += weight
+    return added
 
 
 def _exact_matching(
