@@ -167,11 +167,12 @@ def test_a_decline_frees_both_people_and_a_re_run_matches_them_anew(
     assert mentorship.status == MentorshipStatus.DECLINED
     assert mentorship.declined_by == seniors[0]
     rerun = services.start_run(program_manager.user, program)
-    # the other three pairs stand; the freed two are not paired again with each other
-    assert (
-        rerun.pairs.count() == 0
-        or not rerun.pairs.filter(mentor=mentorship.mentor, mentee=mentorship.mentee).exists()
-    )
+    # the other three pairs stand; the freed two may only have each other, which is now
+    # forbidden, so the re-run proposes nothing and says why for both
+    assert rerun.pairs.count() == 0
+    unmatched = {u["person"]: u["reason"]["code"] for u in rerun.unmatched}
+    assert unmatched[mentorship.mentor_id].startswith("no_eligible")
+    assert unmatched[mentorship.mentee_id].startswith("no_eligible")
     assert Mentorship.objects.filter(status=MentorshipStatus.ACTIVE).count() == 3
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
@@ -22,7 +23,8 @@ from balik.feedback.models import (
 )
 from balik.mentorships.models import Attendance, Session, SessionStatus
 from balik.mentorships.services import require_member
-from balik.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
+from balik.programs.models import Enrolment, Program, ProgramStatus
+from balik.programs.services import active_enrolment, require_manager
 
 EDIT_WINDOW = timedelta(days=7)
 SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
@@ -62,11 +64,7 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
 
 
 def _participant(user: User, program: Program, refusal: str) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.filter(program=program, person__user=user, status=EnrolmentStatus.ACTIVE)
-        .select_related("person")
-        .first()
-    )
+    enrolment = active_enrolment(user, program)
     if enrolment is None:
         raise PermissionRefused(refusal)
     return enrolment
@@ -145,14 +143,10 @@ def add_question(
     user: User, program: Program, *, audience: str, competency: str, text_en: str, text_id: str
 ) -> Question:
     """A manager's own question for their programme, in both languages."""
-    from balik.programs.services import require_manager
-
     require_manager(user, program)
     errors: dict[str, list[str]] = {}
     if audience not in ("mentor", "mentee"):
         errors["audience"] = [_("Choose mentor or mentee.")]
-    from django.utils.text import slugify
-
     slug = slugify(competency)[:60]
     if not slug:
         errors["competency"] = [_("Name the competency.")]

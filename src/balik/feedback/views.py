@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.feedback import services
 from balik.feedback.models import Answer, Phase, ProgramEvaluation
-from balik.programs.models import Enrolment, EnrolmentStatus, Program
-from balik.programs.services import get_program
+from balik.programs.models import Enrolment, Program
+from balik.programs.services import active_enrolment, get_program
 
 
 def _my_programme(request: HttpRequest, slug: str) -> tuple[Program, Enrolment]:
@@ -21,13 +21,7 @@ def _my_programme(request: HttpRequest, slug: str) -> tuple[Program, Enrolment]:
         program = get_program(slug)
     except NotFound as missing:
         raise Http404(str(missing.message)) from None
-    enrolment = (
-        Enrolment.objects.filter(
-            program=program, person__user=request.user, status=EnrolmentStatus.ACTIVE
-        )
-        .select_related("person")
-        .first()
-    )
+    enrolment = active_enrolment(request.user, program)
     if enrolment is None:
         raise PermissionDenied(_("Only the programme's participants answer this."))
     return program, enrolment

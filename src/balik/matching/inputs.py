@@ -40,7 +40,6 @@ class ProgramInput:
     index_of: dict[int, int]  # Person pk -> person index
     skill_ids: list[int]  # skill column -> Skill pk
     enrolments: dict[int, Enrolment]  # Person pk -> enrolment
-    already_paired: dict[int, int]  # Person pk -> active mentorships in this programme
 
     @property
     def participants(self) -> int:
@@ -265,5 +264,4 @@ def build_program_input(program: Program) -> ProgramInput:
         index_of=index_of,
         skill_ids=skill_ids,
         enrolments=by_person,
-        already_paired=dict(already_paired),
     )

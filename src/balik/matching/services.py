@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from balik.matching.models import (
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
-from balik.programs.services import require_manager
+from balik.programs.services import active_enrolment, require_manager
 
 logger = logging.getLogger(__name__)
 
@@ -391,11 +391,7 @@ def declined_mentorships(program: Program):
 
 
 def _my_enrolment(user: User, program: Program) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.filter(program=program, person__user=user, status=EnrolmentStatus.ACTIVE)
-        .select_related("person")
-        .first()
-    )
+    enrolment = active_enrolment(user, program)
     if enrolment is None:
         raise PermissionRefused(_("You are not enrolled in this programme."))
     return enrolment
@@ -579,11 +575,3 @@ def withdraw_request(user: User, match_request: MatchRequest) -> MatchRequest:
         raise BalikError(_("This request was already answered."), code="answered")
     match_request.refresh_from_db()
     return match_request
-
-
-def requests_for(user: User, program: Program):
-    return (
-        MatchRequest.objects.filter(program=program)
-        .filter(Q(mentor__user=user) | Q(mentee__user=user))
-        .select_related("mentor", "mentee")
-    )

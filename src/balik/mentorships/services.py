@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +38,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
+from balik.mentorships.scheduling import conflicts, expand_series
 from balik.people.models import Person
 from balik.programs.models import ProgramKind
 from balik.programs.services import can_manage
@@ -300,17 +300,13 @@ def busy_intervals(
     return list(sessions.values_list("starts_at", "ends_at"))
 
 
-def _clash(mentorship: Mentorship, start: datetime, end: datetime, exclude: int | None) -> bool:
-    people = [mentorship.mentor, mentorship.mentee]
-    return any(s < end and start < e for s, e in busy_intervals(people, exclude_session=exclude))
-
-
 def _check_times(
     mentorship: Mentorship, starts: list[datetime], exclude: int | None = None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     length = session_length(mentorship)
+    busy = busy_intervals([mentorship.mentor, mentorship.mentee], exclude_session=exclude)
     if not starts:
         errors["options"] = [_("Propose at least one time.")]
     if len(starts) > MAX_OPTIONS:
@@ -322,7 +318,7 @@ def _check_times(
             errors.setdefault("options", []).append(
                 _("%(time)s is in the past.") % {"time": start.isoformat()}
             )
-        elif _clash(mentorship, start, start + length, exclude):
+        elif conflicts(start, start + length, busy):
             errors.setdefault("options", []).append(
                 _("%(time)s clashes with another booked session of one of you.")
                 % {"time": start.isoformat()}
@@ -347,7 +343,7 @@ def propose_session(
     at the same local time for the proposer (across daylight-saving changes)."""
     _side, person = require_member(user, mentorship)
     require_active(mentorship)
-    leader = leader or default_leader(mentorship)
+    leader = leader or Side.MENTEE  # the mentee leads unless the pair chooses otherwise
     errors = _check_times(mentorship, starts)
     if leader not in Side.values:
         errors["leader"] = [_("Choose who leads: mentor or mentee.")]
@@ -374,11 +370,6 @@ def propose_session(
         )
     _after_commit_notify(session, "session_proposed", partner_of(mentorship, person))
     return session
-
-
-def default_leader(mentorship: Mentorship) -> str:
-    """Flipped: the mentee, always. Others: the mentee unless the pair chooses otherwise."""
-    return Side.MENTEE
 
 
 def counter_propose(user: User, session: Session, starts: list[datetime]) -> Session:
@@ -433,17 +424,17 @@ def _book_rest_of_series(first: Session) -> list[Session]:
     a date that clashes with another booked session of either person is left out."""
     from zoneinfo import ZoneInfo
 
-    from balik.mentorships.scheduling import expand_series
-
     if first.repeat <= 1:
         return []
     cadence = timedelta(days=agreement_for(first.mentorship).cadence_days)
     local = timezone.localtime(first.starts_at, ZoneInfo(first.zone)).replace(tzinfo=None)
     length = session_length(first.mentorship)
+    busy = busy_intervals([first.mentorship.mentor, first.mentorship.mentee])
     created = []
     for start in expand_series(local, first.zone, cadence, first.repeat)[1:]:
-        if _clash(first.mentorship, start, start + length, None):
+        if conflicts(start, start + length, busy):
             continue
+        busy.append((start, start + length))
         created.append(
             Session.objects.create(
                 mentorship=first.mentorship,
@@ -755,7 +746,3 @@ def _after_commit_notify(
     key = f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}"
     arguments = (session.pk, kind, person.pk, invite, key)
     transaction.on_commit(lambda: send_session_notice.enqueue(*arguments))
-
-
-def mentorship_url(mentorship: Mentorship) -> str:
-    return reverse("mentorships:detail", args=[mentorship.pk])

@@ -233,12 +233,6 @@ TEMPLATES: tuple[ProgramTemplate, ...] = (
 )
 
 TEMPLATES_BY_SLUG = {template.slug: template for template in TEMPLATES}
-DEFAULT_TEMPLATE_FOR_KIND = {
-    ProgramKind.FLIPPED: "flipped-growth",
-    ProgramKind.REVERSE: "social-media-training",
-    ProgramKind.CLASSIC: "classic",
-    ProgramKind.PEER: "peer-circle",
-}
 DEFAULT_SENIORITY_GAP = {
     ProgramKind.FLIPPED: 1,
     ProgramKind.CLASSIC: 1,

@@ -75,6 +75,17 @@ def visible_programs(user: User) -> QuerySet[Program]:
     ).distinct()
 
 
+def active_enrolment(user: User, program: Program) -> Enrolment | None:
+    """The user's own current enrolment in the programme, with its person, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.filter(program=program, person__user=user, status=EnrolmentStatus.ACTIVE)
+        .select_related("person")
+        .first()
+    )
+
+
 def require_manager(user: User, program: Program) -> None:
     if not can_manage(user, program):
         raise PermissionRefused(_("Only this programme's managers can do that."))
