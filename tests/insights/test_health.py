@@ -357,3 +357,16 @@ def test_the_query_count_does_not_grow_with_the_data(
     assert page.context["health"].risks
     assert page_queries(manager_client, program, filtered) == small_filtered
     assert small <= 30
+
+
+def test_the_at_risk_list_pages_the_most_urgent_first(manager_client, program, monkeypatch):
+    monkeypatch.setattr("balik.insights.views.RISKS_PER_PAGE", 2)
+    pairs = [add_pair(program, i, days_ago=90 - i) for i in range(3)]  # none has met
+    first = manager_client.get(health_url(program))
+    shown = [row["mentorship"].pk for row in first.context["risks"]]
+    assert shown == [pairs[0].pk, pairs[1].pk]  # the longest silence first
+    assert "3 relationships need attention" in first.content.decode()
+    second = manager_client.get(health_url(program), {"risk_page": 2})
+    assert [row["mentorship"].pk for row in second.context["risks"]] == [pairs[2].pk]
+    beyond = manager_client.get(health_url(program), {"risk_page": "x"})
+    assert [row["mentorship"].pk for row in beyond.context["risks"]] == shown

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def codes(program, now=None) -> dict[int, set[str]]:
-    return {r.mentorship.pk: {code for code, _data in r.reasons} for r in at_risk(program, now)}
+    return {r.mentorship_id: {code for code, _data in r.reasons} for r in at_risk(program, now)}
 
 
 @pytest.fixture
@@ -139,3 +139,32 @@ def test_the_list_costs_the_same_queries_for_more_pairs(pair):
         )
         past_session(other, 3, agenda=False, rating=2)
     assert queries() == few
+
+
+def test_the_most_urgent_pairs_come_first(pair):
+    quiet = Mentorship.objects.create(
+        program=pair.program,
+        mentor=PersonFactory(),
+        mentee=PersonFactory(),
+        created_at=timezone.now() - timedelta(days=90),
+    )
+    Mentorship.objects.filter(pk=pair.pk).update(created_at=timezone.now() - timedelta(days=40))
+    past_session(pair, 30, agenda=False)
+    past_session(pair, 29, agenda=False)  # no session for 29 days, and two agendas missing
+    order = [(risk.mentorship_id, len(risk.reasons)) for risk in at_risk(pair.program)]
+    assert order == [(pair.pk, 2), (quiet.pk, 1)]
+
+
+def test_a_session_still_ahead_does_not_count_as_unprepared(pair):
+    past_session(pair, 3, agenda=False)
+    book(pair, in_days(2))  # no agenda yet, but the session has not started
+    assert "agendas_missing" not in codes(pair.program).get(pair.pk, set())
+
+
+def test_falling_ratings_need_four_rated_sessions(pair):
+    for days, rating in ((20, 5), (10, 2), (2, 2)):
+        past_session(pair, days, agenda=True, rating=rating)
+    past_session(pair, 1, agenda=True)  # held, not rated yet: not a rating of its own
+    assert "falling_ratings" not in codes(pair.program).get(pair.pk, set())
+    past_session(pair, 30, agenda=True, rating=5)
+    assert "falling_ratings" in codes(pair.program)[pair.pk]

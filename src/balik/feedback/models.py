@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from balik.mentorships.models import Session
+from balik.mentorships.models import Mentorship, Session
 from balik.people.models import Person
 from balik.programs.models import Program
 
@@ -18,6 +18,11 @@ class SessionFeedback(models.Model):
     """One person's view of one held session; editable for seven days."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
+    # The session's mentorship, copied on save (a session never moves): programme figures
+    # then read feedback without joining every session.
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     rating = models.PositiveSmallIntegerField(_("overall"), validators=ONE_TO_FIVE)
     usefulness = models.PositiveSmallIntegerField(_("how useful it was"), validators=ONE_TO_FIVE)
@@ -46,6 +51,11 @@ class SessionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback of {self.author_id} on session {self.session_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.mentorship_id is None:
+            self.mentorship_id = self.session.mentorship_id
+        super().save(*args, **kwargs)
 
 
 class ProgramEvaluation(models.Model):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -61,6 +61,21 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
         session=session, author=person, defaults={**scores, "comment": comment}
     )
     return feedback
+
+
+def refresh_mean_ratings(sessions: QuerySet[Session]) -> int:
+    """Set each session's mean overall rating from its feedback (None when it has none)."""
+    means = (
+        SessionFeedback.objects.filter(session=OuterRef("pk"))
+        .values("session")
+        .annotate(mean=Avg("rating"))
+        .values("mean")
+    )
+    return sessions.update(mean_rating=Subquery(means, output_field=FloatField()))
+
+
+def feedback_changed(sender, instance: SessionFeedback, **kwargs) -> None:
+    refresh_mean_ratings(Session.objects.filter(pk=instance.session_id))
 
 
 def _participant(user: User, program: Program, refusal: str) -> Enrolment:

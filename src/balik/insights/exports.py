@@ -107,7 +107,7 @@ def _feedback(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
             f.psychological_safety,
             f.comment,
         ]
-        for f in SessionFeedback.objects.filter(session__mentorship__program=program)
+        for f in SessionFeedback.objects.filter(mentorship__program=program)
         .select_related("session__mentorship")
         .order_by("session__starts_at", "pk")
         .iterator(chunk_size=CHUNK)

@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from balik.accounts.models import User
 from balik.feedback.models import Answer, Phase, ProgramEvaluation, SessionFeedback
-from balik.insights.risk import AtRisk, at_risk
+from balik.insights.queries import rows_over
+from balik.insights.risk import DAY, AtRisk, at_risk, pair_summaries
 from balik.insights.statistics import (
     MIN_GROUP,
     NPS,
@@ -56,6 +57,7 @@ SATISFACTION_BENCHMARK = 4.8  # out of 5, the figure the reverse-mentoring artic
 TREND_WEEKS = 12
 LATEST_COMMENTS = 20
 FEEDBACK_SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
+RATINGS = range(1, 6)
 # A nudge has no kind of its own (a new kind needs a migration): it asks the pair to meet and
 # bring their goals up to date, which is what "goal update due" tells people.
 NUDGE_KIND = Kind.NUDGE
@@ -268,28 +270,17 @@ def program_health(
         enrolled[role] = count
 
     # mentorships, and the sessions their cadence asks for
-    mentorships = list(
-        Mentorship.objects.filter(_mentorship_q(filters, people), program=program).values_list(
-            "pk", "status", "created_at", "agreement__cadence_days"
-        )
+    within = _mentorship_q(filters, people)
+    pairs = pair_summaries(
+        Mentorship.objects.filter(within, program=program), now, program.preparation_hours
     )
-    active_ids = [pk for pk, status, _c, _d in mentorships if status == MentorshipStatus.ACTIVE]
-    planned = 0
-    for _pk, status, created_at, cadence in mentorships:
-        if status == MentorshipStatus.ACTIVE:
-            days = max((now - created_at).days, 0)
-            planned += days // (cadence or program.cadence_days)
+    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
+    planned = sum(
+        max(int((now.timestamp() - pair.created) // DAY), 0)
+        // (pair.cadence_days or program.cadence_days)
+        for pair in active
+    )
     in_programme = _pairs_q(program, filters, people, "mentorship__")
-
-    deadline = F("starts_at") - timedelta(hours=program.preparation_hours)
-    started = Q(status__in=(SessionStatus.HELD, SessionStatus.BOOKED), starts_at__lte=now)
-    sessions = Session.objects.filter(in_programme).aggregate(
-        held=Count(
-            "pk", filter=Q(status=SessionStatus.HELD, mentorship__status=MentorshipStatus.ACTIVE)
-        ),
-        preparable=Count("pk", filter=started),
-        prepared=Count("pk", filter=started & Q(agenda__submitted_at__lte=deadline)),
-    )
 
     # sessions held per week, Monday to Sunday in the current time zone
     this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
@@ -318,8 +309,8 @@ def program_health(
 
     # session feedback
     feedback = SessionFeedback.objects.filter(
-        _author_q(filters, people, "author", "session__mentorship"),
-        session__mentorship__program=program,
+        _author_q(filters, people, "author", "mentorship"),
+        mentorship__program=program,
     )
     has_comment = ~Q(comment="")
     summary = feedback.aggregate(
@@ -327,12 +318,11 @@ def program_health(
         answers=Count("pk"),
         commenters=Count("author", distinct=True, filter=has_comment),
         comments=Count("pk", filter=has_comment),
-        **{score: Avg(score) for score in FEEDBACK_SCORES},
+        **{f"mean_{score}": Avg(score) for score in FEEDBACK_SCORES},
+        **{f"rated_{rating}": Count("pk", filter=Q(rating=rating)) for rating in RATINGS},
     )
     enough_feedback = summary["people"] >= MIN_GROUP
-    rating_counts = [0] * 5
-    for rating, count in feedback.values_list("rating").annotate(count=Count("pk")).order_by():
-        rating_counts[rating - 1] = count
+    rating_counts = [summary[f"rated_{rating}"] for rating in RATINGS]
     latest_comments = list(
         feedback.filter(has_comment)
         .order_by("-created_at", "-pk")
@@ -350,7 +340,13 @@ def program_health(
                 program=program, role__in=_side_roles(filters.side)
             ).values("person")
         )
-    evaluation_rows = list(evaluations.values_list("satisfaction", "recommend"))
+    satisfactions: list[int] = []
+    recommendations: list[int] = []
+    for satisfaction, recommend, count in (
+        evaluations.values_list("satisfaction", "recommend").annotate(count=Count("pk")).order_by()
+    ):
+        satisfactions += [satisfaction] * count
+        recommendations += [recommend] * count
 
     # goals and two-way learning
     goals = Goal.objects.filter(_pairs_q(program, filters, people, "mentorship__")).aggregate(
@@ -358,28 +354,35 @@ def program_health(
         done=Count("pk", filter=Q(status=GoalStatus.DONE)),
         at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)),
     )
-    learning = list(
+    per_pair = (
         LearningEntry.objects.filter(
             _pairs_q(program, filters, people, "session__mentorship__", active_only=True)
         )
-        .values_list("session__mentorship")
+        .values("session__mentorship")
         .annotate(entries=Count("pk"), authors=Count("author", distinct=True))
         .order_by()
+    )
+    [(learning_entries, pairs_learning_both_ways)] = rows_over(
+        "SELECT COALESCE(SUM(entries), 0),"
+        " COALESCE(SUM(CASE WHEN authors >= 2 THEN 1 ELSE 0 END), 0) FROM ({rows}) AS per_pair",
+        rows=per_pair,
     )
 
     return Health(
         filters=filters,
         enrolled=enrolled,
-        matched=len(mentorships),
-        active=len(active_ids),
-        sessions_held=sessions["held"],
+        matched=len(pairs),
+        active=len(active),
+        sessions_held=sum(pair.held for pair in active),
         sessions_planned=planned,
-        prepared=sessions["prepared"],
-        preparable=sessions["preparable"],
+        prepared=sum(pair.prepared for pair in pairs),
+        preparable=sum(pair.started for pair in pairs),
         feedback_people=summary["people"],
         feedback_answers=summary["answers"],
         feedback_means=(
-            {score: summary[score] for score in FEEDBACK_SCORES} if enough_feedback else None
+            {score: summary[f"mean_{score}"] for score in FEEDBACK_SCORES}
+            if enough_feedback
+            else None
         ),
         rating_counts=rating_counts if enough_feedback else None,
         comments=(
@@ -387,59 +390,56 @@ def program_health(
             if enough_comments
             else None
         ),
-        satisfaction=mean_with_ci([row[0] for row in evaluation_rows]),
-        evaluation_nps=nps([row[1] for row in evaluation_rows]),
-        evaluations=len(evaluation_rows),
+        satisfaction=mean_with_ci(satisfactions),
+        evaluation_nps=nps(recommendations),
+        evaluations=len(satisfactions),
         goals=goals["total"],
         goals_done=goals["done"],
         goals_at_risk=goals["at_risk"],
-        learning_entries=sum(row[1] for row in learning),
-        pairs_learning_both_ways=sum(1 for row in learning if row[2] >= 2),
+        learning_entries=learning_entries,
+        pairs_learning_both_ways=pairs_learning_both_ways,
         weeks=weeks,
         outcomes=_outcomes(program, filters, people, language),
-        risks=_risks(program, filters, people, active_ids, now),
+        risks=at_risk(program, now, within=within, summaries=active),
     )
 
 
 def _outcomes(program: Program, filters: Filters, people, language: str) -> list[Outcome]:
     """Per competency, the change from the start to the end self-assessment of the same people
-    (a person's answers to several questions of one competency are averaged first)."""
+    (a person's answers to several questions of one competency are averaged first). The
+    database returns how many people share each (start, end) pair of averages, a few hundred
+    rows at most, and the test runs on those counts expanded."""
     answers = Answer.objects.filter(program=program, phase__in=(Phase.START, Phase.END))
     if people is not None:
         answers = answers.filter(person__in=people)
     if filters.side:
         answers = answers.filter(question__audience=filters.side)
-    values: dict[str, dict[int, dict[str, list[int]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(list))
+    per_person = (
+        answers.values(competency=F("question__competency"), respondent=F("person"))
+        .annotate(
+            score_start=Avg("value", filter=Q(phase=Phase.START)),
+            score_end=Avg("value", filter=Q(phase=Phase.END)),
+        )
+        .order_by()
     )
-    for person, competency, phase, value in answers.values_list(
-        "person", "question__competency", "phase", "value"
-    ).order_by("question__competency", "person"):
-        values[competency][person][phase].append(value)
+    pairs: dict[str, tuple[list[float], list[float]]] = {}
+    for competency, start, end, people_count in rows_over(
+        "SELECT competency, score_start, score_end, COUNT(*) FROM ({rows}) AS per_person"
+        " GROUP BY competency, score_start, score_end",
+        rows=per_person,
+    ):
+        before, after = pairs.setdefault(competency, ([], []))
+        if start is not None and end is not None:
+            before += [float(start)] * people_count
+            after += [float(end)] * people_count
     outcomes = []
-    for competency in sorted(values):
-        both = [
-            phases
-            for phases in values[competency].values()
-            if phases[Phase.START] and phases[Phase.END]
-        ]
-        before = [sum(p[Phase.START]) / len(p[Phase.START]) for p in both]
-        after = [sum(p[Phase.END]) / len(p[Phase.END]) for p in both]
+    for competency in sorted(pairs):
+        before, after = pairs[competency]
         change = paired_change(before, after)
         label = competency_label(competency)
         sentence = describe_change(change, label, language) if change else ""
         outcomes.append(Outcome(competency, label, change, sentence))
     return outcomes
-
-
-def _risks(
-    program: Program, filters: Filters, people, active_ids: list[int], now: datetime
-) -> list[AtRisk]:
-    risks = at_risk(program, now)
-    if people is None:
-        return risks  # a side alone keeps every pair: each has someone on either side
-    counted = set(active_ids)
-    return [risk for risk in risks if risk.mentorship.pk in counted]
 
 
 # --- at-risk reasons as sentences ---------------------------------------------------------------

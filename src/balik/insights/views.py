@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from balik.insights.health import (
     program_health,
     reason_sentence,
 )
+from balik.insights.risk import with_pairs
 from balik.mentorships.models import Mentorship, MentorshipStatus, Side
 from balik.people.models import Generation
 from balik.programs.models import Enrolment, EnrolmentStatus, Program
@@ -32,6 +34,7 @@ BASELINE = 90
 OUTCOME_ROW = 36
 OUTCOME_SCALE = 44  # pixels per point on the 1-5 scale
 OUTCOME_LEFT = 150
+RISKS_PER_PAGE = 25  # the most urgent first; a manager nudges a page at a time
 
 
 def _managed(request: HttpRequest, slug: str) -> Program:
@@ -114,6 +117,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         "psychological_safety": _("Could speak openly and was heard"),
     }
     means = figures.feedback_means
+    risk_page = Paginator(figures.risks, RISKS_PER_PAGE).get_page(request.GET.get("risk_page"))
     nps_result = figures.evaluation_nps
     context = {
         "program": program,
@@ -150,6 +154,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         "both_ways_percent": _percent(figures.both_ways_share),
         "benchmark": SATISFACTION_BENCHMARK,
         "nps": nps_result,
+        "risk_page": risk_page,
         "risks": [
             {
                 "mentorship": risk.mentorship,
@@ -157,7 +162,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
                     reason_sentence(risk.mentorship, code, data) for code, data in risk.reasons
                 ],
             }
-            for risk in figures.risks
+            for risk in with_pairs(risk_page.object_list)
         ],
         "today": timezone.localdate(),
     }

@@ -203,6 +203,9 @@ class Session(models.Model):
     cancelled_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Both people's mean overall rating, kept by the feedback app as feedback is given, so
+    # the risk rules rank rated sessions without reading every feedback row.
+    mean_rating = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
