@@ -216,6 +216,15 @@ def test_a_good_csv_enrols_everyone_and_re_enrolling_updates(program_manager):
     assert Enrolment.objects.get(person=junior).capacity == 3
 
 
+def test_a_semicolon_csv_from_indonesian_excel_enrols_too(program_manager):
+    program = enrolling_program(program_manager, kind="reverse")
+    junior = PersonFactory(user__email="junior@example.id", seniority_level=2)
+    content = b'email;role;capacity;goals\njunior@example.id;mentor;2;"Konten, TikTok"\n'
+    report = services.enroll_csv(program_manager.user, program, content)
+    assert report.as_json() == {"enrolled": 1, "updated": 0, "errors": []}
+    assert Enrolment.objects.get(person=junior).goals == "Konten, TikTok"
+
+
 def test_a_csv_with_any_bad_row_enrols_nobody_and_lists_every_row(program_manager):
     program = enrolling_program(program_manager, kind="reverse")
     PersonFactory(user__email="ok@example.id")

@@ -263,7 +263,9 @@ def normalise_column_name(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().casefold())
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
+    """Semicolons when the header has more of them: Excel writes them where a comma is the
+    decimal mark, as in Indonesia."""
     for line in text.splitlines():
         if line.strip():
             return ";" if line.count(";") > line.count(",") else ","
@@ -717,7 +719,7 @@ def _plan_import(content: bytes) -> _Plan:
     if not text.strip():
         plan.errors.append(_empty_file_error())
         return plan
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     try:
         records = [(line, cells) for line, cells in _records(text, delimiter)]
     except csv.Error as error:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.matching.model import COMPONENTS
-from balik.people.importing import UnreadableFile, decode_people_csv
+from balik.people.importing import UnreadableFile, decode_people_csv, sniff_delimiter
 from balik.people.models import Person, Skill
 from balik.programs.catalog import (
     DEFAULT_SENIORITY_GAP,
@@ -438,7 +438,8 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
         )
         return report
     try:
-        table = list(csv.reader(io.StringIO(text)))
+        delimiter = sniff_delimiter(text)
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as broken:
         error(0, "", "", _("The file is not a valid CSV file: %(reason)s") % {"reason": broken})
         return report
@@ -466,7 +467,7 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns):
-            error(line, "", ",".join(cells), _("This row has more cells than the header."))
+            error(line, "", delimiter.join(cells), _("This row has more cells than the header."))
             continue
         rows.append(
             (line, {c: (cells[i].strip() if i < len(cells) else "") for i, c in enumerate(columns)})
