@@ -52,7 +52,7 @@ from balik.matching.solver import (
     peer_milp,
     solve_bipartite,
 )
-from balik.matching.sparse import row_bounds, sparse_candidates
+from balik.matching.sparse import joint_candidates, row_bounds, sparse_candidates
 
 __all__ = [
     "BELOW_MIN_SCORE",
@@ -84,6 +84,7 @@ DENSE_PAIRS = 400_000_000  # rows x columns up to which every pair is scanned up
 REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatched people
 PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
+SEARCH_SHARE = 0.5  # of a time limit, what the large-programme search may spend going deeper
 
 
 class _Clock:
@@ -128,7 +129,11 @@ class _Weights:
 
 
 def _initial_candidates(
-    problem: Problem, scorer: TileScorer, keep: int, stats: ColumnStats
+    problem: Problem,
+    scorer: TileScorer,
+    keep: int,
+    stats: ColumnStats,
+    search_deadline: float | None,
 ) -> tuple[Candidates, int]:
     active = np.flatnonzero(problem.row_cap > 0)
     bound = np.full(problem.n_rows, -np.inf)
@@ -139,8 +144,12 @@ def _initial_candidates(
         bound[active] = result.bound
         scanned = result.pairs_scanned
     else:
-        r, c, scanned = sparse_candidates(problem, scorer, active, min(keep, SPARSE_KEEP))
-        bound[active] = row_bounds(problem, active)
+        joint = joint_candidates(problem, scorer, active, min(keep, SPARSE_KEEP), search_deadline)
+        if joint is not None:
+            r, c, bound[active], scanned = joint
+        else:
+            r, c, scanned = sparse_candidates(problem, scorer, active, min(keep, SPARSE_KEEP))
+            bound[active] = row_bounds(problem, active)
     if problem.peer:
         r, c = np.minimum(r, c), np.maximum(r, c)
     candidates = Candidates(
@@ -456,7 +465,8 @@ def match(inp: MatchInput, *, time_limit: float | None = None) -> MatchResult:
         best_feasible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
         best_eligible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
     )
-    candidates, checked = _initial_candidates(problem, scorer, keep, stats)
+    search_deadline = None if time_limit is None else clock.start + SEARCH_SHARE * time_limit
+    candidates, checked = _initial_candidates(problem, scorer, keep, stats, search_deadline)
     clock.lap("candidates")
     solve = _solve_peer if problem.peer else _solve_bipartite
     outcome = solve(problem, scorer, candidates, keep, deadline, clock, checked)

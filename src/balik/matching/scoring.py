@@ -149,7 +149,11 @@ class _Columns:
         else:
             self.skill = sp.csr_matrix(scorer.skill_cols[:, cols])
             self.recip = sp.csr_matrix(scorer.recip_cols[:, cols])
-        self.goal = np.ascontiguousarray(scorer.col_goal_t[:, cols])
+        self.goal_id: np.ndarray | None = None
+        if scorer.goal_table is None:
+            self.goal = np.ascontiguousarray(scorer.col_goal_t[:, cols])
+        else:
+            self.goal_id = scorer.col_goal_ids[cols]
         if problem.pattern_table is None:
             self.slots = np.ascontiguousarray(scorer.col_slots_t[:, cols])
         else:
@@ -187,6 +191,8 @@ class TileScorer:
                 sp.vstack([self.skill_cols, self.recip_cols]), dtype=np.float32
             )
         self.col_goal_t = np.ascontiguousarray(problem.cols.goal.T.astype(np.float32))
+        self.goal_table: np.ndarray | None = None
+        self.row_goal_ids = self.col_goal_ids = np.zeros(0, dtype=np.int64)
         self.row_goal = (problem.rows.goal * w[3]).astype(np.float32)
         self.exclusion = problem.exclusion_matrix
         self.wanted = problem.wanted_matrix
@@ -207,10 +213,20 @@ class TileScorer:
         for (c0, _), columns in zip(self.bounds, self.chunks, strict=True):
             yield c0, self._tile(prepared, columns, c0)
 
-    def tile(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    def use_goal_table(self, row_ids: np.ndarray, col_ids: np.ndarray, table: np.ndarray) -> None:
+        """Goal similarity from a table of distinct goals (ids per row and column) in the
+        tiles of `tile` from now on: a lookup instead of a product of goal vectors."""
+        self.row_goal_ids, self.col_goal_ids = row_ids, col_ids
+        self.goal_table = (self.w[3] * np.clip(table, 0.0, 1.0)).astype(np.float32)
+
+    def columns(self, cols: np.ndarray) -> _Columns:
+        """A set of columns prepared once for many `tile` calls."""
+        return _Columns(self, np.asarray(cols, dtype=np.int64))
+
+    def tile(self, rows: np.ndarray, cols: np.ndarray | _Columns) -> np.ndarray:
         """Scores of rows x the given columns (any order)."""
-        cols = np.asarray(cols, dtype=np.int64)
-        return self._tile(self._rows(rows), _Columns(self, cols), None)
+        columns = cols if isinstance(cols, _Columns) else self.columns(cols)
+        return self._tile(self._rows(rows), columns, None)
 
     def _rows(self, rows: np.ndarray) -> dict:
         problem = self.problem
@@ -230,6 +246,8 @@ class TileScorer:
             prepared["pattern"] = problem.pattern_table[problem.row_pattern[rows]]
         else:
             prepared["slots"] = self.row_slots[rows]
+        if self.goal_table is not None:
+            prepared["goal_table"] = self.goal_table[self.row_goal_ids[rows]]
         return prepared
 
     def _tile(self, prepared: dict, columns: _Columns, c0: int | None) -> np.ndarray:
@@ -244,9 +262,12 @@ class TileScorer:
             first, second = (w[0], w[1]) if self.peer_skill_first else (w[1], w[0])
             tile = better * np.float32(first)
             tile += taught * np.float32(second)
-        goal = prepared["goal"] @ columns.goal
-        np.maximum(goal, 0.0, out=goal)
-        tile += goal
+        if columns.goal_id is not None:
+            tile += np.take(prepared["goal_table"], columns.goal_id, axis=1)
+        else:
+            goal = prepared["goal"] @ columns.goal
+            np.maximum(goal, 0.0, out=goal)
+            tile += goal
         if "pattern" in prepared:
             tile += np.take(prepared["pattern"], columns.pattern, axis=1)
         else:

@@ -16,9 +16,12 @@ proves rows whose dual value reaches that bound and scans the others exactly, as
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 
+from balik.matching.eligibility import seniority_fails
 from balik.matching.problem import TEACH_FACTOR, Problem
 from balik.matching.scoring import TILE_SLACK, TileScorer
 
@@ -201,3 +204,302 @@ def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
     bound = score + bonus + 1e-9
     bound[~eligible | (score < problem.min_score - 1e-12)] = -np.inf
     return bound
+
+
+# --- exact search with a joint bound: the engine's path for programmes too large to scan ---
+
+GOAL_GROUPS_MAX = 4096  # distinct goal vectors up to which goal similarity is a table
+NONSKILL_GOAL_MIN = 0.5  # goal groups at least this similar are scanned for the non-skill bound
+NONSKILL_KEEP = 2  # best partners by the non-skill components that join the candidates
+DEPTH_MARGIN = 0.02  # scan one more skill's teachers while the bound is this close to the best
+SELECT_DELTA = 0.08  # pairs this close to a row's best found so far become candidates
+MAX_DEPTH = 8
+
+
+class JointBound:
+    """Per active row, what the skill-ordered search proved about the pairs it left out.
+
+    A mentee's wanted skills are ranked by weight: s_1, s_2, ... Every mentor who teaches one
+    of the first `depth` of them was scored exactly; of those, pairs not kept as candidates
+    weigh at most `rest`. Every other mentor teaches none of s_1..s_depth, so the skill fit is
+    at most the weight of the remaining skills (`tail`, at the best level anybody teaches
+    them), and the other components together are at most `nonskill` (an exact maximum over
+    the mentors with a similar goal, and a component-wise bound over the rest). Hence for
+    any pair left out, weight - v <= max(rest, bonus + w_skill * tail + nonskill) when v >= 0.
+    """
+
+    def __init__(self, rows: np.ndarray, tails: np.ndarray, nonskill: np.ndarray) -> None:
+        self.rows = rows
+        self.tails = tails  # (len(rows), MAX_DEPTH + 1): weighted skill bound beyond depth d
+        self.nonskill = nonskill  # includes the row's own waiting bonus
+        self.depth = np.zeros(len(rows), dtype=np.int64)
+        self.rest = np.full(len(rows), -np.inf)
+
+    def outside(self) -> np.ndarray:
+        """Bound on the weight of pairs with mentors outside the scanned teachers."""
+        return self.tails[np.arange(len(self.rows)), self.depth] + self.nonskill
+
+    def bound(self) -> np.ndarray:
+        return np.maximum(self.rest, self.outside()) + 1e-9
+
+
+def _teachers_by_seniority(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Per skill (CSC pointers), mentors with a free place who teach it, by seniority."""
+    teach = sp.csc_matrix(problem.cols.teach)
+    skill_of = np.repeat(np.arange(teach.shape[1]), np.diff(teach.indptr))
+    cols = teach.indices.astype(np.int64)
+    free = problem.col_cap[cols] > 0
+    skill_of, cols = skill_of[free], cols[free]
+    order = np.lexsort((cols, problem.cols.seniority[cols], skill_of))
+    pointers = np.searchsorted(skill_of[order], np.arange(teach.shape[1] + 1))
+    return pointers, cols[order]
+
+
+def _goal_table(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Goal ids of rows and columns and the (ids x ids) goal similarity, if ids are few."""
+    both = np.concatenate([problem.rows.goal, problem.cols.goal])
+    if not len(both):
+        return None
+    # equal vectors have equal projections; a projection shared by unequal vectors is checked
+    projection = both @ np.random.default_rng(0).standard_normal(both.shape[1])
+    _, first, inverse = np.unique(projection, return_index=True, return_inverse=True)
+    if len(first) > GOAL_GROUPS_MAX or not np.array_equal(both[first][inverse], both):
+        return None
+    values = both[first]
+    table = np.clip(values @ values.T, 0.0, 1.0)
+    return inverse[: problem.n_rows], inverse[problem.n_rows :], table
+
+
+def _ranked_skills(problem: Problem, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(len(rows), MAX_DEPTH) wanted skills by falling weight (-1 padded), and the weighted
+    skill-fit bound of everything from rank d on, (len(rows), MAX_DEPTH + 1)."""
+    free = problem.col_cap > 0
+    teach = sp.csc_matrix(problem.cols.teach[np.flatnonzero(free)])
+    best_level = np.zeros(teach.shape[1], dtype=np.int64)
+    has = np.diff(teach.indptr) > 0
+    best_level[has] = np.maximum.reduceat(teach.data.astype(np.int64), teach.indptr[:-1][has])
+    learn = problem.rows.learn[rows]
+    owner = np.repeat(np.arange(len(rows)), np.diff(learn.indptr))
+    skill = learn.indices.astype(np.int64)
+    weight = problem.rows.learn_weight_dense[rows[owner], skill]
+    value = weight * TEACH_FACTOR[best_level[skill], learn.data.astype(np.int64) - 1]
+    order = np.lexsort((skill, -weight, owner))
+    owner, skill, value = owner[order], skill[order], value[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    ranked = np.full((len(rows), MAX_DEPTH), -1, dtype=np.int64)
+    within = rank < MAX_DEPTH
+    ranked[owner[within], rank[within]] = skill[within]
+    # value beyond rank d = total value minus the first d ranks; ranks past MAX_DEPTH stay in
+    by_rank = np.zeros((len(rows), MAX_DEPTH + 1))
+    np.add.at(by_rank, (owner, np.minimum(rank, MAX_DEPTH)), value)
+    tails = np.cumsum(by_rank[:, ::-1], axis=1)[:, ::-1]
+    return ranked, np.minimum(tails, 1.0) * problem.weights[0]
+
+
+def _nonskill(
+    problem: Problem,
+    scorer: TileScorer,
+    rows: np.ndarray,
+    goals: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Per row, a bound on reciprocal fit + availability + goal + diversity + the column's
+    bonus over every mentor (weighted), plus the row's bonus; and a few candidates by it."""
+    w = problem.weights
+    free = problem.col_cap > 0
+    n = len(rows)
+    empty = np.zeros(0, dtype=np.int64)
+    if not free.any():
+        return np.full(n, -np.inf), empty, empty, 0
+    col_bonus_max = float(problem.cols.bonus[free].max())
+    rteach = problem.rows.teach[rows]
+    rlevel = np.zeros(n, dtype=np.int64)
+    rhas = np.diff(rteach.indptr) > 0
+    if rteach.nnz:
+        rlevel[rhas] = np.maximum.reduceat(rteach.data.astype(np.int64), rteach.indptr[:-1][rhas])
+    reciprocal = w[1] * TEACH_FACTOR[rlevel, 0]
+    hours = np.bitwise_count(problem.rows.availability[rows]).sum(axis=1) / 2.0
+    availability = w[2] * np.minimum(1.0, hours / problem.saturation)
+    free_classes = np.unique(problem.col_class[free])
+    klass = problem.class_table[problem.row_class[rows]][:, free_classes].max(axis=1)
+    crude = reciprocal + availability + klass.astype(np.float64) + col_bonus_max
+    if goals is None:
+        goal = _goal_bound(problem, rows)
+        return crude + w[3] * goal + problem.rows.bonus[rows], empty, empty, 0
+    row_goal, col_goal, table = goals
+    free_cols = np.flatnonzero(free)
+    order = free_cols[np.argsort(col_goal[free_cols], kind="stable")]
+    sorted_goal = col_goal[order]
+    starts = np.searchsorted(sorted_goal, np.arange(len(table) + 1))
+    present = np.diff(starts) > 0
+    weighted = (w[3] * table).astype(np.float32)
+    col_offset = problem.cols.bonus.astype(np.float32)
+    best = np.full(n, -np.inf)
+    found_r: list[np.ndarray] = []
+    found_c: list[np.ndarray] = []
+    scanned = 0
+    position = np.argsort(row_goal[rows], kind="stable")
+    groups, group_start = np.unique(row_goal[rows][position], return_index=True)
+    group_end = np.append(group_start[1:], n)
+    for g, a, b in zip(groups.tolist(), group_start.tolist(), group_end.tolist(), strict=True):
+        at = position[a:b]
+        similar = present & (table[g] >= NONSKILL_GOAL_MIN)
+        others = present & ~similar
+        # the goal groups left unscanned are bounded component by component
+        unscanned = float(w[3] * table[g][others].max(initial=-np.inf)) + 1e-9
+        best[at] = crude[at] + unscanned
+        ids = np.flatnonzero(similar)
+        if not ids.size:
+            continue
+        cols = np.concatenate([order[starts[i] : starts[i + 1]] for i in ids.tolist()])
+        block = max(1, TILE_CELLS // len(cols))
+        recip_cols = sp.csr_matrix(scorer.recip_cols[:, cols])
+        goal_part = weighted[g, col_goal[cols]] + col_offset[cols]
+        for b0 in range(0, len(at), block):
+            part = at[b0 : b0 + block]
+            block_rows = rows[part]
+            tile = ((scorer.recip_rows[block_rows] * np.float32(w[1])) @ recip_cols).toarray()
+            tile += goal_part
+            tile += _availability_tile(problem, scorer, block_rows, cols)
+            tile += np.take(
+                problem.class_table[problem.row_class[block_rows]], problem.col_class[cols], axis=1
+            )
+            scanned += tile.size
+            k = min(NONSKILL_KEEP, tile.shape[1])
+            top = np.argpartition(-tile, k - 1, axis=1)[:, :k]
+            values = np.take_along_axis(tile, top, axis=1)
+            best[part] = np.maximum(best[part], values.max(axis=1) + TILE_SLACK)
+            fine = np.isfinite(values)
+            found_r.append(np.repeat(block_rows, k)[fine.ravel()])
+            found_c.append(cols[top[fine]])
+    r = np.concatenate(found_r) if found_r else empty
+    c = np.concatenate(found_c) if found_c else empty
+    return best + problem.rows.bonus[rows], r, c, scanned
+
+
+def _availability_tile(
+    problem: Problem, scorer: TileScorer, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    if problem.pattern_table is not None:
+        return np.take(
+            problem.pattern_table[problem.row_pattern[rows]], problem.col_pattern[cols], axis=1
+        )
+    share = scorer.row_slots[rows] @ scorer.col_slots_t[:, cols]
+    share *= scorer.slot_scale
+    np.minimum(share, 1.0, out=share)
+    share *= np.float32(problem.weights[2])
+    return share
+
+
+def _merge_rows(
+    r: np.ndarray, c: np.ndarray, v: np.ndarray, keep: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row the `keep` best distinct columns; also (row, value) of the best one dropped."""
+    order = np.lexsort((c, -v, r))
+    r, c, v = r[order], c[order], v[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    r, c, v = r[first], c[first], v[first]
+    rank = np.arange(len(r)) - np.searchsorted(r, r)
+    kept = rank < keep
+    dropped = rank == keep
+    return r[kept], c[kept], r[dropped], v[dropped]
+
+
+def joint_candidates(
+    problem: Problem,
+    scorer: TileScorer,
+    active: np.ndarray,
+    keep: int,
+    deadline: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """Candidates for the active rows from the teachers of their most wanted skills, and per
+    row a proven bound on the weight of every pair left out (see `JointBound`).
+
+    Past `deadline` (perf_counter) the search goes no deeper than the first skill; the bounds
+    stay valid, only looser. None when goal texts are too varied for the goal table (the
+    caller falls back).
+    """
+    goals = _goal_table(problem)
+    if goals is None or problem.peer or not active.size:
+        return None
+    scorer.use_goal_table(*goals)
+    ranked, tails = _ranked_skills(problem, active)
+    nonskill, extra_r, extra_c, scanned = _nonskill(problem, scorer, active, goals)
+    joint = JointBound(active, tails, nonskill)
+    pointers, teachers = _teachers_by_seniority(problem)
+    teacher_seniority = problem.cols.seniority[teachers]
+    row_seniority = problem.rows.seniority[active]
+    col_offset = problem.cols.bonus.astype(np.float32)
+    col_offset[problem.col_cap <= 0] = -np.inf
+    minimum = np.float32(problem.min_score - TILE_SLACK)
+    row_bonus = problem.rows.bonus[active]
+    best = np.full(len(active), -np.inf)
+    found_r: list[np.ndarray] = []
+    found_c: list[np.ndarray] = []
+    found_v: list[np.ndarray] = []
+    rest = np.full(len(active), -np.inf)
+    for depth in range(MAX_DEPTH):
+        skill = ranked[:, depth]
+        going = (skill >= 0) & (joint.depth == depth)
+        if depth:
+            going &= joint.outside() > best - DEPTH_MARGIN
+        at = np.flatnonzero(going)
+        if not at.size:
+            break
+        # by skill, then seniority: a block of rows needs only the teachers senior (or, in
+        # reverse mentoring, junior) enough for someone in it
+        at = at[np.lexsort((row_seniority[at], skill[at]))]
+        skills, first = np.unique(skill[at], return_index=True)
+        last = np.append(first[1:], len(at))
+        for s, a, b in zip(skills.tolist(), first.tolist(), last.tolist(), strict=True):
+            if depth and deadline is not None and time.perf_counter() > deadline:
+                break
+            joint.depth[at[a:b]] = depth + 1
+            lo, hi = pointers[s], pointers[s + 1]
+            if lo == hi:
+                continue
+            levels = np.unique(teacher_seniority[lo:hi])
+            block = max(1, TILE_CELLS // (hi - lo))
+            for b0 in range(a, b, block):
+                part = at[b0 : min(b0 + block, b)]
+                allowed = (
+                    ~seniority_fails(
+                        problem.kind, problem.gap, row_seniority[part][:, None], levels[None, :]
+                    )
+                ).any(axis=0)
+                if not allowed.any():
+                    continue
+                span = levels[np.flatnonzero(allowed)[[0, -1]]]
+                p0 = lo + np.searchsorted(teacher_seniority[lo:hi], span[0], side="left")
+                p1 = lo + np.searchsorted(teacher_seniority[lo:hi], span[1], side="right")
+                pool = teachers[p0:p1]
+                tile = scorer.tile(active[part], pool)
+                scanned += tile.size
+                np.putmask(tile, tile < minimum, -np.inf)
+                tile += col_offset[pool]
+                top = tile.max(axis=1)
+                known = (best[part] - row_bonus[part]).astype(np.float32)
+                floor = np.maximum(top, known) - np.float32(SELECT_DELTA)
+                hit = tile > floor[:, None]
+                where = np.flatnonzero(hit)
+                found_r.append(part[where // tile.shape[1]])
+                found_c.append(pool[where % tile.shape[1]])
+                found_v.append(tile.ravel()[where])
+                np.putmask(tile, hit, -np.inf)
+                rest[part] = np.maximum(rest[part], tile.max(axis=1))
+                best[part] = np.maximum(best[part], top + row_bonus[part])
+    r = np.concatenate(found_r) if found_r else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(found_c) if found_c else np.zeros(0, dtype=np.int64)
+    v = np.concatenate(found_v) if found_v else np.zeros(0, dtype=np.float32)
+    r, c, dropped_r, dropped_v = _merge_rows(r, c, v, keep)
+    np.maximum.at(rest, dropped_r, dropped_v.astype(np.float64))
+    has_rest = np.isfinite(rest)
+    joint.rest[has_rest] = rest[has_rest] + TILE_SLACK + row_bonus[has_rest]
+    wanted = problem.wanted_matrix.tocoo()
+    ask = np.isin(wanted.row, active)
+    return (
+        np.concatenate([active[r], extra_r, wanted.row[ask].astype(np.int64)]),
+        np.concatenate([c, extra_c, wanted.col[ask].astype(np.int64)]),
+        joint.bound(),
+        scanned,
+    )

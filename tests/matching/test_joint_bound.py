@@ -1,0 +1,109 @@
+"""The large-programme search: its per-person bound on the pairs it leaves out is a proof."""
+
+import numpy as np
+import pytest
+from bench.synthetic_matching import organisation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from balik.matching import engine
+from balik.matching.problem import build_problem
+from balik.matching.scoring import TileScorer, evaluate
+from balik.matching.sparse import joint_candidates, row_bounds
+from tests.matching.builders import random_input
+from tests.matching.oracle import brute_force_bipartite
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+kinds = st.sampled_from(["flipped", "reverse", "classic"])
+options = st.fixed_dictionaries(
+    {
+        "seniority_gap": st.sampled_from([None, 0, 1]),
+        "manager_chain_depth": st.sampled_from([None, 0, 1]),
+        "require_different_department": st.booleans(),
+        "min_score": st.sampled_from([0.0, 0.15, 0.3]),
+        "candidates_per_person": st.sampled_from([1, 2, 24]),
+    }
+)
+
+
+def left_out_weights(inp, keep):
+    """(bound per active row, best weight of a feasible pair left out per active row)."""
+    problem = build_problem(inp)
+    active = np.flatnonzero(problem.row_cap > 0)
+    found = joint_candidates(problem, TileScorer(problem), active, keep)
+    assert found is not None
+    r, c, bound, _ = found
+    rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    evaluation = evaluate(problem, rows, cols)
+    allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
+    left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
+    weight = np.where(left_out, evaluation.score + evaluation.bonus, -np.inf)
+    return bound, weight.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 10_000),
+    kind=kinds,
+    n_mentees=st.integers(1, 12),
+    n_mentors=st.integers(1, 10),
+    keep=st.integers(1, 4),
+    options=options,
+)
+def test_no_pair_left_out_weighs_more_than_its_bound(
+    seed, kind, n_mentees, n_mentors, keep, options
+):
+    inp = random_input(n_mentees, n_mentors, seed, kind, **options)
+    bound, best_left_out = left_out_weights(inp, keep)
+    assert np.all(best_left_out <= bound + 1e-9)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 10_000),
+    kind=kinds,
+    n_mentees=st.integers(1, 6),
+    n_mentors=st.integers(1, 5),
+    options=options,
+)
+def test_the_proven_upper_bound_holds_when_the_proof_is_cut_short(
+    monkeypatch_module, seed, kind, n_mentees, n_mentors, options
+):
+    # the large-programme path, stopped before any pricing: only the search's bounds prove
+    inp = random_input(n_mentees, n_mentors, seed, kind, **options)
+    optimum = brute_force_bipartite(inp)
+    result = engine.match(inp, time_limit=0.0)
+    certificate = result.certificate
+    assert result.objective <= optimum + 1e-7
+    assert certificate.upper_bound >= optimum - 1e-7
+    if certificate.proven_optimal:
+        assert result.objective == pytest.approx(optimum, abs=1e-7)
+    # and, given the time, the proof completes
+    finished = engine.match(inp)
+    assert finished.certificate.proven_optimal
+    assert finished.objective == pytest.approx(optimum, abs=1e-7)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "DENSE_PAIRS", 0)
+        yield patch
+
+
+def test_the_joint_bound_is_tighter_than_component_maxima():
+    # in an organisation, each component's best partner is a different person: the old
+    # bound adds them up, the search's bound knows who teaches the skills wanted most
+    inp = organisation(1500, 1500, seed=3)
+    problem = build_problem(inp)
+    active = np.flatnonzero(problem.row_cap > 0)
+    found = joint_candidates(problem, TileScorer(problem), active, 12)
+    assert found is not None
+    joint = found[2]
+    old = row_bounds(problem, active)
+    assert np.all(joint <= old + 1e-4)
+    assert np.mean(old - joint) > 0.2
+    bound, best_left_out = left_out_weights(inp, 12)
+    assert np.all(best_left_out <= bound + 1e-9)
