@@ -28,8 +28,9 @@ class EpochSeconds(Func):
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
 
     def as_postgresql(self, compiler, connection, **extra):
+        # date_part gives a float8; EXTRACT gives a numeric, three times slower to compute
         return self.as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+            compiler, connection, template="date_part('epoch', %(expressions)s)", **extra
         )
 
     def as_sqlite(self, compiler, connection, **extra):
