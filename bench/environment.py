@@ -46,7 +46,10 @@ def drop_postgres_database(url: str) -> None:
     connections.close_all()
     connection, name = _postgres_admin(url)
     with connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        # FORCE: connections of threads that ran queries alongside a request are still open
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 @contextmanager

@@ -370,3 +370,24 @@ def test_the_at_risk_list_pages_the_most_urgent_first(manager_client, program, m
     assert [row["mentorship"].pk for row in second.context["risks"]] == [pairs[2].pk]
     beyond = manager_client.get(health_url(program), {"risk_page": "x"})
     assert [row["mentorship"].pk for row in beyond.context["risks"]] == shown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_figures_are_the_same_with_queries_run_alongside(program_manager, monkeypatch):
+    """Outside a transaction the per-pair and outcome queries run on other connections."""
+    program = make_program(program_manager)
+    fill(program, 6)
+    quiet = add_pair(program, 99, days_ago=60)
+    now = timezone.now()
+    alongside = program_health(program, now=now)
+
+    def inline(work):
+        from concurrent.futures import Future
+
+        done = Future()
+        done.set_result(work())
+        return done
+
+    monkeypatch.setattr("balik.insights.health.alongside", inline)
+    assert program_health(program, now=now) == alongside
+    assert quiet.pk in {risk.mentorship_id for risk in alongside.risks}

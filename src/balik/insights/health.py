@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from balik.accounts.models import User
+from balik.core.concurrent import alongside
 from balik.feedback.models import Answer, Phase, ProgramEvaluation, SessionFeedback
 from balik.insights.queries import rows_over
-from balik.insights.risk import DAY, AtRisk, at_risk, pair_summaries
+from balik.insights.risk import DAY, AtRisk, PairSummary, at_risk, pair_summaries
 from balik.insights.statistics import (
     MIN_GROUP,
     NPS,
@@ -271,15 +272,8 @@ def program_health(
 
     # mentorships, and the sessions their cadence asks for
     within = _mentorship_q(filters, people)
-    pairs = pair_summaries(
-        Mentorship.objects.filter(within, program=program), now, program.preparation_hours
-    )
-    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
-    planned = sum(
-        max(int((now.timestamp() - pair.created) // DAY), 0)
-        // (pair.cadence_days or program.cadence_days)
-        for pair in active
-    )
+    rhythm = alongside(lambda: _rhythm_and_risks(program, within, now))
+    outcomes = alongside(lambda: _outcomes(program, filters, people, language))
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
     # sessions held per week, Monday to Sunday in the current time zone
@@ -369,6 +363,13 @@ def program_health(
         rows=per_pair,
     )
 
+    pairs, risks = rhythm.result()
+    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
+    planned = sum(
+        max(int((now.timestamp() - pair.created) // DAY), 0)
+        // (pair.cadence_days or program.cadence_days)
+        for pair in active
+    )
     return Health(
         filters=filters,
         enrolled=enrolled,
@@ -400,9 +401,20 @@ def program_health(
         learning_entries=learning_entries,
         pairs_learning_both_ways=pairs_learning_both_ways,
         weeks=weeks,
-        outcomes=_outcomes(program, filters, people, language),
-        risks=at_risk(program, now, within=within, summaries=active),
+        outcomes=outcomes.result(),
+        risks=risks,
     )
+
+
+def _rhythm_and_risks(
+    program: Program, within: Q, now: datetime
+) -> tuple[list[PairSummary], list[AtRisk]]:
+    """The per-pair half of the page: the largest aggregate, run alongside the rest."""
+    pairs = pair_summaries(
+        Mentorship.objects.filter(within, program=program), now, program.preparation_hours
+    )
+    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
+    return pairs, at_risk(program, now, within=within, summaries=active)
 
 
 def _outcomes(program: Program, filters: Filters, people, language: str) -> list[Outcome]:
