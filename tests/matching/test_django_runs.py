@@ -8,7 +8,7 @@ from django.urls import reverse
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services
 from balik.matching.models import PairRule, RunStatus
-from balik.mentorships.models import Mentorship, MentorshipStatus
+from balik.mentorships.models import Agreement, Mentorship, MentorshipStatus
 from balik.programs import services as program_services
 from balik.programs.models import ProgramStatus
 from tests.factories import PersonFactory
@@ -146,6 +146,9 @@ def test_publishing_creates_mentorships_and_emails_both_people(
     assert "/mentorships/" in mail.outbox[0].body
     program.refresh_from_db()
     assert program.status == ProgramStatus.ACTIVE
+    drafted = Agreement.objects.filter(mentorship__in=created)
+    assert drafted.count() == 4  # so that opening a mentorship page only reads
+    assert {a.cadence_days for a in drafted} == {program.cadence_days}
     with pytest.raises(BalikError):
         services.publish(program_manager.user, run)
     assert Mentorship.objects.count() == 4

@@ -57,7 +57,8 @@ def test_a_request_then_an_accept_creates_the_mentorship(self_match_programme):
     services.answer_request(mentor.user, request, accept=True)
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
-    assert Mentorship.objects.filter(mentor=mentor, mentee=seniors[0], origin="requested").exists()
+    made = Mentorship.objects.get(mentor=mentor, mentee=seniors[0], origin="requested")
+    assert made.agreement.cadence_days == program.cadence_days
 
 
 def test_asking_an_ineligible_mentor_is_refused(self_match_programme):

@@ -31,6 +31,7 @@ from balik.matching.models import (
     RunStatus,
 )
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
+from balik.mentorships.services import start_agreements
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
@@ -322,6 +323,7 @@ def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> list[M
                 if (pair.mentor_id, pair.mentee_id) not in active
             ]
         )
+        start_agreements(created)
         run.status = RunStatus.PUBLISHED
         run.published_at = timezone.now()
         run.save(update_fields=["status", "published_at"])
@@ -550,7 +552,7 @@ def answer_request(
             program=fresh.program, mentee=fresh.mentee, status=MentorshipStatus.ACTIVE
         ).exists():
             raise BalikError(_("This mentee already has a mentor."), code="already_matched")
-        Mentorship.objects.create(
+        mentorship = Mentorship.objects.create(
             program=fresh.program,
             mentor=fresh.mentor,
             mentee=fresh.mentee,
@@ -559,6 +561,7 @@ def answer_request(
             origin=MentorshipOrigin.REQUESTED,
             created_by=user,
         )
+        start_agreements([mentorship])
         fresh.status = RequestStatus.ACCEPTED
         fresh.save(update_fields=["status", "decided_at"])
         transaction.on_commit(lambda: _notify("send_answer_email", fresh.pk))

@@ -7,6 +7,7 @@ one transaction; notices go out after the commit.
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -113,24 +114,36 @@ def default_ground_rules(mentorship: Mentorship) -> str:
     return _("We come prepared, keep our appointments, and what is said here stays here.")
 
 
-def agreement_for(mentorship: Mentorship) -> Agreement:
-    """The pair's agreement, created from the programme's settings and guides on first use."""
+def _agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
     program = mentorship.program
+    return {
+        "cadence_days": program.cadence_days,
+        "format": (
+            program.format_preference
+            if program.format_preference in MeetingFormat.values
+            else MeetingFormat.CASUAL
+        ),
+        "ground_rules": default_ground_rules(mentorship),
+        "confidentiality": _(
+            "What we share stays between us unless we both agree otherwise. The programme "
+            "manager sees dates, attendance and goal status, never our notes."
+        ),
+    }
+
+
+def start_agreements(mentorships: Iterable[Mentorship]) -> None:
+    """Draft each new pair's agreement from the programme's settings when the pair is made, so
+    that opening the mentorship page only reads."""
+    Agreement.objects.bulk_create(
+        [Agreement(mentorship=m, **_agreement_defaults(m)) for m in mentorships],
+        ignore_conflicts=True,
+    )
+
+
+def agreement_for(mentorship: Mentorship) -> Agreement:
+    """The pair's agreement; drafted here for a pair made some other way (the admin, a test)."""
     agreement, _created = Agreement.objects.get_or_create(
-        mentorship=mentorship,
-        defaults={
-            "cadence_days": program.cadence_days,
-            "format": (
-                program.format_preference
-                if program.format_preference in MeetingFormat.values
-                else MeetingFormat.CASUAL
-            ),
-            "ground_rules": default_ground_rules(mentorship),
-            "confidentiality": _(
-                "What we share stays between us unless we both agree otherwise. The programme "
-                "manager sees dates, attendance and goal status, never our notes."
-            ),
-        },
+        mentorship=mentorship, defaults=_agreement_defaults(mentorship)
     )
     return agreement
 
