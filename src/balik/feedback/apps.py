@@ -13,6 +13,6 @@ class FeedbackConfig(AppConfig):
         from balik.feedback.models import SessionFeedback
         from balik.feedback.services import feedback_changed
 
-        # signals, not save(): a cascade delete (a person leaving) must update the mean too
+        # signals, not save(): a delete through a queryset or a cascade must update the mean too
         post_save.connect(feedback_changed, sender=SessionFeedback, dispatch_uid="mean-rating")
         post_delete.connect(feedback_changed, sender=SessionFeedback, dispatch_uid="mean-rating")

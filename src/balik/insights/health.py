@@ -437,20 +437,20 @@ def _outcomes(program: Program, filters: Filters, people, language: str) -> list
         )
         .order_by()
     )
-    pairs: dict[str, tuple[list[float], list[float]]] = {}
+    scores: dict[str, tuple[list[float], list[float]]] = {}  # competency -> (start, end)
     for competency, start_sum, start_count, end_sum, end_count, people_count in rows_over(
         "SELECT competency, start_sum, start_count, end_sum, end_count, COUNT(*)"
         " FROM ({rows}) AS per_person"
         " GROUP BY competency, start_sum, start_count, end_sum, end_count",
         rows=per_person,
     ):
-        before, after = pairs.setdefault(competency, ([], []))
+        before, after = scores.setdefault(competency, ([], []))
         if start_count and end_count:
             before += [start_sum / start_count] * people_count
             after += [end_sum / end_count] * people_count
     outcomes = []
-    for competency in sorted(pairs):
-        before, after = pairs[competency]
+    for competency in sorted(scores):
+        before, after = scores[competency]
         change = paired_change(before, after)
         label = competency_label(competency)
         sentence = describe_change(change, label, language) if change else ""
