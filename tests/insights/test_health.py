@@ -251,7 +251,11 @@ def test_unknown_filter_values_are_ignored(program, manager_client):
     add_pair(program, 1)
     filters = Filters.from_query({"cohort": "2025-13", "generation": "x", "side": "boss"})
     assert not filters.any
-    assert manager_client.get(health_url(program), {"cohort": "junk"}).status_code == 200
+    assert len(filters.ignored) == 3
+    page = manager_client.get(health_url(program), {"cohort": "junk", "side": "mentor"})
+    assert page.status_code == 200
+    assert page.context["filters"] == Filters(side="mentor")
+    assert "Cohort “junk” is not a month" in page.content.decode()
 
 
 # --- who may look --------------------------------------------------------------------------------

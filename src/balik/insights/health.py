@@ -75,18 +75,37 @@ class Filters:
     department: str = ""
     generation: str = ""  # a Generation value
     side: str = ""  # "mentor" or "mentee"
+    ignored: tuple[str, ...] = field(default=(), compare=False)  # why a given value was not used
 
     @classmethod
     def from_query(cls, query) -> Filters:
-        """Filters from GET parameters; a value that is not one of the choices is ignored."""
+        """Filters from GET parameters; a value that is not one of the choices is left out, and
+        `ignored` says which and why, for the page to show."""
         cohort = (query.get("cohort") or "").strip()
         generation = (query.get("generation") or "").strip()
         side = (query.get("side") or "").strip()
+        ignored = []
+        if cohort and not _COHORT.match(cohort):
+            ignored.append(
+                _("Cohort “%(value)s” is not a month such as 2026-11, so everyone is counted.")
+                % {"value": cohort[:40]}
+            )
+        if generation and generation not in GENERATION_YEARS:
+            ignored.append(
+                _("There is no generation “%(value)s”, so every generation is counted.")
+                % {"value": generation[:40]}
+            )
+        if side and side not in Side.values:
+            ignored.append(
+                _("Side “%(value)s” is neither mentor nor mentee, so both sides are counted.")
+                % {"value": side[:40]}
+            )
         return cls(
             cohort=cohort if _COHORT.match(cohort) else "",
             department=(query.get("department") or "").strip()[:120],
             generation=generation if generation in GENERATION_YEARS else "",
             side=side if side in Side.values else "",
+            ignored=tuple(ignored),
         )
 
     @property
