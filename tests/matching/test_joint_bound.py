@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from balik.matching import engine
 from balik.matching.problem import build_problem
 from balik.matching.scoring import TileScorer, evaluate
+from balik.matching.solver import solve_bipartite
 from balik.matching.sparse import joint_candidates, row_bounds
 from tests.matching.builders import random_input
 from tests.matching.oracle import brute_force_bipartite
@@ -107,3 +108,20 @@ def test_the_joint_bound_is_tighter_than_component_maxima():
     assert np.mean(old - joint) > 0.2
     bound, best_left_out = left_out_weights(inp, 12)
     assert np.all(best_left_out <= bound + 1e-9)
+
+
+@FAST
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 30), m=st.integers(1, 12))
+def test_an_auction_started_from_other_prices_reaches_the_same_optimum(seed, n, m):
+    rng = np.random.default_rng(seed)
+    pairs = rng.random((n, m)) < 0.5
+    r, c = np.nonzero(pairs)
+    w = rng.random(len(r)).round(3)
+    cap = rng.integers(0, 3, m)
+    cold = solve_bipartite(n, m, r, c, w, cap)
+    # prices of a problem with half the pairs, or any at all, are a valid start
+    start = solve_bipartite(n, m, r[::2], c[::2], w[::2], cap).v + rng.random(m) * 0.3
+    warm = solve_bipartite(n, m, r, c, w, cap, prices=start)
+    assert warm.objective == pytest.approx(cold.objective, abs=1e-7)
+    assert np.all(warm.u[r] + warm.v[c] >= w - 1e-9)
+    assert warm.u.sum() + (cap * warm.v).sum() == pytest.approx(warm.objective, abs=1e-6)

@@ -48,11 +48,12 @@ from balik.matching.search import Candidates, ColumnStats, scan, scan_pairs
 from balik.matching.solver import (
     EPS_FINAL,
     PRICE_SECONDS,
+    BipartiteSolution,
     peer_lp,
     peer_milp,
     solve_bipartite,
 )
-from balik.matching.sparse import joint_candidates, row_bounds, sparse_candidates
+from balik.matching.sparse import SkillSearch, row_bounds, skill_search, sparse_candidates
 
 __all__ = [
     "BELOW_MIN_SCORE",
@@ -84,7 +85,8 @@ DENSE_PAIRS = 400_000_000  # rows x columns up to which every pair is scanned up
 REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatched people
 PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
-SEARCH_SHARE = 0.5  # of a time limit, what the large-programme search may spend going deeper
+SEARCH_RESERVE = 40.0  # seconds of a time limit kept from the large-programme search for solving
+SEARCH_SOLVE_SECONDS = 12.0  # auction time per solve on the large-programme path
 
 
 class _Clock:
@@ -134,8 +136,9 @@ def _initial_candidates(
     keep: int,
     stats: ColumnStats,
     search_deadline: float | None,
-) -> tuple[Candidates, int]:
+) -> tuple[Candidates, int, SkillSearch | None]:
     active = np.flatnonzero(problem.row_cap > 0)
+    search = None
     bound = np.full(problem.n_rows, -np.inf)
     if problem.n_rows * problem.n_cols <= DENSE_PAIRS:
         result = scan(problem, scorer, active, keep, stats=stats)
@@ -144,9 +147,10 @@ def _initial_candidates(
         bound[active] = result.bound
         scanned = result.pairs_scanned
     else:
-        joint = joint_candidates(problem, scorer, active, min(keep, SPARSE_KEEP), search_deadline)
-        if joint is not None:
-            r, c, bound[active], scanned = joint
+        search = skill_search(problem, scorer, active)
+        if search is not None:
+            r, c, bound[active] = search.initial(min(keep, SPARSE_KEEP), search_deadline)
+            scanned = search.scanned
         else:
             r, c, scanned = sparse_candidates(problem, scorer, active, min(keep, SPARSE_KEEP))
             bound[active] = row_bounds(problem, active)
@@ -156,7 +160,7 @@ def _initial_candidates(
         r=np.zeros(0, dtype=np.int64), c=np.zeros(0, dtype=np.int64), bound=bound
     )
     candidates.add(problem, r, c)
-    return candidates, scanned
+    return candidates, scanned, search
 
 
 class _Outcome(NamedTuple):
@@ -173,6 +177,20 @@ class _Outcome(NamedTuple):
     col_dual: np.ndarray
 
 
+def _dual_value(
+    problem: Problem, weights: _Weights, candidates: Candidates, u: np.ndarray, v: np.ndarray
+) -> float:
+    """The upper bound that duals u, v prove with the bounds on pairs left out (LP duality:
+    each row's dual is raised to cover its candidates' and its left-out pairs' reduced cost)."""
+    w = weights.of(candidates.r, candidates.c)
+    reduced = np.where(np.isfinite(w), w - u[candidates.r] - v[candidates.c], -np.inf)
+    slack = np.zeros(problem.n_rows)
+    if reduced.size:
+        np.maximum.at(slack, candidates.r, np.maximum(reduced, 0.0))
+    left_out = np.where(problem.row_cap > 0, candidates.bound, -np.inf)
+    return float(np.maximum(u + slack, left_out).sum() + (problem.col_cap * v).sum())
+
+
 def _solve_bipartite(
     problem: Problem,
     scorer: TileScorer,
@@ -181,6 +199,7 @@ def _solve_bipartite(
     deadline: float | None,
     clock: _Clock,
     checked: int,
+    search: SkillSearch | None = None,
 ) -> _Outcome:
     weights = _Weights(problem)
     active = problem.row_cap > 0
@@ -188,6 +207,9 @@ def _solve_bipartite(
     rounds = 0
     unresolved = np.zeros(0, dtype=np.int64)
     deeper = 2 * keep
+    tracking = search is not None
+    best: BipartiteSolution | None = None
+    best_upper = np.inf
     while True:
         rounds += 1
         w = weights.of(candidates.r, candidates.c)
@@ -195,6 +217,10 @@ def _solve_bipartite(
         budget = PRICE_SECONDS
         if deadline is not None:
             budget = min(budget, max(2.0, 0.5 * (deadline - time.perf_counter())))
+            if search is not None:
+                # a fixed share per solve: the pricing needs the time more than the last
+                # digits of the duals, and a solve cut short early prices badly
+                budget = min(SEARCH_SOLVE_SECONDS, max(2.0, deadline - time.perf_counter()))
         solution = solve_bipartite(
             problem.n_rows,
             problem.n_cols,
@@ -203,14 +229,48 @@ def _solve_bipartite(
             w[ok],
             problem.col_cap,
             price_seconds=budget,
+            prices=None if best is None else best.v,
         )
         u, v = solution.u, solution.v
         clock.lap("solve")
+        if tracking:
+            # each solve proves its own bound; a later one cut short may prove less
+            best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v))
+            if best is None or solution.objective > best.objective:
+                best = solution
         open_rows = np.flatnonzero(active & (bound > u + TOLERANCE))
         if not open_rows.size:
             break
         # the rows that could gain most first, so that a deadline leaves the smallest gap
         open_rows = open_rows[np.lexsort((open_rows, -(bound[open_rows] - u[open_rows])))]
+        if search is not None:
+            # leave time for solving again with what the pricing finds
+            stop = None
+            if deadline is not None:
+                stop = deadline - SEARCH_SOLVE_SECONDS
+                if time.perf_counter() > stop:
+                    unresolved = open_rows
+                    break
+            before = search.scanned
+            vr, vc, bound[open_rows] = search.price(open_rows, u, deeper, stop)
+            checked += search.scanned - before
+            found = False
+            if vr.size:
+                reduced = weights.of(vr, vc) - u[vr] - v[vc]
+                real = reduced > TOLERANCE
+                found = bool(real.any())
+                candidates.add(problem, vr[real], vc[real])
+            # the same duals with the tighter bounds (and the new pairs' slack) prove more
+            best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v))
+            clock.lap("pricing")
+            if found:
+                deeper *= 2
+                continue
+            # what the search cannot close (say, a mentee who wants no skill) is scanned in full
+            search = None
+            open_rows = open_rows[bound[open_rows] > u[open_rows] + TOLERANCE]
+            if not open_rows.size:
+                break
         if deadline is not None and solution.method != "auction":
             # prices from an auction cut short flag pairs by the million; in a race against
             # the clock they are not worth scanning for
@@ -251,6 +311,9 @@ def _solve_bipartite(
         np.maximum.at(slack, candidates.r, np.maximum(reduced, 0.0))
     dual = float(u.sum() + slack.sum() + (problem.col_cap * v).sum())
     dual += float(np.maximum(bound[unresolved] - u[unresolved] - slack[unresolved], 0.0).sum())
+    if best is not None and best.objective > solution.objective:
+        solution = best
+    dual = min(dual, best_upper)
     matched = np.flatnonzero(solution.mate >= 0)
     return _Outcome(
         pairs_r=matched,
@@ -465,11 +528,17 @@ def match(inp: MatchInput, *, time_limit: float | None = None) -> MatchResult:
         best_feasible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
         best_eligible=np.full(problem.n_cols, -np.inf, dtype=np.float32),
     )
-    search_deadline = None if time_limit is None else clock.start + SEARCH_SHARE * time_limit
-    candidates, checked = _initial_candidates(problem, scorer, keep, stats, search_deadline)
+    search_deadline = None
+    if time_limit is not None:
+        search_deadline = clock.start + max(0.5 * time_limit, time_limit - SEARCH_RESERVE)
+    candidates, checked, search = _initial_candidates(problem, scorer, keep, stats, search_deadline)
     clock.lap("candidates")
-    solve = _solve_peer if problem.peer else _solve_bipartite
-    outcome = solve(problem, scorer, candidates, keep, deadline, clock, checked)
+    if problem.peer:
+        outcome = _solve_peer(problem, scorer, candidates, keep, deadline, clock, checked)
+    else:
+        outcome = _solve_bipartite(
+            problem, scorer, candidates, keep, deadline, clock, checked, search
+        )
 
     # locked pairs
     lock_r, lock_c = problem.locked_rows, problem.locked_cols

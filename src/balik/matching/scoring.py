@@ -21,6 +21,7 @@ reaches the solver or the result is scored again exactly.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -159,6 +160,26 @@ class _Columns:
         else:
             self.pattern = problem.col_pattern[cols]
         self.klass = problem.col_class[cols]
+
+    def part(self, start: int, stop: int) -> _Columns:
+        """Columns start..stop of this set, without preparing them again."""
+        out = copy.copy(self)
+        out.cols = self.cols[start:stop]
+        if hasattr(self, "combined"):
+            out.combined = self.combined[:, start:stop]
+        else:
+            out.skill = self.skill[:, start:stop]
+            out.recip = self.recip[:, start:stop]
+        if self.goal_id is not None:
+            out.goal_id = self.goal_id[start:stop]
+        else:
+            out.goal = self.goal[:, start:stop]
+        if hasattr(self, "slots"):
+            out.slots = np.ascontiguousarray(self.slots[:, start:stop])
+        else:
+            out.pattern = self.pattern[start:stop]
+        out.klass = self.klass[start:stop]
+        return out
 
 
 class TileScorer:

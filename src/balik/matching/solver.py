@@ -30,6 +30,7 @@ EPS_FINAL = 1e-11
 EXACT_EDGES = 1_500_000  # LAPJVsp slows down sharply on larger capacity-expanded graphs
 PRICE_SECONDS = 30.0  # auction time; past it LAPJVsp matches and the bound is valid, looser
 THETA = 10.0
+WARM_EPS = 1e-4  # first epsilon when the auction starts from given prices
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,15 +61,17 @@ def solve_bipartite(
     cap: np.ndarray,
     eps_final: float = EPS_FINAL,
     price_seconds: float = PRICE_SECONDS,
+    prices: np.ndarray | None = None,
 ) -> BipartiteSolution:
     """Maximum-weight matching: row takes <= 1 column, column c takes <= cap[c] rows.
 
     The auction gives the matching and the mentor prices v. Should it not finish within
     `price_seconds`, the matching comes from SciPy's LAPJVsp on the capacity-expanded graph
     (exact) where that graph has at most EXACT_EDGES edges, else the auction's partial matching
-    stands (feasible, not optimal). Either way the duals returned are feasible for every
-    candidate pair: u is recomputed from v as each row's best surplus, so sum(u) +
-    sum(cap * v) is always a valid upper bound.
+    stands (feasible, not optimal). `prices` (v of an earlier solve) warm-start the auction:
+    any prices do, the final epsilon-complementary slackness holds all the same. Either way
+    the duals returned are feasible for every candidate pair: u is recomputed from v as each
+    row's best surplus, so sum(u) + sum(cap * v) is always a valid upper bound.
     """
     started = time.perf_counter()
     order = np.lexsort((c, r))
@@ -81,7 +84,7 @@ def solve_bipartite(
     lengths_all = np.diff(indptr)
     column_order = np.lexsort((rows, cols))
     cindptr = np.searchsorted(cols[column_order], np.arange(m + 1))
-    price = np.zeros(m)
+    price = np.zeros(m) if prices is None else np.array(prices, dtype=np.float64)
     held = np.full(n, -1, dtype=np.int64)  # edge index
     state = np.zeros(n, dtype=np.int8)  # 0 bidding, 1 holding, 2 staying unmatched
     state[lengths_all == 0] = 2
@@ -89,6 +92,9 @@ def solve_bipartite(
     load = np.zeros(m, dtype=np.int64)
     receiving = np.zeros(m, dtype=bool)
     eps = max(float(w.max(initial=0.0)), 1e-9) / 5
+    if prices is not None:
+        # prices from a solve of nearly the same problem: start near the end of the scaling
+        eps = min(eps, WARM_EPS)
     schedule = []
     while eps > eps_final:
         schedule.append(eps)

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from balik.matching.eligibility import seniority_fails
 from balik.matching.problem import TEACH_FACTOR, Problem
-from balik.matching.scoring import TILE_SLACK, TileScorer
+from balik.matching.scoring import TILE_SLACK, TileScorer, _Columns
 
 TOP_SKILLS = 2
 POOL_MIN = 200
@@ -209,38 +209,11 @@ def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
 # --- exact search with a joint bound: the engine's path for programmes too large to scan ---
 
 GOAL_GROUPS_MAX = 4096  # distinct goal vectors up to which goal similarity is a table
-NONSKILL_GOAL_MIN = 0.5  # goal groups at least this similar are scanned for the non-skill bound
-NONSKILL_KEEP = 2  # best partners by the non-skill components that join the candidates
+NONSKILL_GOAL_MIN = 0.6  # goal groups at least this similar are scanned for the non-skill bound
 DEPTH_MARGIN = 0.02  # scan one more skill's teachers while the bound is this close to the best
 SELECT_DELTA = 0.08  # pairs this close to a row's best found so far become candidates
+PRICE_DELTA = 0.15  # in pricing, pairs above the dual and this close to the best join
 MAX_DEPTH = 8
-
-
-class JointBound:
-    """Per active row, what the skill-ordered search proved about the pairs it left out.
-
-    A mentee's wanted skills are ranked by weight: s_1, s_2, ... Every mentor who teaches one
-    of the first `depth` of them was scored exactly; of those, pairs not kept as candidates
-    weigh at most `rest`. Every other mentor teaches none of s_1..s_depth, so the skill fit is
-    at most the weight of the remaining skills (`tail`, at the best level anybody teaches
-    them), and the other components together are at most `nonskill` (an exact maximum over
-    the mentors with a similar goal, and a component-wise bound over the rest). Hence for
-    any pair left out, weight - v <= max(rest, bonus + w_skill * tail + nonskill) when v >= 0.
-    """
-
-    def __init__(self, rows: np.ndarray, tails: np.ndarray, nonskill: np.ndarray) -> None:
-        self.rows = rows
-        self.tails = tails  # (len(rows), MAX_DEPTH + 1): weighted skill bound beyond depth d
-        self.nonskill = nonskill  # includes the row's own waiting bonus
-        self.depth = np.zeros(len(rows), dtype=np.int64)
-        self.rest = np.full(len(rows), -np.inf)
-
-    def outside(self) -> np.ndarray:
-        """Bound on the weight of pairs with mentors outside the scanned teachers."""
-        return self.tails[np.arange(len(self.rows)), self.depth] + self.nonskill
-
-    def bound(self) -> np.ndarray:
-        return np.maximum(self.rest, self.outside()) + 1e-9
 
 
 def _teachers_by_seniority(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
@@ -303,7 +276,7 @@ def _nonskill(
     goals: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Per row, a bound on reciprocal fit + availability + goal + diversity + the column's
-    bonus over every mentor (weighted), plus the row's bonus; and a few candidates by it."""
+    bonus over every mentor (weighted), plus the row's bonus; and the best partner by it."""
     w = problem.weights
     free = problem.col_cap > 0
     n = len(rows)
@@ -364,12 +337,11 @@ def _nonskill(
                 problem.class_table[problem.row_class[block_rows]], problem.col_class[cols], axis=1
             )
             scanned += tile.size
-            k = min(NONSKILL_KEEP, tile.shape[1])
-            top = np.argpartition(-tile, k - 1, axis=1)[:, :k]
-            values = np.take_along_axis(tile, top, axis=1)
-            best[part] = np.maximum(best[part], values.max(axis=1) + TILE_SLACK)
+            top = tile.argmax(axis=1)
+            values = tile[np.arange(len(part)), top]
+            best[part] = np.maximum(best[part], values + TILE_SLACK)
             fine = np.isfinite(values)
-            found_r.append(np.repeat(block_rows, k)[fine.ravel()])
+            found_r.append(block_rows[fine])
             found_c.append(cols[top[fine]])
     r = np.concatenate(found_r) if found_r else empty
     c = np.concatenate(found_c) if found_c else empty
@@ -405,6 +377,179 @@ def _merge_rows(
     return r[kept], c[kept], r[dropped], v[dropped]
 
 
+class SkillSearch:
+    """Exact search along each mentee's most wanted skills, with a proof for what it leaves out.
+
+    A mentee's wanted skills are ranked by weight: s_1, s_2, ... Every mentor who teaches one
+    of the first `depth` of them is scored exactly (tiles of mentees sharing that skill against
+    its teachers of an eligible seniority); of those, pairs not kept as candidates weigh at
+    most `rest`. Every other mentor teaches none of s_1..s_depth, so the skill fit is at most
+    the weight of the remaining skills (`tails`, at the best level anybody teaches them), and
+    the other components together are at most `nonskill` (an exact maximum over the mentors
+    with a similar goal, and a component-wise bound over the rest). Hence every pair left out
+    weighs at most max(rest, tails[depth] + nonskill): a bound in weight, valid for any duals.
+
+    `initial` goes deeper while that bound is not below the best pair found; `price` takes
+    the duals u and, for the rows given, makes the bound reach u (pairs above it become
+    candidates), as far as time allows.
+    """
+
+    def __init__(self, problem: Problem, scorer: TileScorer, active: np.ndarray, goals) -> None:
+        self.problem = problem
+        self.scorer = scorer
+        self.rows = active
+        scorer.use_goal_table(*goals)
+        self.ranked, self.tails = _ranked_skills(problem, active)
+        self.nonskill, self.extra_r, self.extra_c, self.scanned = _nonskill(
+            problem, scorer, active, goals
+        )
+        self.depth = np.zeros(len(active), dtype=np.int64)
+        self.rest = np.full(len(active), -np.inf)
+        self.best = np.full(len(active), -np.inf)
+        self.pointers, self.teachers = _teachers_by_seniority(problem)
+        self.teacher_seniority = problem.cols.seniority[self.teachers]
+        self.row_seniority = problem.rows.seniority[active]
+        self.row_bonus = problem.rows.bonus[active]
+        self.col_offset = problem.cols.bonus.astype(np.float32)
+        self.col_offset[problem.col_cap <= 0] = -np.inf
+        self.prepared: dict[int, _Columns] = {}  # each skill's teachers, prepared once
+
+    def outside(self) -> np.ndarray:
+        """Bound on the weight of pairs with mentors outside the scanned teachers."""
+        return self.tails[np.arange(len(self.rows)), self.depth] + self.nonskill
+
+    def bound(self) -> np.ndarray:
+        """Per active row, a bound on the weight of every pair that is not a candidate."""
+        return np.maximum(self.rest, self.outside()) + 1e-9
+
+    def initial(
+        self, keep: int, deadline: float | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidate pairs (rows, columns) and the bound per active row."""
+        everyone = np.ones(len(self.rows), dtype=bool)
+        r, c = self._descend(everyone, None, keep, deadline)
+        wanted = self.problem.wanted_matrix.tocoo()
+        ask = np.isin(wanted.row, self.rows)
+        return (
+            np.concatenate([r, self.extra_r, wanted.row[ask].astype(np.int64)]),
+            np.concatenate([c, self.extra_c, wanted.col[ask].astype(np.int64)]),
+            self.bound(),
+        )
+
+    def price(
+        self, rows: np.ndarray, u: np.ndarray, keep: int, deadline: float | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the given rows, candidates with weight above u (the best `keep` per row) and
+        the new bounds (per given row), as far as the deadline lets the search go."""
+        at = np.searchsorted(self.rows, rows)
+        target = np.full(len(self.rows), np.inf)
+        target[at] = u[rows]
+        chosen = np.zeros(len(self.rows), dtype=bool)
+        chosen[at] = True
+        # rows whose scanned pairs may still beat u are scanned again from the first skill
+        again = chosen & (self.rest > target + 1e-9)
+        self.depth[again] = 0
+        self.rest[again] = -np.inf
+        r, c = self._descend(chosen, target, keep, deadline)
+        return r, c, self.bound()[at]
+
+    def _descend(
+        self, chosen: np.ndarray, target: np.ndarray | None, keep: int, deadline: float | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        problem, scorer = self.problem, self.scorer
+        minimum = np.float32(problem.min_score - TILE_SLACK)
+        found_r: list[np.ndarray] = []
+        found_c: list[np.ndarray] = []
+        found_v: list[np.ndarray] = []
+        for depth in range(MAX_DEPTH):
+            skill = self.ranked[:, depth]
+            going = chosen & (skill >= 0) & (self.depth == depth)
+            goal = self.best - DEPTH_MARGIN if target is None else target
+            if depth or target is not None:
+                going &= self.outside() > goal + 1e-9
+            if target is not None:
+                going &= self.rest <= target + 1e-9
+            at = np.flatnonzero(going)
+            if not at.size:
+                break
+            # by skill, then seniority: a block of rows needs only the teachers senior (or, in
+            # reverse mentoring, junior) enough for someone in it
+            at = at[np.lexsort((self.row_seniority[at], skill[at]))]
+            skills, first = np.unique(skill[at], return_index=True)
+            last = np.append(first[1:], len(at))
+            for s, a, b in zip(skills.tolist(), first.tolist(), last.tolist(), strict=True):
+                late = deadline is not None and time.perf_counter() > deadline
+                if late and (depth or target is not None):
+                    break
+                self.depth[at[a:b]] = depth + 1
+                lo, hi = self.pointers[s], self.pointers[s + 1]
+                if lo == hi:
+                    continue
+                levels = np.unique(self.teacher_seniority[lo:hi])
+                block = max(1, TILE_CELLS // (hi - lo))
+                for b0 in range(a, b, block):
+                    part = at[b0 : min(b0 + block, b)]
+                    allowed = (
+                        ~seniority_fails(
+                            problem.kind,
+                            problem.gap,
+                            self.row_seniority[part][:, None],
+                            levels[None, :],
+                        )
+                    ).any(axis=0)
+                    if not allowed.any():
+                        continue
+                    span = levels[np.flatnonzero(allowed)[[0, -1]]]
+                    seniority = self.teacher_seniority[lo:hi]
+                    p0 = np.searchsorted(seniority, span[0], side="left")
+                    p1 = np.searchsorted(seniority, span[1], side="right")
+                    pool = self.teachers[lo + p0 : lo + p1]
+                    if s not in self.prepared:
+                        self.prepared[s] = scorer.columns(self.teachers[lo:hi])
+                    tile = scorer.tile(self.rows[part], self.prepared[s].part(p0, p1))
+                    self.scanned += tile.size
+                    np.putmask(tile, tile < minimum, -np.inf)
+                    tile += self.col_offset[pool]
+                    top = tile.max(axis=1)
+                    known = (self.best[part] - self.row_bonus[part]).astype(np.float32)
+                    floor = np.maximum(top, known) - np.float32(
+                        SELECT_DELTA if target is None else PRICE_DELTA
+                    )
+                    if target is not None:
+                        # every pair above the dual must be seen; none below it matters
+                        above = (target[part] - self.row_bonus[part]).astype(np.float32)
+                        floor = np.minimum(floor, above)
+                    hit = tile > floor[:, None]
+                    where = np.flatnonzero(hit)
+                    found_r.append(part[where // tile.shape[1]])
+                    found_c.append(pool[where % tile.shape[1]])
+                    found_v.append(tile.ravel()[where])
+                    np.putmask(tile, hit, -np.inf)
+                    rest = tile.max(axis=1).astype(np.float64) + TILE_SLACK
+                    self.rest[part] = np.maximum(self.rest[part], rest + self.row_bonus[part])
+                    self.best[part] = np.maximum(self.best[part], top + self.row_bonus[part])
+        empty = np.zeros(0, dtype=np.int64)
+        if not found_r:
+            return empty, empty
+        r, c, dropped_r, dropped_v = _merge_rows(
+            np.concatenate(found_r), np.concatenate(found_c), np.concatenate(found_v), keep
+        )
+        dropped = dropped_v.astype(np.float64) + TILE_SLACK + self.row_bonus[dropped_r]
+        np.maximum.at(self.rest, dropped_r, dropped)
+        return self.rows[r], c
+
+
+def skill_search(problem: Problem, scorer: TileScorer, active: np.ndarray) -> SkillSearch | None:
+    """The search for a bipartite programme, or None when goal texts are too varied for the
+    goal table (the caller falls back to `sparse_candidates` and `row_bounds`)."""
+    if problem.peer or not active.size:
+        return None
+    goals = _goal_table(problem)
+    if goals is None:
+        return None
+    return SkillSearch(problem, scorer, active, goals)
+
+
 def joint_candidates(
     problem: Problem,
     scorer: TileScorer,
@@ -412,94 +557,9 @@ def joint_candidates(
     keep: int,
     deadline: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
-    """Candidates for the active rows from the teachers of their most wanted skills, and per
-    row a proven bound on the weight of every pair left out (see `JointBound`).
-
-    Past `deadline` (perf_counter) the search goes no deeper than the first skill; the bounds
-    stay valid, only looser. None when goal texts are too varied for the goal table (the
-    caller falls back).
-    """
-    goals = _goal_table(problem)
-    if goals is None or problem.peer or not active.size:
+    """Candidates, the bound per active row and the pairs scored: `SkillSearch.initial`."""
+    search = skill_search(problem, scorer, active)
+    if search is None:
         return None
-    scorer.use_goal_table(*goals)
-    ranked, tails = _ranked_skills(problem, active)
-    nonskill, extra_r, extra_c, scanned = _nonskill(problem, scorer, active, goals)
-    joint = JointBound(active, tails, nonskill)
-    pointers, teachers = _teachers_by_seniority(problem)
-    teacher_seniority = problem.cols.seniority[teachers]
-    row_seniority = problem.rows.seniority[active]
-    col_offset = problem.cols.bonus.astype(np.float32)
-    col_offset[problem.col_cap <= 0] = -np.inf
-    minimum = np.float32(problem.min_score - TILE_SLACK)
-    row_bonus = problem.rows.bonus[active]
-    best = np.full(len(active), -np.inf)
-    found_r: list[np.ndarray] = []
-    found_c: list[np.ndarray] = []
-    found_v: list[np.ndarray] = []
-    rest = np.full(len(active), -np.inf)
-    for depth in range(MAX_DEPTH):
-        skill = ranked[:, depth]
-        going = (skill >= 0) & (joint.depth == depth)
-        if depth:
-            going &= joint.outside() > best - DEPTH_MARGIN
-        at = np.flatnonzero(going)
-        if not at.size:
-            break
-        # by skill, then seniority: a block of rows needs only the teachers senior (or, in
-        # reverse mentoring, junior) enough for someone in it
-        at = at[np.lexsort((row_seniority[at], skill[at]))]
-        skills, first = np.unique(skill[at], return_index=True)
-        last = np.append(first[1:], len(at))
-        for s, a, b in zip(skills.tolist(), first.tolist(), last.tolist(), strict=True):
-            if depth and deadline is not None and time.perf_counter() > deadline:
-                break
-            joint.depth[at[a:b]] = depth + 1
-            lo, hi = pointers[s], pointers[s + 1]
-            if lo == hi:
-                continue
-            levels = np.unique(teacher_seniority[lo:hi])
-            block = max(1, TILE_CELLS // (hi - lo))
-            for b0 in range(a, b, block):
-                part = at[b0 : min(b0 + block, b)]
-                allowed = (
-                    ~seniority_fails(
-                        problem.kind, problem.gap, row_seniority[part][:, None], levels[None, :]
-                    )
-                ).any(axis=0)
-                if not allowed.any():
-                    continue
-                span = levels[np.flatnonzero(allowed)[[0, -1]]]
-                p0 = lo + np.searchsorted(teacher_seniority[lo:hi], span[0], side="left")
-                p1 = lo + np.searchsorted(teacher_seniority[lo:hi], span[1], side="right")
-                pool = teachers[p0:p1]
-                tile = scorer.tile(active[part], pool)
-                scanned += tile.size
-                np.putmask(tile, tile < minimum, -np.inf)
-                tile += col_offset[pool]
-                top = tile.max(axis=1)
-                known = (best[part] - row_bonus[part]).astype(np.float32)
-                floor = np.maximum(top, known) - np.float32(SELECT_DELTA)
-                hit = tile > floor[:, None]
-                where = np.flatnonzero(hit)
-                found_r.append(part[where // tile.shape[1]])
-                found_c.append(pool[where % tile.shape[1]])
-                found_v.append(tile.ravel()[where])
-                np.putmask(tile, hit, -np.inf)
-                rest[part] = np.maximum(rest[part], tile.max(axis=1))
-                best[part] = np.maximum(best[part], top + row_bonus[part])
-    r = np.concatenate(found_r) if found_r else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(found_c) if found_c else np.zeros(0, dtype=np.int64)
-    v = np.concatenate(found_v) if found_v else np.zeros(0, dtype=np.float32)
-    r, c, dropped_r, dropped_v = _merge_rows(r, c, v, keep)
-    np.maximum.at(rest, dropped_r, dropped_v.astype(np.float64))
-    has_rest = np.isfinite(rest)
-    joint.rest[has_rest] = rest[has_rest] + TILE_SLACK + row_bonus[has_rest]
-    wanted = problem.wanted_matrix.tocoo()
-    ask = np.isin(wanted.row, active)
-    return (
-        np.concatenate([active[r], extra_r, wanted.row[ask].astype(np.int64)]),
-        np.concatenate([c, extra_c, wanted.col[ask].astype(np.int64)]),
-        joint.bound(),
-        scanned,
-    )
+    r, c, bound = search.initial(keep, deadline)
+    return r, c, bound, search.scanned
