@@ -85,8 +85,9 @@ DENSE_PAIRS = 400_000_000  # rows x columns up to which every pair is scanned up
 REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatched people
 PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
-SEARCH_RESERVE = 40.0  # seconds of a time limit kept from the large-programme search for solving
+SEARCH_RESERVE = 50.0  # seconds of a time limit kept from the large-programme search for solving
 SEARCH_SOLVE_SECONDS = 12.0  # auction time per solve on the large-programme path
+WARM_SOLVE_SECONDS = 6.0  # what a re-solve from the last prices is expected to take
 
 
 class _Clock:
@@ -210,6 +211,7 @@ def _solve_bipartite(
     tracking = search is not None
     best: BipartiteSolution | None = None
     best_upper = np.inf
+    warm_seconds = WARM_SOLVE_SECONDS
     while True:
         rounds += 1
         w = weights.of(candidates.r, candidates.c)
@@ -221,6 +223,7 @@ def _solve_bipartite(
                 # a fixed share per solve: the pricing needs the time more than the last
                 # digits of the duals, and a solve cut short early prices badly
                 budget = min(SEARCH_SOLVE_SECONDS, max(2.0, deadline - time.perf_counter()))
+        solve_started = time.perf_counter()
         solution = solve_bipartite(
             problem.n_rows,
             problem.n_cols,
@@ -231,6 +234,8 @@ def _solve_bipartite(
             price_seconds=budget,
             prices=None if best is None else best.v,
         )
+        if best is not None:
+            warm_seconds = time.perf_counter() - solve_started
         u, v = solution.u, solution.v
         clock.lap("solve")
         if tracking:
@@ -247,7 +252,8 @@ def _solve_bipartite(
             # leave time for solving again with what the pricing finds
             stop = None
             if deadline is not None:
-                stop = deadline - SEARCH_SOLVE_SECONDS
+                # a solve from the last prices takes a fraction of the first
+                stop = deadline - min(SEARCH_SOLVE_SECONDS, 1.5 * warm_seconds + 1.0)
                 if time.perf_counter() > stop:
                     unresolved = open_rows
                     break

@@ -210,6 +210,7 @@ def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
 
 GOAL_GROUPS_MAX = 4096  # distinct goal vectors up to which goal similarity is a table
 NONSKILL_GOAL_MIN = 0.6  # goal groups at least this similar are scanned for the non-skill bound
+NONSKILL_KEEP = 3  # best partners by the components other than skill fit, kept as candidates
 DEPTH_MARGIN = 0.02  # scan one more skill's teachers while the bound is this close to the best
 SELECT_DELTA = 0.08  # pairs this close to a row's best found so far become candidates
 PRICE_DELTA = 0.15  # in pricing, pairs above the dual and this close to the best join
@@ -276,7 +277,8 @@ def _nonskill(
     goals: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Per row, a bound on reciprocal fit + availability + goal + diversity + the column's
-    bonus over every mentor (weighted), plus the row's bonus; and the best partner by it."""
+    bonus over every mentor but its NONSKILL_KEEP best by these (weighted), plus the row's
+    bonus; and those best partners, which become candidates."""
     w = problem.weights
     free = problem.col_cap > 0
     n = len(rows)
@@ -337,12 +339,16 @@ def _nonskill(
                 problem.class_table[problem.row_class[block_rows]], problem.col_class[cols], axis=1
             )
             scanned += tile.size
-            top = tile.argmax(axis=1)
-            values = tile[np.arange(len(part)), top]
-            best[part] = np.maximum(best[part], values + TILE_SLACK)
-            fine = np.isfinite(values)
-            found_r.append(block_rows[fine])
-            found_c.append(cols[top[fine]])
+            # the best few become candidates; the bound covers the rest
+            lines = np.arange(len(part))
+            for _ in range(NONSKILL_KEEP):
+                top = tile.argmax(axis=1)
+                values = tile[lines, top]
+                fine = np.isfinite(values)
+                found_r.append(block_rows[fine])
+                found_c.append(cols[top[fine]])
+                tile[lines, top] = -np.inf
+            best[part] = np.maximum(best[part], tile.max(axis=1) + TILE_SLACK)
     r = np.concatenate(found_r) if found_r else empty
     c = np.concatenate(found_c) if found_c else empty
     return best + problem.rows.bonus[rows], r, c, scanned
