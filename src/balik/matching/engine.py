@@ -5,14 +5,17 @@
 The algorithm:
 1. Score pairs (scoring.py) and keep each person's best `candidates_per_person` partners,
    plus an upper bound on every pair not kept (search.py). Small and medium programmes scan
-   every pair in float32 tiles; large ones search from the skill products and bound the rest.
+   every pair in float32 tiles; large ones score every teacher of each mentee's most wanted
+   skills and bound the other mentors jointly (sparse.SkillSearch).
 2. Solve the restricted problem exactly (solver.py): an epsilon-scaling auction for mentor /
    mentee programmes (its prices are the LP duals u, v); HiGHS LP + MILP for peer pools.
 3. Prove that no pair left out can improve the optimum: a pair is harmless when its reduced
    cost score - u - v is <= 0 (LP duality; the bipartite b-matching polytope is integral).
-   Rows whose bound already shows that are done; the others are scanned exactly, violating
-   pairs join the candidates, and the problem is solved again (column generation) until none
-   is left. Where a time limit stops this, the certificate carries the proven upper bound.
+   Rows whose bound already shows that are done; the others are scanned exactly (large
+   programmes: the skill search goes on with u as its target), violating pairs join the
+   candidates, and the problem is solved again, the auction starting from the last prices
+   (column generation), until none is left. Where a time limit stops this, the certificate
+   carries the best upper bound any of the solves proved.
 4. Explain: facts for every pair and every person left unmatched (reasons.py).
 """
 

@@ -1,5 +1,11 @@
 """Candidates for programmes too large to score every pair up front, and a bound on the rest.
 
+The engine's path is `SkillSearch` (see its docstring): every teacher of a mentee's most
+wanted skills is scored exactly, one skill deeper at a time, until the skill fit that the
+other mentors could still offer, added to an exact maximum of the other components, is below
+what the mentee already has (or, when pricing, below their dual u). It needs goal texts few
+enough for a table of their similarities; otherwise the engine falls back to the following.
+
 Skills are sparse: each person wants three to five of hundreds of skills. So every mentee is
 scored exactly (float32 tiles) against pools found through an inverted index, skill -> the
 mentors who teach it: for each of the mentee's `TOP_SKILLS` most wanted skills, the best
