@@ -35,6 +35,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
     from balik.feedback.services import refresh_mean_ratings
     from balik.mentorships.models import Agenda, Mentorship, Session
+    from balik.mentorships.services import copy_agenda_times
     from balik.people.models import Person
     from balik.programs.models import Enrolment, Program
 
@@ -124,6 +125,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
         ],
         batch_size=BATCH,
     )
+    copy_agenda_times(Session.objects.filter(mentorship__program=program))
     feedback = []
     for s in sessions:
         if s.status != "held":

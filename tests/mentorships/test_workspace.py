@@ -251,6 +251,11 @@ def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_ca
             )
         assert services.agenda_state(session, agenda) == "late"
     assert Notification.objects.filter(recipient=pair.mentor.user, kind="agenda_submitted").exists()
+    session.refresh_from_db()  # the copy the programme figures read
+    assert session.agenda_submitted_at == agenda.submitted_at
+    agenda.delete()
+    session.refresh_from_db()
+    assert session.agenda_submitted_at is None
 
 
 def test_only_the_leading_side_writes_and_only_the_other_answers(pair):

@@ -106,7 +106,7 @@ def pair_summaries(mentorships, now: datetime, preparation_hours: int) -> list[P
     met = Q(status__in=MET)
     # in seconds: subtracting an interval from each timestamp costs more than the whole scan
     on_time = LessThanOrEqual(
-        EpochSeconds("agenda__submitted_at"),
+        EpochSeconds("agenda_submitted_at"),
         EpochSeconds("starts_at") - Value(preparation_hours * 3600.0),
     )
     sessions = (

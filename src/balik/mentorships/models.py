@@ -206,6 +206,9 @@ class Session(models.Model):
     # Both people's mean overall rating, kept by the feedback app as feedback is given, so
     # the risk rules rank rated sessions without reading every feedback row.
     mean_rating = models.FloatField(null=True, blank=True, editable=False)
+    # When the agenda was submitted, copied from it as it is saved, so that the preparation
+    # figures of a programme read sessions alone instead of joining every agenda.
+    agenda_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

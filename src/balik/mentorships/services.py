@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,6 +129,16 @@ def _agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
             "manager sees dates, attendance and goal status, never our notes."
         ),
     }
+
+
+def copy_agenda_times(sessions: QuerySet[Session]) -> int:
+    """Copy each session's agenda submission time onto the session (None without one)."""
+    submitted = Agenda.objects.filter(session=OuterRef("pk")).values("submitted_at")[:1]
+    return sessions.update(agenda_submitted_at=Subquery(submitted))
+
+
+def agenda_changed(sender, instance: Agenda, **kwargs) -> None:
+    copy_agenda_times(Session.objects.filter(pk=instance.session_id))
 
 
 def start_agreements(mentorships: Iterable[Mentorship]) -> None:
