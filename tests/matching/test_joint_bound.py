@@ -10,7 +10,7 @@ from balik.matching import engine
 from balik.matching.problem import build_problem
 from balik.matching.scoring import TileScorer, evaluate
 from balik.matching.solver import solve_bipartite
-from balik.matching.sparse import joint_candidates, row_bounds
+from balik.matching.sparse import joint_candidates, row_bounds, skill_search
 from tests.matching.builders import random_input
 from tests.matching.oracle import brute_force_bipartite
 
@@ -125,3 +125,40 @@ def test_an_auction_started_from_other_prices_reaches_the_same_optimum(seed, n, 
     assert warm.objective == pytest.approx(cold.objective, abs=1e-7)
     assert np.all(warm.u[r] + warm.v[c] >= w - 1e-9)
     assert warm.u.sum() + (cap * warm.v).sum() == pytest.approx(warm.objective, abs=1e-6)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 10_000),
+    kind=kinds,
+    n_mentees=st.integers(1, 12),
+    n_mentors=st.integers(1, 10),
+    keep=st.integers(1, 4),
+    options=options,
+)
+def test_pricing_bounds_every_pair_it_does_not_return(
+    seed, kind, n_mentees, n_mentors, keep, options
+):
+    inp = random_input(n_mentees, n_mentors, seed, kind, **options)
+    problem = build_problem(inp)
+    active = np.flatnonzero(problem.row_cap > 0)
+    search = skill_search(problem, TileScorer(problem), active)
+    assert search is not None
+    r, c, _ = search.initial(keep, None)
+    # any duals will do: the bound is on weights
+    u = np.random.default_rng(seed).random(problem.n_rows) * 0.6
+    pr, pc, _ = search.price(active, u, keep, None)
+    # the engine keeps half of them as candidates and has the bound cover the others
+    half = np.arange(len(pr)) % 2 == 0
+    covered = evaluate(problem, pr[~half], pc[~half])
+    search.cover(pr[~half], covered.score + covered.bonus)
+    r, c = np.concatenate([r, pr[half]]), np.concatenate([c, pc[half]])
+    bound = search.bound_of(active)
+    rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    evaluation = evaluate(problem, rows, cols)
+    allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
+    left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
+    weight = np.where(left_out, evaluation.score + evaluation.bonus, -np.inf)
+    best_left_out = weight.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
+    assert np.all(best_left_out <= bound + 1e-9)

@@ -90,7 +90,8 @@ PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
 SEARCH_RESERVE = 50.0  # seconds of a time limit kept from the large-programme search for solving
 SEARCH_SOLVE_SECONDS = 12.0  # auction time per solve on the large-programme path
-WARM_SOLVE_SECONDS = 6.0  # what a re-solve from the last prices is expected to take
+WARM_SOLVE_SECONDS = 8.0  # what a re-solve from the last prices is expected to take
+PRICE_FINISH_SECONDS = 6.0  # scoring and adding what a pricing pass found, after its deadline
 
 
 class _Clock:
@@ -257,18 +258,24 @@ def _solve_bipartite(
             if deadline is not None:
                 # a solve from the last prices takes a fraction of the first
                 stop = deadline - min(SEARCH_SOLVE_SECONDS, 1.5 * warm_seconds + 1.0)
+                stop -= PRICE_FINISH_SECONDS
                 if time.perf_counter() > stop:
                     unresolved = open_rows
                     break
             before = search.scanned
-            vr, vc, bound[open_rows] = search.price(open_rows, u, deeper, stop)
+            vr, vc, _ = search.price(open_rows, u, deeper, stop)
             checked += search.scanned - before
             found = False
             if vr.size:
-                reduced = weights.of(vr, vc) - u[vr] - v[vc]
-                real = reduced > TOLERANCE
-                found = bool(real.any())
-                candidates.add(problem, vr[real], vc[real])
+                weight = weights.of(vr, vc)
+                found = bool((weight - u[vr] - v[vc] > TOLERANCE).any())
+                # pairs above u are candidates (even when the mentor's price covers them: a
+                # bound in weight could not); the bound covers the others at no cost
+                above = weight > u[vr] + TOLERANCE
+                candidates.add(problem, vr[above], vc[above])
+                search.cover(vr[~above], weight[~above])
+            # both bounds hold for pairs left out (candidates only grow): keep the smaller
+            bound[open_rows] = np.minimum(bound[open_rows], search.bound_of(open_rows))
             # the same duals with the tighter bounds (and the new pairs' slack) prove more
             best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v))
             clock.lap("pricing")

@@ -215,7 +215,7 @@ def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
 # --- exact search with a joint bound: the engine's path for programmes too large to scan ---
 
 GOAL_GROUPS_MAX = 4096  # distinct goal vectors up to which goal similarity is a table
-NONSKILL_GOAL_MIN = 0.6  # goal groups at least this similar are scanned for the non-skill bound
+NONSKILL_GOAL_MIN = 0.5  # goal groups at least this similar are scanned for the non-skill bound
 NONSKILL_KEEP = 3  # best partners by the components other than skill fit, kept as candidates
 DEPTH_MARGIN = 0.02  # scan one more skill's teachers while the bound is this close to the best
 SELECT_DELTA = 0.08  # pairs this close to a row's best found so far become candidates
@@ -448,11 +448,20 @@ class SkillSearch:
             self.bound(),
         )
 
+    def cover(self, rows: np.ndarray, weight: np.ndarray) -> None:
+        """Pairs `price` returned that do not become candidates: the bound covers them."""
+        at = np.searchsorted(self.rows, rows)
+        np.maximum.at(self.rest, at, weight + 1e-9)
+
+    def bound_of(self, rows: np.ndarray) -> np.ndarray:
+        return self.bound()[np.searchsorted(self.rows, rows)]
+
     def price(
         self, rows: np.ndarray, u: np.ndarray, keep: int, deadline: float | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For the given rows, candidates with weight above u (the best `keep` per row) and
-        the new bounds (per given row), as far as the deadline lets the search go."""
+        """For the given rows, pairs with weight near or above u (the best `keep` per row) and
+        the new bounds (per given row), as far as the deadline lets the search go. The bounds
+        hold once each pair returned is a candidate or `cover`ed (then see `bound_of`)."""
         at = np.searchsorted(self.rows, rows)
         target = np.full(len(self.rows), np.inf)
         target[at] = u[rows]
@@ -489,18 +498,22 @@ class SkillSearch:
             at = at[np.lexsort((self.row_seniority[at], skill[at]))]
             skills, first = np.unique(skill[at], return_index=True)
             last = np.append(first[1:], len(at))
+            stoppable = deadline is not None and (depth > 0 or target is not None)
             for s, a, b in zip(skills.tolist(), first.tolist(), last.tolist(), strict=True):
-                late = deadline is not None and time.perf_counter() > deadline
-                if late and (depth or target is not None):
+                if stoppable and time.perf_counter() > deadline:
                     break
-                self.depth[at[a:b]] = depth + 1
                 lo, hi = self.pointers[s], self.pointers[s + 1]
                 if lo == hi:
+                    self.depth[at[a:b]] = depth + 1
                     continue
                 levels = np.unique(self.teacher_seniority[lo:hi])
                 block = max(1, TILE_CELLS // (hi - lo))
                 for b0 in range(a, b, block):
+                    if stoppable and time.perf_counter() > deadline:
+                        break
                     part = at[b0 : min(b0 + block, b)]
+                    # a row counts as searched to this depth only once its block is scored
+                    self.depth[part] = depth + 1
                     allowed = (
                         ~seniority_fails(
                             problem.kind,
