@@ -164,6 +164,15 @@ def _goal_bound(problem: Problem, rows: np.ndarray) -> np.ndarray:
     return np.clip(best[row_inverse.ravel()] + 1e-9, 0.0, 1.0)
 
 
+def _best_free_level(problem: Problem) -> np.ndarray:
+    """Per skill, the highest level a mentor with a free place teaches it at (0: nobody)."""
+    teach = sp.csc_matrix(problem.cols.teach[np.flatnonzero(problem.col_cap > 0)])
+    best_level = np.zeros(teach.shape[1], dtype=np.int64)
+    has = np.diff(teach.indptr) > 0
+    best_level[has] = np.maximum.reduceat(teach.data.astype(np.int64), teach.indptr[:-1][has])
+    return best_level
+
+
 def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
     """Upper bound on score + both waiting bonuses of any allowed pair of each row."""
     w = problem.weights
@@ -173,10 +182,7 @@ def row_bounds(problem: Problem, rows: np.ndarray) -> np.ndarray:
     if not free.any():
         return np.full(len(rows), -np.inf)
     # skill fit if one mentor taught every wanted skill at the best level anybody teaches it
-    teach = sp.csc_matrix(problem.cols.teach[np.flatnonzero(free)])
-    best_level = np.zeros(teach.shape[1], dtype=np.int64)
-    has = np.diff(teach.indptr) > 0
-    best_level[has] = np.maximum.reduceat(teach.data.astype(np.int64), teach.indptr[:-1][has])
+    best_level = _best_free_level(problem)
     learn = problem.rows.learn[rows]
     owner = np.repeat(np.arange(len(rows)), np.diff(learn.indptr))
     weight = problem.rows.learn_weight_dense[rows[owner], learn.indices]
@@ -253,11 +259,7 @@ def _goal_table(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
 def _ranked_skills(problem: Problem, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(len(rows), MAX_DEPTH) wanted skills by falling weight (-1 padded), and the weighted
     skill-fit bound of everything from rank d on, (len(rows), MAX_DEPTH + 1)."""
-    free = problem.col_cap > 0
-    teach = sp.csc_matrix(problem.cols.teach[np.flatnonzero(free)])
-    best_level = np.zeros(teach.shape[1], dtype=np.int64)
-    has = np.diff(teach.indptr) > 0
-    best_level[has] = np.maximum.reduceat(teach.data.astype(np.int64), teach.indptr[:-1][has])
+    best_level = _best_free_level(problem)
     learn = problem.rows.learn[rows]
     owner = np.repeat(np.arange(len(rows)), np.diff(learn.indptr))
     skill = learn.indices.astype(np.int64)
