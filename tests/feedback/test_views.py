@@ -40,6 +40,9 @@ def test_the_evaluation_saves_and_shows_errors(client, participant, running):
     response = client.post(url, {"satisfaction": "9", "recommend": "x"})
     assert response.status_code == 200
     assert "Give a whole number from 1 to 5." in response.content.decode()
+    superscript = client.post(url, {"satisfaction": "²", "recommend": "7"})  # isdigit(), no int
+    assert superscript.status_code == 200
+    assert "Give a whole number from 1 to 5." in superscript.content.decode()
     client.post(url, {"satisfaction": "5", "recommend": "10", "improve": "More sessions"})
     assert ProgramEvaluation.objects.get(person=participant).recommend == 10
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.mentorships import services
 from balik.mentorships.models import (
+    Goal,
     Mentorship,
     MentorshipStatus,
     SessionStatus,
@@ -20,6 +21,7 @@ from balik.mentorships.models import (
 from balik.mentorships.reminders import sweep
 from balik.mentorships.workspace import suggested_times
 from balik.notifications.models import Notification
+from balik.people.models import Person
 from tests.factories import PersonFactory
 from tests.mentorships.builders import flipped_pair
 
@@ -302,10 +304,28 @@ def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, p
         key_questions="q",
         objectives="o",
     )
+    Goal.objects.create(
+        mentorship=pair,
+        title="Secret goal",
+        measure="m",
+        target="t",
+        owner=pair.mentee,
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    services.add_action(
+        pair.mentee.user,
+        pair,
+        title="Secret action",
+        owner_id=pair.mentee.pk,
+        due_date=in_days(5).date(),
+    )
     client.force_login(program_manager.user)
     page = client.get(reverse("mentorships:detail", args=[pair.pk])).content.decode()
     assert 'data-agenda-state="on_time"' in page
     assert "Secret topic" not in page
+    # as in the API: status and dates, never the wording
+    assert "Secret goal" not in page and "Goal 1" in page
+    assert "Secret action" not in page
     response = client.post(reverse("mentorships:act", args=[pair.pk, "note"]), {"body": "hi"})
     assert response.status_code == 403
 
@@ -378,6 +398,19 @@ def test_closing_needs_both_reflections(pair):
 # --- reminders --------------------------------------------------------------------------------
 
 
+def test_reminders_tell_the_time_on_each_readers_clock(pair):
+    Person.objects.filter(pk=pair.mentor.pk).update(timezone="Asia/Jayapura")
+    Person.objects.filter(pk=pair.mentee.pk).update(timezone="Europe/Amsterdam")
+    session = book(pair, in_days(3))
+    with time_machine.travel(services.deadline_of(session) + timedelta(hours=1)):
+        sweep()
+    titles = dict(
+        Notification.objects.filter(kind="agenda_missing").values_list("recipient", "title")
+    )
+    assert titles[pair.mentor.user.pk].endswith("(Asia/Jayapura)")
+    assert titles[pair.mentee.user.pk].endswith("(Europe/Amsterdam)")
+
+
 def test_reminders_are_sent_once_and_caught_up_after_downtime(pair):
     start = in_days(3)
     session = book(pair, start)
@@ -433,6 +466,25 @@ def test_people_choose_which_notices_they_get(pair, django_capture_on_commit_cal
     assert notice.in_app and not notice.wants_email
     mail.outbox.clear()
     assert deliver_emails() == 0
+
+
+def test_the_invite_goes_only_to_who_wants_mail_in_their_language(
+    pair, django_capture_on_commit_callbacks
+):
+    from balik.notifications.services import set_preferences
+
+    set_preferences(pair.mentor.user, {"session_booked": (True, False)})
+    pair.mentee.user.preferred_language = "id"
+    pair.mentee.user.save(update_fields=["preferred_language"])
+    session = services.propose_session(pair.mentee.user, pair, [in_days(3)])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_option(pair.mentor.user, session, session.options.first().pk)
+    invites = [m for m in mail.outbox if m.attachments]
+    assert [m.to[0] for m in invites] == [pair.mentee.user.email]
+    event = next(iter(icalendar.Calendar.from_ical(invites[0].attachments[0][1]).walk("VEVENT")))
+    mentor, mentee = pair.mentor.full_name, pair.mentee.full_name
+    assert str(event["SUMMARY"]) == f"Mentoring: {mentor} dan {mentee}"
 
 
 # --- the page -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from balik.people.models import Person
 from balik.programs.models import Program
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+SESSION_SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
 
 
 class SessionFeedback(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.feedback.models import (
+    SESSION_SCORES,
     Answer,
     Phase,
     ProgramEvaluation,
@@ -27,7 +28,6 @@ from balik.programs.models import Enrolment, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
 
 EDIT_WINDOW = timedelta(days=7)
-SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
 
 
 def _score(errors: dict[str, list[str]], name: str, value: Any, low: int, high: int) -> int:
@@ -48,10 +48,10 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
     if session.ends_at and timezone.now() > session.ends_at + EDIT_WINDOW:
         raise BalikError(_("Feedback on this session closed seven days after it."), code="closed")
     errors: dict[str, list[str]] = {}
-    unknown = set(answers) - {*SCORES, "comment"}
+    unknown = set(answers) - {*SESSION_SCORES, "comment"}
     for name in sorted(unknown):
         errors[name] = [_("Unknown field.")]
-    scores = {name: _score(errors, name, answers.get(name), 1, 5) for name in SCORES}
+    scores = {name: _score(errors, name, answers.get(name), 1, 5) for name in SESSION_SCORES}
     comment = (answers.get("comment") or "").strip()
     if len(comment) > 2000:
         errors["comment"] = [_("Use at most %(n)d characters.") % {"n": 2000}]

@@ -27,6 +27,15 @@ def _my_programme(request: HttpRequest, slug: str) -> tuple[Program, Enrolment]:
     return program, enrolment
 
 
+def _whole_number(raw: str) -> object:
+    """The submitted text as an int, or as it came for the service to refuse with a field
+    error ("²" passes str.isdigit() but is no number)."""
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
@@ -40,7 +49,7 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
         for question in questions:
             raw = request.POST.get(f"question_{question.pk}", "")
             if raw:
-                values[question.pk] = int(raw) if raw.isdigit() else raw
+                values[question.pk] = _whole_number(raw)
         try:
             services.answer_assessment(request.user, program, phase, values)
         except ValidationFailed as failure:
@@ -83,8 +92,7 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
 
         def number(name: str) -> object:
-            raw = request.POST.get(name, "")
-            return int(raw) if raw.isdigit() else raw
+            return _whole_number(request.POST.get(name, ""))
 
         try:
             services.evaluate_program(

@@ -26,7 +26,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from balik.accounts.models import User
 from balik.core.concurrent import alongside
-from balik.feedback.models import Answer, Phase, ProgramEvaluation, SessionFeedback
+from balik.feedback.models import (
+    SESSION_SCORES,
+    Answer,
+    Phase,
+    ProgramEvaluation,
+    SessionFeedback,
+)
 from balik.insights.queries import rows_over
 from balik.insights.risk import DAY, AtRisk, PairSummary, at_risk, pair_summaries
 from balik.insights.statistics import (
@@ -57,11 +63,7 @@ from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Pro
 SATISFACTION_BENCHMARK = 4.8  # out of 5, the figure the reverse-mentoring article quotes
 TREND_WEEKS = 12
 LATEST_COMMENTS = 20
-FEEDBACK_SCORES = ("rating", "usefulness", "preparation", "psychological_safety")
 RATINGS = range(1, 6)
-# A nudge has no kind of its own (a new kind needs a migration): it asks the pair to meet and
-# bring their goals up to date, which is what "goal update due" tells people.
-NUDGE_KIND = Kind.NUDGE
 
 _COHORT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -202,7 +204,7 @@ class Health:
     preparable: int  # held sessions and booked ones that have started
     feedback_people: int
     feedback_answers: int
-    feedback_means: dict[str, float] | None  # FEEDBACK_SCORES -> mean, None below MIN_GROUP
+    feedback_means: dict[str, float] | None  # SESSION_SCORES -> mean, None below MIN_GROUP
     rating_counts: list[int] | None  # ratings 1..5
     comments: list[dict] | None  # {"text", "created_at"}, no names; None below MIN_GROUP
     satisfaction: MeanCI | None
@@ -332,7 +334,7 @@ def program_health(
         commenters=Count("author", distinct=True, filter=has_comment),
         comments=Count("pk", filter=has_comment),
         # sums, not averages: integer sums cost a fraction of PostgreSQL's numeric averages
-        **{f"sum_{score}": Sum(score) for score in FEEDBACK_SCORES},
+        **{f"sum_{score}": Sum(score) for score in SESSION_SCORES},
         **{f"rated_{rating}": Count("pk", filter=Q(rating=rating)) for rating in RATINGS},
     )
     enough_feedback = summary["people"] >= MIN_GROUP
@@ -401,7 +403,7 @@ def program_health(
         feedback_people=summary["people"],
         feedback_answers=summary["answers"],
         feedback_means=(
-            {score: summary[f"sum_{score}"] / summary["answers"] for score in FEEDBACK_SCORES}
+            {score: summary[f"sum_{score}"] / summary["answers"] for score in SESSION_SCORES}
             if enough_feedback
             else None
         ),
@@ -541,7 +543,7 @@ def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None
 
             notice = notify(
                 person.user,
-                NUDGE_KIND,
+                Kind.NUDGE,
                 f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
                 render,
                 url=f"/mentorships/{mentorship.pk}/",

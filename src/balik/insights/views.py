@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.errors import BalikError
+from balik.feedback.models import SESSION_SCORES
 from balik.insights.health import (
-    FEEDBACK_SCORES,
     SATISFACTION_BENCHMARK,
     Filters,
     Health,
@@ -117,6 +117,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         "psychological_safety": _("Could speak openly and was heard"),
     }
     means = figures.feedback_means
+    outcome_bars = _outcome_bars(figures)
     risk_page = Paginator(figures.risks, RISKS_PER_PAGE).get_page(request.GET.get("risk_page"))
     nps_result = figures.evaluation_nps
     context = {
@@ -131,7 +132,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         "filters": filters,
         "choices": _filter_choices(program),
         "feedback_scores": [
-            {"label": score_labels[score], "mean": means[score]} for score in FEEDBACK_SCORES
+            {"label": score_labels[score], "mean": means[score]} for score in SESSION_SCORES
         ]
         if means
         else [],
@@ -145,10 +146,10 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
             {**bar, "rating": index + 1}
             for index, bar in enumerate(_bars(figures.rating_counts or [], 40))
         ],
-        "outcome_bars": _outcome_bars(figures),
+        "outcome_bars": outcome_bars,
         "outcome_scale": OUTCOME_SCALE,
         "outcome_left": OUTCOME_LEFT,
-        "outcomes_height": max(len(_outcome_bars(figures)), 1) * OUTCOME_ROW + 8,
+        "outcomes_height": max(len(outcome_bars), 1) * OUTCOME_ROW + 8,
         "preparation_percent": _percent(figures.preparation_rate),
         "goal_percent": _percent(figures.goal_attainment),
         "both_ways_percent": _percent(figures.both_ways_share),

@@ -90,24 +90,6 @@ def ancestor_pairs(
     return np.concatenate(found_q), np.concatenate(found_c)
 
 
-def in_chain(
-    tin_a: np.ndarray,
-    tout_a: np.ndarray,
-    depth_a: np.ndarray,
-    tin_b: np.ndarray,
-    tout_b: np.ndarray,
-    depth_b: np.ndarray,
-    max_depth: int | None,
-) -> np.ndarray:
-    """Element-wise: is one of a, b up the other's management chain (within max_depth)?"""
-    a_over_b = (tin_a < tin_b) & (tin_b < tout_a)
-    b_over_a = (tin_b < tin_a) & (tin_a < tout_b)
-    if max_depth is not None:
-        a_over_b &= depth_b - depth_a <= max_depth
-        b_over_a &= depth_a - depth_b <= max_depth
-    return a_over_b | b_over_a
-
-
 def seniority_fails(
     kind: Kind, gap: int, mentee_level: np.ndarray, mentor_level: np.ndarray
 ) -> np.ndarray:

@@ -9,14 +9,12 @@ skill products alone and bounds the rest (see its docstring).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from balik.matching.problem import Problem
-from balik.matching.scoring import TILE_SLACK, TileScorer, evaluate
+from balik.matching.scoring import TILE_SLACK, TileScorer
 
 ROW_BLOCK_CELLS = 1 << 20  # rows per block x chunk width
 
@@ -178,19 +176,3 @@ def scan_pairs(result: ScanResult) -> tuple[np.ndarray, np.ndarray]:
     have = result.top_cols >= 0
     r = np.repeat(result.rows, result.top_cols.shape[1])[have.ravel()]
     return r, result.top_cols[have]
-
-
-def feasible_only(problem: Problem, r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if not len(r):
-        return r, c
-    evaluation = evaluate(problem, r, c)
-    ok = evaluation.feasible(problem.min_score)
-    return r[ok], c[ok]
-
-
-def elapsed(start: float) -> float:
-    return time.perf_counter() - start
-
-
-def sparse_matrix_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
-    return sp.csr_matrix(matrix[rows])

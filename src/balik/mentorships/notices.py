@@ -1,15 +1,17 @@
 """Session notices: the inbox entry, and the e-mail with its calendar invite (.ics)."""
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from balik.mentorships.ics import session_invite
 from balik.mentorships.models import Session, SessionStatus
-from balik.notifications.services import channels, notify
+from balik.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +43,15 @@ def _session_link(session: Session) -> str:
     return f"{settings.BALIK_SITE_URL}/mentorships/{session.mentorship_id}/#session-{session.pk}"
 
 
-def _when(session: Session, zone: str) -> str:
-    if session.starts_at is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    local = timezone.localtime(session.starts_at, ZoneInfo(zone))
+def moment_in(moment: datetime, zone: str) -> str:
+    """A moment on the reader's clock, with the zone named: notices are read far from the
+    server, often in another time zone than the partner's."""
+    local = timezone.localtime(moment, ZoneInfo(zone))
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
+
+
+def _when(session: Session, zone: str) -> str:
+    return "" if session.starts_at is None else moment_in(session.starts_at, zone)
 
 
 def send_session_notice(notice, dedupe_key: str) -> None:
@@ -87,24 +91,25 @@ def send_session_notice(notice, dedupe_key: str) -> None:
         }.get(notice.kind, "")
         return titles.get(notice.kind, notice.kind), body
 
-    _in_app, email = channels(person.user, notice.kind)
-    send_invite = notice.invite and email and session.starts_at is not None
+    with_invite = notice.invite and session.starts_at is not None
     created = notify(
         person.user,
         notice.kind,
         dedupe_key,
         render,
         url=f"/mentorships/{mentorship.pk}/#session-{session.pk}",
-        email_sent_by_caller=send_invite,
+        email_sent_by_caller=with_invite,
     )
-    if created is None or not send_invite:
+    if created is None or not (with_invite and created.wants_email):
         return
     message = EmailMessage(
         created.title, f"{created.body}\n\n{_session_link(session)}", to=[person.email]
     )
+    with translation.override(person.user.preferred_language or settings.LANGUAGE_CODE):
+        invite = invite_bytes(session)  # the summary and description in the reader's language
     message.attach(
         "invite.ics",
-        invite_bytes(session),
+        invite,
         "text/calendar; method="
         + ("CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"),
     )

@@ -21,8 +21,9 @@ from balik.mentorships.models import (
     MentorshipStatus,
     Session,
     SessionStatus,
-    Side,
 )
+from balik.mentorships.notices import moment_in
+from balik.mentorships.services import deadline_of, leader_person
 from balik.notifications.services import notify
 
 AGENDA_REMINDER_BEFORE_DEADLINE = timedelta(hours=24)
@@ -57,9 +58,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     }
     for session in _agenda_sessions(now):
         mentorship = session.mentorship
-        hours = mentorship.program.preparation_hours
-        deadline = session.starts_at - timedelta(hours=hours)
-        leader = mentorship.mentor if session.leader == Side.MENTOR else mentorship.mentee
+        deadline = deadline_of(session)
+        leader = leader_person(session)
         url = f"/mentorships/{mentorship.pk}/#session-{session.pk}"
         if now > deadline:
             for person in (mentorship.mentor, mentorship.mentee):
@@ -69,13 +69,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                     person.user,
                     "agenda_missing",
                     f"agenda_missing:{session.pk}:{session.sequence}:{person.pk}",
-                    lambda session=session: (
+                    lambda session=session, person=person: (
                         _("No agenda for the session of %(when)s")
-                        % {
-                            "when": formats.date_format(
-                                timezone.localtime(session.starts_at), "DATETIME_FORMAT"
-                            )
-                        },
+                        % {"when": moment_in(session.starts_at, person.timezone)},
                         _(
                             "The preparation deadline has passed without an agenda; the "
                             "session is flagged."
@@ -91,13 +87,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 leader.user,
                 "agenda_due",
                 f"agenda_due:{session.pk}:{session.sequence}",
-                lambda deadline=deadline: (
+                lambda deadline=deadline, leader=leader: (
                     _("Your agenda is due by %(deadline)s")
-                    % {
-                        "deadline": formats.date_format(
-                            timezone.localtime(deadline), "DATETIME_FORMAT"
-                        )
-                    },
+                    % {"deadline": moment_in(deadline, leader.timezone)},
                     _(
                         "Write the topics, your research, key questions, challenges and what "
                         "you want to learn."
@@ -188,13 +180,9 @@ def _feedback_reminders(now: datetime) -> int:
                 person.user,
                 "feedback_due",
                 f"feedback_due:{session.pk}:{person.pk}",
-                lambda session=session: (
+                lambda session=session, person=person: (
                     _("How was your session of %(when)s?")
-                    % {
-                        "when": formats.date_format(
-                            timezone.localtime(session.starts_at), "DATETIME_FORMAT"
-                        )
-                    },
+                    % {"when": moment_in(session.starts_at, person.timezone)},
                     _("Two minutes: rate it, and say whether you could speak openly."),
                 ),
                 f"/mentorships/{session.mentorship_id}/#session-{session.pk}",
