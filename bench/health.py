@@ -24,6 +24,7 @@ from typing import Any
 from bench.environment import bench_database, counting_queries, max_rss_mb
 
 BATCH = 5000
+RHYTHM_AGE_DAYS = 20
 
 
 def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
@@ -34,6 +35,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     from balik.accounts.models import User
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
     from balik.feedback.services import refresh_mean_ratings
+    from balik.insights.rhythm import refresh_rhythms
     from balik.mentorships.models import Agenda, Mentorship, Session
     from balik.mentorships.services import copy_agenda_times
     from balik.people.models import Person
@@ -146,6 +148,12 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                 )
     SessionFeedback.objects.bulk_create(feedback, batch_size=BATCH)
     refresh_mean_ratings(Session.objects.filter(mentorship__program=program))
+    # Bulk writes skip the signals that keep each pair's rhythm; sum them as of 20 days ago,
+    # so that every pair's latest session is read as pending, the way a pair looks when
+    # nothing of theirs was written since it was booked.
+    refresh_rhythms(
+        Mentorship.objects.filter(program=program), now=now - timedelta(days=RHYTHM_AGE_DAYS)
+    )
     questions = list(Question.objects.filter(program__isnull=True, kind="reverse"))
     answers = []
     for i, person in enumerate(people):

@@ -24,6 +24,7 @@ from balik.feedback.models import (
 )
 from balik.mentorships.models import Attendance, Session, SessionStatus
 from balik.mentorships.services import require_member
+from balik.mentorships.signals import deleted_on_its_own, sessions_changed
 from balik.programs.models import Enrolment, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
 
@@ -76,6 +77,8 @@ def refresh_mean_ratings(sessions: QuerySet[Session]) -> int:
 
 def feedback_changed(sender, instance: SessionFeedback, **kwargs) -> None:
     refresh_mean_ratings(Session.objects.filter(pk=instance.session_id))
+    if "origin" not in kwargs or deleted_on_its_own(kwargs["origin"]):
+        sessions_changed.send(sender=SessionFeedback, mentorship_ids=[instance.mentorship_id])
 
 
 def _participant(user: User, program: Program, refusal: str) -> Enrolment:

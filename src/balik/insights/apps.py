@@ -6,3 +6,13 @@ class InsightsConfig(AppConfig):
     name = "balik.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from balik.insights.rhythm import keep_rhythms, program_saved
+        from balik.mentorships.signals import sessions_changed
+        from balik.programs.models import Program
+
+        sessions_changed.connect(keep_rhythms, dispatch_uid="keep-rhythms")
+        post_save.connect(program_saved, sender=Program, dispatch_uid="rhythms-preparation")

@@ -34,7 +34,8 @@ from balik.feedback.models import (
     SessionFeedback,
 )
 from balik.insights.queries import rows_over
-from balik.insights.risk import DAY, AtRisk, PairSummary, at_risk, pair_summaries
+from balik.insights.rhythm import PairSummary, current_summaries
+from balik.insights.risk import DAY, AtRisk, at_risk
 from balik.insights.statistics import (
     MIN_GROUP,
     NPS,
@@ -431,7 +432,7 @@ def _rhythm_and_risks(
     program: Program, within: Q, now: datetime
 ) -> tuple[list[PairSummary], list[AtRisk]]:
     """The per-pair half of the page: the largest aggregate, run alongside the rest."""
-    pairs = pair_summaries(
+    pairs = current_summaries(
         Mentorship.objects.filter(within, program=program), now, program.preparation_hours
     )
     active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]

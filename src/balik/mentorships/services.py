@@ -40,6 +40,7 @@ from balik.mentorships.models import (
     Side,
 )
 from balik.mentorships.scheduling import conflicts, expand_series
+from balik.mentorships.signals import deleted_on_its_own, sessions_changed
 from balik.people.models import Person
 from balik.programs.models import ProgramKind
 from balik.programs.services import can_manage
@@ -138,7 +139,12 @@ def copy_agenda_times(sessions: QuerySet[Session]) -> int:
 
 
 def agenda_changed(sender, instance: Agenda, **kwargs) -> None:
-    copy_agenda_times(Session.objects.filter(pk=instance.session_id))
+    sessions = Session.objects.filter(pk=instance.session_id)
+    copy_agenda_times(sessions)
+    if "origin" not in kwargs or deleted_on_its_own(kwargs["origin"]):
+        sessions_changed.send(
+            sender=Agenda, mentorship_ids=list(sessions.values_list("mentorship_id", flat=True))
+        )
 
 
 def start_agreements(mentorships: Iterable[Mentorship]) -> None:
@@ -746,6 +752,7 @@ def reflect_and_close(
             mentorship.sessions.filter(status=SessionStatus.PROPOSED).update(
                 status=SessionStatus.CANCELLED
             )
+            sessions_changed.send(sender=Session, mentorship_ids=[mentorship.pk])
     return entry
 
 

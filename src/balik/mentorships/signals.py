@@ -1,0 +1,27 @@
+"""What other apps may keep in step with: a pair's sessions, agendas or ratings changed.
+
+Sent after the mentorships and feedback apps have updated the copies they keep on sessions
+(agenda submission time, mean rating), so that a receiver reads settled rows."""
+
+from django.dispatch import Signal
+
+# mentorship_ids: the pairs whose sessions changed
+sessions_changed = Signal()
+
+# Deleting a mentorship, a programme or a person takes the pair's summaries with it: a
+# deletion that started there is not news, and answering it would write a row for a
+# mentorship about to go.
+_PART_OF_SESSION = {"session", "agenda", "sessionfeedback"}
+
+
+def deleted_on_its_own(origin) -> bool:
+    """Whether a deletion started at a session, its agenda or its feedback (an instance or a
+    queryset of one), rather than further up."""
+    model = getattr(origin, "model", None) or type(origin)
+    return model._meta.model_name in _PART_OF_SESSION if hasattr(model, "_meta") else False
+
+
+def session_written(sender, instance, **kwargs) -> None:
+    if "origin" in kwargs and not deleted_on_its_own(kwargs["origin"]):
+        return
+    sessions_changed.send(sender=sender, mentorship_ids=[instance.mentorship_id])

@@ -1,0 +1,204 @@
+"""The rows kept per pair give the same rhythm as the sessions themselves, at any moment, and
+every way a session, agenda or rating changes keeps them in step."""
+
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from balik.feedback.models import SessionFeedback
+from balik.insights.models import Rhythm
+from balik.insights.rhythm import current_summaries, pair_summaries, refresh_rhythms
+from balik.mentorships.models import Agenda, Mentorship, Session, SessionStatus
+from balik.programs.models import Program
+from tests.factories import PersonFactory
+from tests.mentorships.builders import flipped_pair
+
+pytestmark = pytest.mark.django_db
+
+BASE = datetime(2026, 6, 1, 9, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def at(hours: int) -> datetime:
+    return BASE + hours * HOUR
+
+
+def as_dicts(summaries) -> list[dict]:
+    return sorted((asdict(summary) for summary in summaries), key=lambda s: s["mentorship_id"])
+
+
+@pytest.fixture
+def pairs(program_manager):
+    """Two pairs of one programme."""
+    first = flipped_pair(program_manager)
+    second = Mentorship.objects.create(
+        program=first.program, mentor=PersonFactory(), mentee=PersonFactory()
+    )
+    return [first, second]
+
+
+session_rows = st.lists(
+    st.tuples(
+        st.integers(0, 1),  # which pair
+        st.sampled_from(SessionStatus.values),
+        st.integers(0, 400),  # starts, in hours after BASE
+        st.one_of(st.none(), st.integers(-80, 10)),  # agenda in, hours from the start
+        st.one_of(st.none(), st.sampled_from([1.0, 2.5, 3.0, 4.0, 5.0])),  # mean rating
+    ),
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    rows=session_rows,
+    settled=st.lists(st.one_of(st.none(), st.integers(0, 420)), min_size=2, max_size=2),
+    now=st.integers(0, 420),
+    hours_when_settled=st.sampled_from([24, 48]),
+)
+def test_kept_rows_give_the_same_rhythm_as_the_sessions(
+    pairs, rows, settled, now, hours_when_settled
+):
+    """Sessions written without signals, rows summed at other moments (or never, or under
+    another preparation rule, or after `now`): the answer never changes."""
+    programs = Program.objects.filter(pk=pairs[0].program_id)
+    with transaction.atomic():
+        Session.objects.bulk_create(
+            Session(
+                mentorship=pairs[pair],
+                status=status,
+                starts_at=at(starts),
+                ends_at=at(starts + 1),
+                leader="mentee",
+                proposed_by=pairs[pair].mentee,
+                uid=f"rhythm-{index}",
+                agenda_submitted_at=None if agenda is None else at(starts + agenda),
+                mean_rating=rating,
+            )
+            for index, (pair, status, starts, agenda, rating) in enumerate(rows)
+        )
+        programs.update(preparation_hours=hours_when_settled)  # no signal: rows stay as summed
+        for pair, moment in zip(pairs, settled, strict=True):
+            if moment is not None:
+                refresh_rhythms(Mentorship.objects.filter(pk=pair.pk), now=at(moment))
+        programs.update(preparation_hours=48)
+        mentorships = Mentorship.objects.filter(program__in=programs)
+        assert as_dicts(current_summaries(mentorships, at(now), 48)) == as_dicts(
+            pair_summaries(mentorships, at(now), 48)
+        )
+        transaction.set_rollback(True)
+
+
+def session_of(pair, starts: datetime, status=SessionStatus.BOOKED, uid="s") -> Session:
+    return Session.objects.create(
+        mentorship=pair,
+        status=status,
+        starts_at=starts,
+        ends_at=starts + HOUR,
+        leader="mentee",
+        proposed_by=pair.mentee,
+        uid=uid,
+    )
+
+
+def kept(pair) -> Rhythm:
+    return Rhythm.objects.get(mentorship=pair)
+
+
+def test_writing_a_session_an_agenda_or_feedback_keeps_the_row(pairs):
+    pair = pairs[0]
+    past = datetime.now(UTC) - timedelta(days=3)
+    session = session_of(pair, past, SessionStatus.HELD)
+    assert (kept(pair).held, kept(pair).started, kept(pair).prepared) == (1, 1, 0)
+    assert kept(pair).unprepared_run == 1
+
+    agenda = Agenda.objects.create(
+        session=session, author=pair.mentee, topics="t", submitted_at=past - timedelta(days=3)
+    )
+    assert (kept(pair).prepared, kept(pair).unprepared_run) == (1, 0)
+    agenda.delete()
+    assert (kept(pair).prepared, kept(pair).unprepared_run) == (0, 1)
+
+    for days_ago, rating in ((30, 5), (20, 5), (10, 2)):
+        earlier = session_of(
+            pair, past - timedelta(days=days_ago), SessionStatus.HELD, f"r{days_ago}"
+        )
+        for author in (pair.mentor, pair.mentee):
+            SessionFeedback.objects.create(
+                session=earlier,
+                author=author,
+                rating=rating,
+                usefulness=3,
+                preparation=3,
+                psychological_safety=3,
+            )
+    assert kept(pair).latest_rating is None  # three rated sessions: no trend yet
+    for author, rating in ((pair.mentor, 1), (pair.mentee, 2)):
+        SessionFeedback.objects.create(
+            session=session,
+            author=author,
+            rating=rating,
+            usefulness=3,
+            preparation=3,
+            psychological_safety=3,
+        )
+    assert (kept(pair).earlier_rating, kept(pair).latest_rating) == (5.0, 1.75)
+    SessionFeedback.objects.filter(session=session).delete()
+    assert kept(pair).latest_rating is None
+
+    session.delete()
+    assert (kept(pair).held, kept(pair).started) == (3, 3)
+
+
+def test_a_booked_session_counts_once_it_has_started_without_any_write(pairs):
+    pair = pairs[0]
+    now = datetime.now(UTC)
+    session_of(pair, now + timedelta(days=2))
+    row = kept(pair)
+    assert row.pending_from is not None and row.started == 0
+    later = now + timedelta(days=3)
+    [summary] = current_summaries(Mentorship.objects.filter(pk=pair.pk), later, 48)
+    assert (summary.started, summary.meetings_ahead, summary.unprepared_run) == (1, 0, 1)
+    assert summary.last_meeting == pytest.approx((now + timedelta(days=2)).timestamp(), abs=1e-3)
+
+
+def test_a_new_preparation_rule_sums_the_pairs_again(pairs):
+    pair = pairs[0]
+    starts = datetime.now(UTC) - timedelta(days=1)
+    session = session_of(pair, starts, SessionStatus.HELD)
+    Agenda.objects.create(
+        session=session, author=pair.mentee, topics="t", submitted_at=starts - timedelta(hours=30)
+    )
+    program = pair.program
+    program.preparation_hours = 24
+    program.save()
+    assert (kept(pair).preparation_hours, kept(pair).prepared) == (24, 1)
+    program.preparation_hours = 48
+    program.save()
+    assert (kept(pair).preparation_hours, kept(pair).prepared) == (48, 0)
+
+
+def test_deleting_a_mentorship_takes_its_row_and_writes_nothing_back(pairs):
+    pair = pairs[0]
+    session = session_of(pair, datetime.now(UTC) - timedelta(days=1), SessionStatus.HELD)
+    Agenda.objects.create(session=session, author=pair.mentee, topics="t")
+    SessionFeedback.objects.create(
+        session=session,
+        author=pair.mentee,
+        rating=4,
+        usefulness=3,
+        preparation=3,
+        psychological_safety=3,
+    )
+    assert Rhythm.objects.filter(mentorship=pair).exists()
+    pair.program.delete()
+    connection.check_constraints()
+    assert not Rhythm.objects.exists()
