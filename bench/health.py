@@ -30,12 +30,14 @@ RHYTHM_AGE_DAYS = 20
 def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     """Create the programme and its data in bulk: (slug, manager id, sessions, feedback rows)."""
     from django.contrib.auth.hashers import make_password
+    from django.db.models import Q
     from django.utils import timezone
 
     from balik.accounts.models import User
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
     from balik.feedback.services import refresh_mean_ratings
     from balik.insights.rhythm import refresh_rhythms
+    from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
     from balik.mentorships.models import Agenda, Mentorship, Session
     from balik.mentorships.services import copy_agenda_times
     from balik.people.models import Person
@@ -148,9 +150,10 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                 )
     SessionFeedback.objects.bulk_create(feedback, batch_size=BATCH)
     refresh_mean_ratings(Session.objects.filter(mentorship__program=program))
-    # Bulk writes skip the signals that keep each pair's rhythm; sum them as of 20 days ago,
-    # so that every pair's latest session is read as pending, the way a pair looks when
-    # nothing of theirs was written since it was booked.
+    refresh_feedback_tallies(Q(mentorship__program=program))
+    # Bulk writes skip the signals that keep the health page's sums. The rhythms are summed as
+    # of 20 days ago, so that every pair's latest session is read as pending, the way a pair
+    # looks when nothing of theirs was written since it was booked.
     refresh_rhythms(
         Mentorship.objects.filter(program=program), now=now - timedelta(days=RHYTHM_AGE_DAYS)
     )
@@ -177,6 +180,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                 )
             )
     Answer.objects.bulk_create(answers, batch_size=BATCH)
+    refresh_competency_tallies(Q(program=program))
     ProgramEvaluation.objects.bulk_create(
         [
             ProgramEvaluation(

@@ -167,7 +167,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiles a plan for ~150 ms before running it: a loss for a page's short aggregates
     # over tens of thousands of rows, which is all Balik asks. Sorts of that size stay in memory.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=16MB"
+    # Parallel workers cost more to start than they save on such scans, and a page already
+    # runs its parts side by side.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c work_mem=16MB -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,27 +12,21 @@ count when their author passes them.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from balik.accounts.models import User
 from balik.core.concurrent import alongside
-from balik.feedback.models import (
-    SESSION_SCORES,
-    Answer,
-    Phase,
-    ProgramEvaluation,
-    SessionFeedback,
-)
+from balik.feedback.models import SESSION_SCORES, ProgramEvaluation, SessionFeedback
+from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.queries import rows_over
 from balik.insights.rhythm import PairSummary, current_summaries
 from balik.insights.risk import DAY, AtRisk, at_risk
@@ -298,50 +292,37 @@ def program_health(
     outcomes = alongside(lambda: _outcomes(program, filters, people, language))
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
-    # sessions held per week, Monday to Sunday in the current time zone
+    # sessions held per week, Monday to Sunday in the current time zone: the weeks' first
+    # moments are worked out here, so the database compares times instead of converting each
+    zone = timezone.get_current_timezone()
     this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    first_monday = this_monday - timedelta(weeks=TREND_WEEKS - 1)
-    first_moment = datetime.combine(
-        first_monday, datetime.min.time(), timezone.get_current_timezone()
-    )
-    held_per_week: dict[date, int] = defaultdict(int)
-    for day, count in (
-        Session.objects.filter(
-            in_programme, status=SessionStatus.HELD, starts_at__gte=first_moment, starts_at__lte=now
-        )
-        .annotate(day=TruncDate("starts_at"))
-        .values_list("day")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        held_per_week[day - timedelta(days=day.weekday())] += count
-    weeks = [
-        {
-            "start": first_monday + timedelta(weeks=i),
-            "held": held_per_week[first_monday + timedelta(weeks=i)],
+    mondays = [this_monday - timedelta(weeks=TREND_WEEKS - 1 - i) for i in range(TREND_WEEKS + 1)]
+    week_starts = [datetime.combine(monday, datetime.min.time(), zone) for monday in mondays]
+    held_per_week = Session.objects.filter(
+        in_programme, status=SessionStatus.HELD, starts_at__gte=week_starts[0], starts_at__lte=now
+    ).aggregate(
+        **{
+            f"week_{i}": Count("pk", filter=Q(starts_at__gte=start, starts_at__lt=end))
+            for i, (start, end) in enumerate(itertools.pairwise(week_starts))
         }
-        for i in range(TREND_WEEKS)
-    ]
-
-    # session feedback
-    feedback = SessionFeedback.objects.filter(
-        _author_q(filters, people, "author", "mentorship"),
-        mentorship__program=program,
     )
-    has_comment = ~Q(comment="")
-    summary = feedback.aggregate(
+    weeks = [{"start": mondays[i], "held": held_per_week[f"week_{i}"]} for i in range(TREND_WEEKS)]
+
+    # session feedback: summed per author and pair as it is given (insights.tallies)
+    counted = _author_q(filters, people, "author", "mentorship") & Q(mentorship__program=program)
+    summary = FeedbackTally.objects.filter(counted).aggregate(
         people=Count("author", distinct=True),
-        answers=Count("pk"),
-        commenters=Count("author", distinct=True, filter=has_comment),
-        comments=Count("pk", filter=has_comment),
-        # sums, not averages: integer sums cost a fraction of PostgreSQL's numeric averages
-        **{f"sum_{score}": Sum(score) for score in SESSION_SCORES},
-        **{f"rated_{rating}": Count("pk", filter=Q(rating=rating)) for rating in RATINGS},
+        answers=Sum("answers", default=0),
+        commenters=Count("author", distinct=True, filter=Q(commented__gt=0)),
+        comments=Sum("commented", default=0),
+        **{f"sum_{score}": Sum(f"{score}_sum", default=0) for score in SESSION_SCORES},
+        **{f"rated_{rating}": Sum(f"rated_{rating}", default=0) for rating in RATINGS},
     )
     enough_feedback = summary["people"] >= MIN_GROUP
     rating_counts = [summary[f"rated_{rating}"] for rating in RATINGS]
     latest_comments = list(
-        feedback.filter(has_comment)
+        SessionFeedback.objects.filter(counted)
+        .exclude(comment="")
         .order_by("-created_at", "-pk")
         .values("comment", "created_at")[:LATEST_COMMENTS]
     )
@@ -441,30 +422,18 @@ def _rhythm_and_risks(
 
 def _outcomes(program: Program, filters: Filters, people, language: str) -> list[Outcome]:
     """Per competency, the change from the start to the end self-assessment of the same people
-    (a person's answers to several questions of one competency are averaged first). The
-    database returns how many people share each (start, end) pair of averages, a few hundred
-    rows at most, and the test runs on those counts expanded."""
-    answers = Answer.objects.filter(program=program, phase__in=(Phase.START, Phase.END))
+    (a person's answers to several questions of one competency are averaged first), from the
+    sums kept per person and competency (insights.tallies). The database returns how many
+    people share each (start, end) pair of averages, a few hundred rows at most, and the test
+    runs on those counts expanded."""
+    tallies = CompetencyTally.objects.filter(program=program, audience=filters.side or EVERY_SIDE)
     if people is not None:
-        answers = answers.filter(person__in=people)
-    if filters.side:
-        answers = answers.filter(question__audience=filters.side)
-    per_person = (
-        answers.values(competency=F("question__competency"), respondent=F("person"))
-        .annotate(
-            start_sum=Sum("value", filter=Q(phase=Phase.START)),
-            start_count=Count("pk", filter=Q(phase=Phase.START)),
-            end_sum=Sum("value", filter=Q(phase=Phase.END)),
-            end_count=Count("pk", filter=Q(phase=Phase.END)),
-        )
-        .order_by()
-    )
+        tallies = tallies.filter(person__in=people)
     scores: dict[str, tuple[list[float], list[float]]] = {}  # competency -> (start, end)
-    for competency, start_sum, start_count, end_sum, end_count, people_count in rows_over(
-        "SELECT competency, start_sum, start_count, end_sum, end_count, COUNT(*)"
-        " FROM ({rows}) AS per_person"
-        " GROUP BY competency, start_sum, start_count, end_sum, end_count",
-        rows=per_person,
+    for competency, start_sum, start_count, end_sum, end_count, people_count in (
+        tallies.values_list("competency", "start_sum", "start_count", "end_sum", "end_count")
+        .annotate(people=Count("pk"))
+        .order_by()
     ):
         before, after = scores.setdefault(competency, ([], []))
         if start_count and end_count:

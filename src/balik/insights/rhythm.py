@@ -18,7 +18,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from balik.insights.models import Rhythm
-from balik.insights.queries import EpochSeconds, rows_over
+from balik.insights.queries import EpochSeconds, plain_rows, rows_over
 from balik.mentorships.models import Mentorship, Session, SessionStatus
 from balik.programs.models import Program
 
@@ -115,7 +115,8 @@ def pair_summaries(
     """Every mentorship of the queryset with its meetings, preparation and ratings as of `now`,
     from its sessions, in two queries whatever their number: the database ranks and sums."""
     summaries = {
-        row[0]: PairSummary(*row) for row in mentorships.values_list(*_PAIR_FIELDS).order_by()
+        row[0]: PairSummary(*row)
+        for row in plain_rows(mentorships.values_list(*_PAIR_FIELDS).order_by())
     }
     met = Q(status__in=MET)
     sessions = (
@@ -213,19 +214,21 @@ def current_summaries(
     settled_at: dict[int, float] = {}
     unsettled = False
     pending_since: float | None = None
-    for row in mentorships.values_list(
-        *_PAIR_FIELDS,
-        "rhythm__preparation_hours",
-        EpochSeconds("rhythm__settled_at"),
-        EpochSeconds("rhythm__pending_from"),
-        "rhythm__held",
-        "rhythm__started",
-        "rhythm__prepared",
-        EpochSeconds("rhythm__last_meeting"),
-        "rhythm__unprepared_run",
-        "rhythm__earlier_rating",
-        "rhythm__latest_rating",
-    ).order_by():
+    for row in plain_rows(
+        mentorships.values_list(
+            *_PAIR_FIELDS,
+            "rhythm__preparation_hours",
+            EpochSeconds("rhythm__settled_at"),
+            EpochSeconds("rhythm__pending_from"),
+            "rhythm__held",
+            "rhythm__started",
+            "rhythm__prepared",
+            EpochSeconds("rhythm__last_meeting"),
+            "rhythm__unprepared_run",
+            "rhythm__earlier_rating",
+            "rhythm__latest_rating",
+        ).order_by()
+    ):
         summary = summaries[row[0]] = PairSummary(*row[:6])
         hours, settled, pending_from = row[6:9]
         if hours != preparation_hours or settled is None or settled > now_seconds:
@@ -246,7 +249,7 @@ def current_summaries(
                 pending_from if pending_since is None else min(pending_since, pending_from)
             )
     if pending_since is not None:
-        for pair, starts, prepared in (
+        for pair, starts, prepared in plain_rows(
             Session.objects.filter(
                 mentorship__in=mentorships,
                 status__in=MET,

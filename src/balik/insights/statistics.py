@@ -246,7 +246,7 @@ def _check_confidence(confidence: float) -> None:
 
 def _as_floats(values: Sequence[float | None], name: str) -> np.ndarray:
     """Floats with NaN for a missing answer; refuses infinities."""
-    array = np.array([math.nan if value is None else value for value in values], dtype=float)
+    array = np.array(values, dtype=float)  # None becomes NaN
     infinite = np.flatnonzero(np.isinf(array))
     if len(infinite):
         raise ValueError(
@@ -257,12 +257,14 @@ def _as_floats(values: Sequence[float | None], name: str) -> np.ndarray:
 
 def _whole_answers(values: Sequence[float | None], low: int, high: int, name: str) -> np.ndarray:
     array = _as_floats(values, name)
-    for index, value in enumerate(array):
-        if not math.isnan(value) and (value != round(value) or not low <= value <= high):
-            raise ValueError(
-                f"{name}[{index}] is {value:g}: answers are whole numbers from {low} to {high}."
-            )
-    return array[~np.isnan(array)].astype(int)
+    answered = ~np.isnan(array)
+    wrong = np.flatnonzero(answered & ((array != np.round(array)) | (array < low) | (array > high)))
+    if len(wrong):
+        index = int(wrong[0])
+        raise ValueError(
+            f"{name}[{index}] is {array[index]:g}: answers are whole numbers from {low} to {high}."
+        )
+    return array[answered].astype(int)
 
 
 def _wilcoxon_p(differences: np.ndarray) -> float | None:

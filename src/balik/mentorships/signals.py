@@ -11,14 +11,20 @@ sessions_changed = Signal()
 # Deleting a mentorship, a programme or a person takes the pair's summaries with it: a
 # deletion that started there is not news, and answering it would write a row for a
 # mentorship about to go.
-_PART_OF_SESSION = {"session", "agenda", "sessionfeedback"}
+_PART_OF_SESSION = ("session", "agenda", "sessionfeedback")
+
+
+def deletion_started_at(origin, model_names: tuple[str, ...]) -> bool:
+    """Whether a deletion started at one of the named models (an instance or a queryset of
+    one) rather than further up, at something that takes the summaries with it."""
+    model = getattr(origin, "model", None) or type(origin)
+    meta = getattr(model, "_meta", None)
+    return meta is not None and meta.model_name in model_names
 
 
 def deleted_on_its_own(origin) -> bool:
-    """Whether a deletion started at a session, its agenda or its feedback (an instance or a
-    queryset of one), rather than further up."""
-    model = getattr(origin, "model", None) or type(origin)
-    return model._meta.model_name in _PART_OF_SESSION if hasattr(model, "_meta") else False
+    """Whether a deletion started at a session, its agenda or its feedback."""
+    return deletion_started_at(origin, _PART_OF_SESSION)
 
 
 def session_written(sender, instance, **kwargs) -> None:
