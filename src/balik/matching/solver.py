@@ -4,7 +4,9 @@ Bipartite (flipped, reverse, classic): maximum-weight b-matching, mentees take o
 mentor j takes up to cap[j] mentees, anyone may stay unmatched. Solved by an auction with
 epsilon scaling (Bertsekas), vectorised over all bidders at once ("Jacobi" rounds): forward
 rounds in which unassigned mentees bid for their best mentor, then reverse rounds in which
-mentors with a free place and a positive price lower it to attract the best mentee. The
+mentors with a free place and a positive price lower it to attract the best mentee, in
+every scaling phase (prices a coarse epsilon inflated come down in coarse steps; left to the
+last phase they came down by 1e-11 at a time, for minutes on 100,000 mentees). The
 result satisfies epsilon-complementary slackness with the final epsilon (1e-11): the prices
 are the LP dual values v (per mentor), the profits the dual values u (per mentee), every
 candidate pair has u + v >= weight - epsilon, and the dual objective equals the matching's
@@ -102,6 +104,7 @@ def solve_bipartite(
     schedule.append(eps_final)
     forward = reverse = 0
     stopped = False
+    unsettled = True  # forward rounds ran since every holder last paid the current price
 
     def settle_payments() -> None:
         holders = np.flatnonzero(state == 1)
@@ -123,13 +126,13 @@ def solve_bipartite(
             state[unhappy] = 0
             held[unhappy] = -1
         bidders = np.flatnonzero(state == 0)
-        last = phase == len(schedule) - 1
         while not stopped:
             if time.perf_counter() - started > price_seconds:
                 stopped = True
                 break
             while bidders.size:
                 forward += 1
+                unsettled = True
                 if time.perf_counter() - started > price_seconds:
                     stopped = True
                     break
@@ -183,24 +186,28 @@ def solve_bipartite(
                 full = taken == cap[group_mentor]
                 price[group_mentor[full]] = amount[(group + taken - 1)[full]]
                 bidders = np.flatnonzero(state == 0)
-            if not last or stopped:
+            if stopped:
                 break
             # reverse rounds: a mentor with a free place must not keep a positive price
             overpriced = np.flatnonzero((load < cap) & (price > 0))
             if not overpriced.size:
                 break
             reverse += 1
-            settle_payments()
-            profit = np.zeros(n)
-            holders = np.flatnonzero(state == 1)
-            profit[holders] = w[held[holders]] - paid[holders]
+            if unsettled:
+                settle_payments()
+                unsettled = False
             lengths = cindptr[overpriced + 1] - cindptr[overpriced]
             positions, first = _ranges(cindptr[overpriced], lengths)
             edge = column_order[positions]
             mentor = np.repeat(overpriced, lengths)
             person = rows[edge]
-            margin = w[edge] - profit[person]
-            margin[(state[person] == 1) & (held[person] == edge)] = -np.inf
+            # only the people these mentors could take matter: a round costs their edges, not
+            # every row (the last rounds often move one mentor's price)
+            holding = state[person] == 1
+            profit = np.where(holding, w[held[person]] - paid[person], 0.0)
+            margin = w[edge] - profit
+            margin[holding & (held[person] == edge)] = -np.inf
+            affected_person, affected_edge, affected_mentor = person, edge, mentor
             order = np.lexsort((person, -margin, mentor))
             mentor, person, margin, edge = mentor[order], person[order], margin[order], edge[order]
             free = cap[overpriced] - load[overpriced]
@@ -240,7 +247,9 @@ def solve_bipartite(
                 paid[person] = asked
                 state[person] = 1
                 np.add.at(load, cols[edge], 1)
-            settle_payments()
+            # prices moved only at these mentors: their holders pay the new price
+            holds = (state[affected_person] == 1) & (held[affected_person] == affected_edge)
+            paid[affected_person[holds]] = price[affected_mentor[holds]]
             bidders = np.flatnonzero(state == 0)
     mate = np.full(n, -1, dtype=np.int64)
     holders = np.flatnonzero(state == 1)
