@@ -302,7 +302,7 @@ def program_health(
         in_programme, status=SessionStatus.HELD, starts_at__gte=week_starts[0], starts_at__lte=now
     ).aggregate(
         **{
-            f"week_{i}": Count("pk", filter=Q(starts_at__gte=start, starts_at__lt=end))
+            f"week_{i}": Count("starts_at", filter=Q(starts_at__gte=start, starts_at__lt=end))
             for i, (start, end) in enumerate(itertools.pairwise(week_starts))
         }
     )

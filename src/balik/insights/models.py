@@ -2,7 +2,6 @@
 pair, per person and pair, and per person and competency, kept in step on every write."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from balik.mentorships.models import Mentorship
 from balik.people.models import Person
@@ -22,7 +21,7 @@ class Rhythm(models.Model):
     mentorship = models.OneToOneField(
         Mentorship, on_delete=models.CASCADE, primary_key=True, related_name="rhythm"
     )
-    settled_at = models.DateTimeField(_("summed at"))
+    settled_at = models.DateTimeField()
     preparation_hours = models.PositiveSmallIntegerField()
     pending_from = models.DateTimeField(null=True, blank=True)
     held = models.PositiveIntegerField(default=0)

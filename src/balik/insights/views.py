@@ -83,22 +83,18 @@ def _percent(share: float | None) -> float | None:
 
 
 def _filter_choices(program: Program) -> dict:
-    enrolled = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
-    departments = (
-        enrolled.exclude(person__department="")
-        .values_list("person__department", flat=True)
+    """The departments and enrolment months of the programme's people, in one query."""
+    found = (
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+        .values_list("person__department", TruncMonth("enrolled_at"))
         .distinct()
-        .order_by("person__department")
+        .order_by()
     )
-    months = (
-        enrolled.annotate(month=TruncMonth("enrolled_at"))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by("-month")
-    )
+    departments = sorted({department for department, _month in found if department})
+    months = sorted({month for _department, month in found if month}, reverse=True)
     return {
-        "departments": list(departments),
-        "cohorts": [f"{month:%Y-%m}" for month in months if month],
+        "departments": departments,
+        "cohorts": [f"{month:%Y-%m}" for month in months],
         "generations": Generation.choices,
         "sides": Side.choices,
     }

@@ -214,7 +214,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        # with the mentorship, counting a programme's sessions by date reads the index alone
+        indexes = [models.Index(fields=["status", "starts_at", "mentorship"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
