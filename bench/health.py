@@ -211,10 +211,12 @@ def measure(slug: str, manager_id: int, requests: int) -> dict[str, Any]:
     from django.test import Client
 
     from balik.accounts.models import User
+    from balik.core.memory import freeze_loaded_objects
 
     client = Client()
     client.force_login(User.objects.get(pk=manager_id))
     url = f"/programs/{slug}/health/"
+    freeze_loaded_objects()  # as `balik serve` does in each worker
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     # inside a transaction the page runs every query on this connection, where they are counted

@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
 
+from balik.core.memory import freeze_loaded_objects
+
 
 class BalikServer(BaseApplication):
     def __init__(self, options: dict[str, object]):
@@ -22,6 +24,10 @@ class BalikServer(BaseApplication):
         from balik.wsgi import application
 
         return application
+
+
+def _worker_ready(worker) -> None:
+    freeze_loaded_objects()
 
 
 class Command(BaseCommand):
@@ -62,5 +68,6 @@ class Command(BaseCommand):
                 "accesslog": "-",
                 "timeout": 120,
                 "graceful_timeout": 10,
+                "post_worker_init": _worker_ready,
             }
         ).run()
