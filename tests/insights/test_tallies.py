@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from balik.feedback.models import SESSION_SCORES, Answer, Phase, Question, SessionFeedback
-from balik.insights.health import program_health
+from balik.insights.health import Filters, program_health
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
 from balik.mentorships.models import Mentorship, Session, SessionStatus
@@ -244,4 +244,7 @@ def test_figures_from_bulk_written_rows_once_summed(pair, ratings, answers):
                 )
             else:
                 assert len(both) < 5
+        # the questions are the mentees': the same outcomes for their side, none for the other
+        assert program_health(program, Filters(side="mentee")).outcomes == figures.outcomes
+        assert program_health(program, Filters(side="mentor")).outcomes == []
         transaction.set_rollback(True)
