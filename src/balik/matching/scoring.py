@@ -225,7 +225,9 @@ class TileScorer:
             col_bits = _unpack(problem.cols.availability)
             used = row_bits.any(axis=0) & col_bits.any(axis=0)
             self.row_slots = np.ascontiguousarray(row_bits[:, used], dtype=np.float32)
-            self.col_slots_t = np.ascontiguousarray(col_bits[:, used].T, dtype=np.float32)
+            # stored a column per line: picking columns then copies whole lines, not 190
+            # scattered values each (the product takes the transposed view as it is)
+            self.col_slots_t = np.ascontiguousarray(col_bits[:, used], dtype=np.float32).T
             self.slot_scale = np.float32(0.5 / problem.saturation)
         self.chunks = [_Columns(self, np.arange(a, b)) for a, b in self.bounds]
 
