@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.matching.services import decline
 from balik.mentorships import services
 from balik.mentorships.models import (
     Goal,
     Mentorship,
     MentorshipStatus,
+    Session,
     SessionStatus,
 )
 from balik.mentorships.reminders import sweep
@@ -393,6 +395,89 @@ def test_closing_needs_both_reflections(pair):
             target="x",
             due_date=timezone.localdate() + timedelta(days=3),
         )
+
+
+def close(pair) -> None:
+    for person in (pair.mentee, pair.mentor):
+        services.reflect_and_close(
+            person.user, pair, reflection="Done", goals_outcome="", match_again=True
+        )
+
+
+def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
+    pair, django_capture_on_commit_callbacks
+):
+    start = in_days(2)
+    earlier = book(pair, start)
+    later = book(pair, in_days(9))
+    waiting = services.propose_session(pair.mentee.user, pair, [in_days(16)])
+    mail.outbox.clear()
+    with time_machine.travel(start + timedelta(hours=2)):
+        with django_capture_on_commit_callbacks(execute=True):
+            close(pair)
+        for session in (earlier, later, waiting):
+            session.refresh_from_db()
+        assert earlier.status == SessionStatus.BOOKED  # it took place: attendance still open
+        services.record_attendance(pair.mentor.user, earlier, "held")
+        services.record_learning(pair.mentee.user, earlier, taught="", learned="Pricing")
+    assert (later.status, waiting.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
+    assert later.cancel_reason == "The mentorship has closed."
+    assert later.sequence == 1  # the calendars take the cancelled invite
+    cancelled = [m for m in mail.outbox if "CANCEL" in str(m.message())]
+    assert sorted(m.to[0] for m in cancelled) == sorted(
+        [pair.mentor.user.email, pair.mentee.user.email]
+    )
+
+
+def test_a_closed_mentorship_takes_no_new_plans(pair):
+    goal = services.add_goal(
+        pair.mentee.user,
+        pair,
+        title="t",
+        measure="m",
+        target="x",
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
+    item = services.add_action(
+        pair.mentee.user, pair, title="Draft", owner_id=None, due_date=goal.due_date
+    )
+    booked = book(pair, in_days(2))
+    proposal = services.propose_session(pair.mentee.user, pair, [in_days(5)])
+    close(pair)
+    # as if left behind by closing: the services refuse on their own
+    Session.objects.filter(pk=booked.pk).update(status=SessionStatus.BOOKED)
+    Session.objects.filter(pk=proposal.pk).update(status=SessionStatus.PROPOSED)
+    booked, proposal = (Session.objects.get(pk=s.pk) for s in (booked, proposal))
+    refusals = [
+        lambda: services.update_goal(pair.mentee.user, goal, value="1", note="", status="done"),
+        lambda: services.add_action(
+            pair.mentee.user, pair, title="x", owner_id=None, due_date=goal.due_date
+        ),
+        lambda: services.complete_action(pair.mentee.user, item),
+        lambda: services.counter_propose(pair.mentor.user, proposal, [in_days(6)]),
+        lambda: services.accept_option(
+            pair.mentor.user, proposal, proposal.options.values_list("pk", flat=True)[0]
+        ),
+        lambda: services.reschedule(pair.mentee.user, booked, in_days(7), "later"),
+        lambda: services.save_agenda(pair.mentee.user, booked, topics="t"),
+        lambda: services.answer_agenda(pair.mentor.user, booked, perspective="p"),
+        lambda: services.update_agreement(pair.mentee.user, pair, goals="more"),
+    ]
+    for refused in refusals:
+        with pytest.raises(BalikError) as refusal:
+            refused()
+        assert refusal.value.code == "not_active"
+    services.add_note(pair.mentee.user, pair, "What I take with me", private=True)
+
+
+def test_declining_a_match_cancels_its_sessions(pair):
+    booked = book(pair, in_days(3))
+    decline(pair.mentee.user, pair, "Not a fit")
+    booked.refresh_from_db()
+    assert (booked.status, booked.cancel_reason) == (
+        SessionStatus.CANCELLED,
+        "The match was declined.",
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------

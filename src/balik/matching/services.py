@@ -31,7 +31,7 @@ from balik.matching.models import (
     RunStatus,
 )
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
-from balik.mentorships.services import start_agreements
+from balik.mentorships.services import end_sessions, start_agreements
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
@@ -374,6 +374,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         locked.decline_reason = reason
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "declined_by", "decline_reason", "ended_at"])
+        end_sessions(locked, _("The match was declined."))
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()

@@ -288,6 +288,7 @@ def add_goal(
 
 def update_goal(user: User, goal: Goal, *, value: str, note: str, status: str) -> GoalUpdate:
     _side, person = require_member(user, goal.mentorship)
+    require_active(goal.mentorship)
     errors: dict[str, list[str]] = {}
     value = _text(errors, "value", value)
     note = _text(errors, "note", note)
@@ -403,6 +404,7 @@ def propose_session(
 
 def counter_propose(user: User, session: Session, starts: list[datetime]) -> Session:
     _side, person = require_member(user, session.mentorship)
+    require_active(session.mentorship)
     if session.status != SessionStatus.PROPOSED:
         raise BalikError(_("Only a proposed session takes new times."), code="not_proposed")
     errors = _check_times(session.mentorship, starts, exclude=session.pk)
@@ -422,6 +424,7 @@ def counter_propose(user: User, session: Session, starts: list[datetime]) -> Ses
 def accept_option(user: User, session: Session, option_id: int) -> Session:
     """The other side books one of the proposed times (no double booking, checked under lock)."""
     _side, person = require_member(user, session.mentorship)
+    require_active(session.mentorship)
     if session.proposed_by_id == person.pk:
         raise PermissionRefused(_("The other person accepts the times you proposed."))
     with transaction.atomic():
@@ -483,6 +486,7 @@ def _book_rest_of_series(first: Session) -> list[Session]:
 
 def reschedule(user: User, session: Session, start: datetime, reason: str) -> Session:
     _side, person = require_member(user, session.mentorship)
+    require_active(session.mentorship)
     errors = _check_times(session.mentorship, [start], exclude=session.pk)
     reason = _text(errors, "reason", reason, required=True)
     if session.status != SessionStatus.BOOKED:
@@ -587,6 +591,7 @@ AGENDA_FIELDS = ("topics", "research", "key_questions", "challenges", "objective
 def save_agenda(user: User, session: Session, *, submit: bool = False, **fields: str) -> Agenda:
     """The leading side writes the agenda; submitting sends it to the other side."""
     _side, person = require_member(user, session.mentorship)
+    require_active(session.mentorship)
     if person.pk != leader_person(session).pk:
         raise PermissionRefused(_("The leading side writes the agenda; you answer it."))
     if session.status not in LIVE_SESSION:
@@ -623,6 +628,7 @@ def save_agenda(user: User, session: Session, *, submit: bool = False, **fields:
 def answer_agenda(user: User, session: Session, **fields: str) -> AgendaResponse:
     """The facilitating side answers: perspective, resources, follow-up questions."""
     _side, person = require_member(user, session.mentorship)
+    require_active(session.mentorship)
     if person.pk == leader_person(session).pk:
         raise PermissionRefused(_("The facilitating side answers the agenda."))
     errors: dict[str, list[str]] = {}
@@ -676,6 +682,7 @@ def add_action(
     session: Session | None = None,
 ) -> ActionItem:
     _side, person = require_member(user, mentorship)
+    require_active(mentorship)
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, required=True)
     if len(title) > 200:
@@ -696,6 +703,7 @@ def add_action(
 
 def complete_action(user: User, item: ActionItem, done: bool = True) -> ActionItem:
     require_member(user, item.mentorship)
+    require_active(item.mentorship)
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done_at"])
     return item
@@ -749,11 +757,30 @@ def reflect_and_close(
             mentorship.status = MentorshipStatus.CLOSED
             mentorship.ended_at = timezone.now()
             mentorship.save(update_fields=["status", "ended_at"])
-            mentorship.sessions.filter(status=SessionStatus.PROPOSED).update(
-                status=SessionStatus.CANCELLED
-            )
-            sessions_changed.send(sender=Session, mentorship_ids=[mentorship.pk])
+            end_sessions(mentorship, _("The mentorship has closed."))
     return entry
+
+
+def end_sessions(mentorship: Mentorship, reason: str) -> list[Session]:
+    """Cancel what the pair had planned when their mentorship ends: proposals, and booked
+    sessions that have not started, which leave both calendars through the cancelled invite.
+    Sessions that have started stay, for attendance, feedback and the learning log."""
+    ending = list(
+        mentorship.sessions.filter(
+            Q(status=SessionStatus.PROPOSED)
+            | Q(status=SessionStatus.BOOKED, starts_at__gt=timezone.now())
+        )
+    )
+    for session in ending:
+        was_booked = session.status == SessionStatus.BOOKED
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason = reason
+        session.sequence += 1
+        session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+        if was_booked:
+            for someone in (mentorship.mentor, mentorship.mentee):
+                _after_commit_notify(session, "session_cancelled", someone, invite=True)
+    return ending
 
 
 # --- notices -------------------------------------------------------------------------------
