@@ -5,9 +5,11 @@
 Fills one programme with N participants, N/2 mentorships, 12 sessions per mentorship (60,000
 for N = 10,000), two feedback rows for most held sessions (about 100,000), start and end
 self-assessments and evaluations, then requests /programs/<slug>/health/ through Django's test
-client and prints p50/p95 server time and the query count. DATABASE_URL picks the database
-(a temporary SQLite file by default; with --create-database a fresh PostgreSQL database that
-is dropped afterwards).
+client and prints p50/p95 server time and the query count. The bulk fill skips the signals that
+keep the page's sums, so it sums them itself, each pair's rhythm as of 20 days before: every
+pair then has a session the page must read as pending, a harder case than a live programme's.
+DATABASE_URL picks the database (a temporary SQLite file by default; with --create-database a
+fresh PostgreSQL database that is dropped afterwards).
 """
 
 from __future__ import annotations
