@@ -112,6 +112,10 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text_en
 
+    def text_in(self, language: str | None) -> str:
+        """The question in the reader's language (Indonesian or, for any other, English)."""
+        return self.text_id if (language or "").startswith("id") else self.text_en
+
 
 class Answer(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="answers")

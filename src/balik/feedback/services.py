@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -184,3 +184,33 @@ def add_question(
         text_id=text_id.strip(),
         order=100 + program.questions.count(),
     )
+
+
+def programme_questions(program: Program) -> QuerySet[Question]:
+    """Every question the programme asks, both sides: the built-in ones of its kind and the
+    managers' own, each with how many answers it has."""
+    return (
+        Question.objects.filter(
+            Q(program=program) | Q(program__isnull=True, kind__in=["", program.kind])
+        )
+        .annotate(answered=Count("answers", filter=Q(answers__program=program)))
+        .order_by("audience", "program_id", "order", "pk")
+    )
+
+
+def remove_question(user: User, program: Program, question_id: int) -> None:
+    """A manager takes back one of their own questions, while nobody has answered it: answers
+    keep the meaning of the question they were given to."""
+    require_manager(user, program)
+    question = Question.objects.filter(pk=question_id, program=program).first()
+    if question is None:
+        raise BalikError(
+            _("Only the programme's own questions can be removed; the built-in ones stay."),
+            code="not_yours",
+        )
+    if question.answers.exists():
+        raise BalikError(
+            _("People have answered this question, so it stays: their answers refer to it."),
+            code="answered",
+        )
+    question.delete()

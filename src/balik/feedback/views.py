@@ -7,20 +7,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.forms import attach_errors
 from balik.feedback import services
+from balik.feedback.competencies import competency_label
+from balik.feedback.forms import QuestionForm
 from balik.feedback.models import Answer, Phase, ProgramEvaluation
+from balik.mentorships.models import Side
 from balik.programs.models import Enrolment, Program
-from balik.programs.services import active_enrolment, get_program
+from balik.programs.services import active_enrolment
+from balik.programs.web import managed_program, program_or_404
 
 
 def _my_programme(request: HttpRequest, slug: str) -> tuple[Program, Enrolment]:
-    try:
-        program = get_program(slug)
-    except NotFound as missing:
-        raise Http404(str(missing.message)) from None
+    program = program_or_404(slug)
     enrolment = active_enrolment(request.user, program)
     if enrolment is None:
         raise PermissionDenied(_("Only the programme's participants answer this."))
@@ -64,11 +66,11 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
             "question_id", "value"
         )
     )
-    indonesian = (get_language() or "en").startswith("id")
+    language = get_language()
     rows = [
         {
             "name": f"question_{q.pk}",
-            "text": q.text_id if indonesian else q.text_en,
+            "text": q.text_in(language),
             "value": request.POST.get(f"question_{q.pk}")
             if request.method == "POST"
             else current.get(q.pk),
@@ -121,3 +123,62 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
             "recommend_scale": range(0, 11),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest, slug: str) -> HttpResponse:
+    """A manager's view of the self-assessment questions, where they add their own."""
+    program = managed_program(request, slug)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_question(request.user, program, **form.cleaned_data)
+        except ValidationFailed as failure:
+            attach_errors(form, failure)
+        else:
+            messages.success(
+                request, _("Your question is added: participants answer it from now on.")
+            )
+            return redirect("programs:questions", program.slug)
+    language = get_language()
+    listed = list(services.programme_questions(program))
+    headings = {Side.MENTOR: _("Answered by mentors"), Side.MENTEE: _("Answered by mentees")}
+    sides = [
+        {
+            "heading": headings[side],
+            "questions": [
+                {
+                    "question": question,
+                    "text": question.text_in(language),
+                    "competency": competency_label(question.competency),
+                }
+                for question in listed
+                if question.audience == side
+            ],
+        }
+        for side in (Side.MENTEE, Side.MENTOR)
+    ]
+    return render(
+        request,
+        "feedback/questions.html",
+        {
+            "program": program,
+            "sides": sides,
+            "form": form,
+            "competencies": sorted({question.competency for question in listed}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remove_question(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    program = managed_program(request, slug)
+    try:
+        services.remove_question(request.user, program, question_id)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("The question is removed."))
+    return redirect("programs:questions", program.slug)

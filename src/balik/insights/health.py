@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from balik.accounts.models import User
 from balik.core.concurrent import alongside
+from balik.feedback.competencies import competency_label
 from balik.feedback.models import SESSION_SCORES, ProgramEvaluation, SessionFeedback
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.queries import rows_over
@@ -239,29 +240,6 @@ class Health:
         if self.satisfaction is None:
             return None
         return self.satisfaction.mean >= SATISFACTION_BENCHMARK
-
-
-COMPETENCY_LABELS = {
-    "problem-solving": gettext_lazy("Problem-solving"),
-    "confidence": gettext_lazy("Confidence"),
-    "communication": gettext_lazy("Communication"),
-    "ownership": gettext_lazy("Ownership of learning"),
-    "independence": gettext_lazy("Independence"),
-    "social-media": gettext_lazy("Confidence with social media"),
-    "ai-tools": gettext_lazy("Confidence with AI and new tools"),
-    "younger-colleagues": gettext_lazy("Understanding of younger colleagues"),
-    "speaking-up": gettext_lazy("Speaking up to leaders"),
-    "strategic-thinking": gettext_lazy("Strategic thinking"),
-    "leadership": gettext_lazy("Leadership"),
-    "facilitation": gettext_lazy("Facilitation skill"),
-    "reciprocal-learning": gettext_lazy("Learning from the other side"),
-}
-
-
-def competency_label(slug: str) -> str:
-    """The built-in competencies by name in the reader's language; a manager's own by slug."""
-    label = COMPETENCY_LABELS.get(slug)
-    return str(label) if label else slug.replace("-", " ").replace("_", " ").capitalize()
 
 
 def program_health(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from balik.core.errors import BalikError
 from balik.feedback.models import SESSION_SCORES
 from balik.insights.health import (
     SATISFACTION_BENCHMARK,
@@ -27,7 +25,7 @@ from balik.insights.risk import with_pairs
 from balik.mentorships.models import Mentorship, MentorshipStatus, Side
 from balik.people.models import Generation
 from balik.programs.models import Enrolment, EnrolmentStatus, Program
-from balik.programs.services import can_manage, get_program
+from balik.programs.web import managed_program
 
 BAR_HEIGHT = 80  # chart pixels for the tallest bar
 BASELINE = 90
@@ -35,16 +33,6 @@ OUTCOME_ROW = 36
 OUTCOME_SCALE = 44  # pixels per point on the 1-5 scale
 OUTCOME_LEFT = 150
 RISKS_PER_PAGE = 25  # the most urgent first; a manager nudges a page at a time
-
-
-def _managed(request: HttpRequest, slug: str) -> Program:
-    try:
-        program = get_program(slug)
-    except BalikError as missing:
-        raise Http404(str(missing.message)) from None
-    if not can_manage(request.user, program):
-        raise PermissionDenied(_("Only this programme's managers can see its health."))
-    return program
 
 
 def _bars(counts: list[int], step: int) -> list[dict]:
@@ -103,7 +91,9 @@ def _filter_choices(program: Program) -> dict:
 @login_required
 @require_GET
 def health(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(
+        request, slug, _("Only this programme's managers can see its health.")
+    )
     filters = Filters.from_query(request.GET)
     figures = program_health(program, filters, language=get_language() or "en")
     score_labels = {
@@ -169,7 +159,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def nudge(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     mentorship = (
         Mentorship.objects.select_related("program", "mentor__user", "mentee__user")
         .filter(pk=mentorship_id, program=program, status=MentorshipStatus.ACTIVE)

@@ -17,24 +17,10 @@ from balik.matching.explain import Explainer, component_label, rule_label
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus, Program
-from balik.programs.services import can_manage, get_program
+from balik.programs.web import managed_program, program_or_404
 
 PAIRS_PER_PAGE = 50
 HISTOGRAM_BINS = 10
-
-
-def _program(slug: str) -> Program:
-    try:
-        return get_program(slug)
-    except BalikError as missing:
-        raise Http404(str(missing.message)) from None
-
-
-def _managed(request: HttpRequest, slug: str) -> Program:
-    program = _program(slug)
-    if not can_manage(request.user, program):
-        raise PermissionDenied(_("Only this programme's managers can do that."))
-    return program
 
 
 def _histogram(scores: list[float]) -> list[dict]:
@@ -76,7 +62,7 @@ def _component_bars(components: dict[str, float]) -> list[dict]:
 @login_required
 @require_GET
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     run = services.latest_run(program)
     query = (request.GET.get("q") or "").strip()
     show = request.GET.get("show", "all")
@@ -157,7 +143,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     run = services.latest_run(program)
     response = render(request, "matching/partials/progress.html", {"program": program, "run": run})
     if run is not None and not run.in_progress and request.headers.get("HX-Request"):
@@ -168,7 +154,7 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     try:
         match_run = services.start_run(request.user, program)
     except BalikError as refused:
@@ -208,7 +194,7 @@ def _person_id(value: str | None) -> int | None:
 @login_required
 @require_POST
 def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     mentor_id = _person_id(request.POST.get("mentor"))
     mentee_id = _person_id(request.POST.get("mentee"))
     if mentor_id is None or mentee_id is None:
@@ -240,7 +226,7 @@ def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     try:
         services.clear_pair_rule(request.user, program, rule_id)
     except BalikError as refused:
@@ -253,7 +239,7 @@ def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     enrolled = list(
         Person.objects.filter(
             enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE
@@ -304,7 +290,7 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed(request, slug)
+    program = managed_program(request, slug)
     run = services.latest_run(program)
     if run is None:
         messages.error(request, _("Run matching first."))
@@ -325,7 +311,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program(slug)
+    program = program_or_404(slug)
     if request.method == "POST":
         mentor_id = _person_id(request.POST.get("mentor"))
         try:
@@ -372,7 +358,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    program = _program(slug)
+    program = program_or_404(slug)
     match_request = (
         MatchRequest.objects.filter(program=program, pk=request_id)
         .select_related("mentor", "mentee")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.core.forms import attach_errors
 from balik.people.models import Person
 from balik.programs import services
 from balik.programs.catalog import TEMPLATES_BY_SLUG, readiness_questions
@@ -23,27 +24,7 @@ from balik.programs.forms import (
     ProgramSettingsForm,
 )
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
-
-
-def _program_or_404(slug: str) -> Program:
-    try:
-        return services.get_program(slug)
-    except NotFound as missing:
-        raise Http404(str(missing.message)) from None
-
-
-def _managed_program(request: HttpRequest, slug: str) -> Program:
-    program = _program_or_404(slug)
-    if not services.can_manage(request.user, program):
-        raise PermissionDenied(_("Only this programme's managers can do that."))
-    return program
-
-
-def _attach_errors(form, failure: ValidationFailed) -> None:
-    for field, messages_ in failure.errors.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
+from balik.programs.web import managed_program, program_or_404
 
 
 @login_required
@@ -98,7 +79,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 slug=form.cleaned_data["slug"] or None,
             )
         except ValidationFailed as failure:
-            _attach_errors(form, failure)
+            attach_errors(form, failure)
         else:
             messages.success(
                 request, _("Programme created. Check its settings, then open enrolment.")
@@ -111,7 +92,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program_or_404(slug)
+    program = program_or_404(slug)
     manager = services.can_manage(request.user, program)
     my_enrolment = (
         Enrolment.objects.filter(program=program, person__user=request.user)
@@ -179,7 +160,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed_program(request, slug)
+    program = managed_program(request, slug)
     form = ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +168,7 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 services.update_program(request.user, program, **form.changes())
                 services.set_managers(request.user, program, form.cleaned_data["managers"])
         except ValidationFailed as failure:
-            _attach_errors(form, failure)
+            attach_errors(form, failure)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("programs:detail", program.slug)
@@ -197,7 +178,7 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def program_status(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed_program(request, slug)
+    program = managed_program(request, slug)
     try:
         services.change_status(request.user, program, request.POST.get("status", ""))
     except BalikError as refused:
@@ -213,7 +194,7 @@ def program_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _managed_program(request, slug)
+    program = managed_program(request, slug)
     enrol_form = ManagerEnrolForm(program=program)
     csv_form = EnrolCsvForm()
     csv_report = None
@@ -228,7 +209,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
                     enrol_form.cleaned_data["role"],
                 )
             except ValidationFailed as failure:
-                _attach_errors(enrol_form, failure)
+                attach_errors(enrol_form, failure)
             except BalikError as refused:
                 enrol_form.add_error(None, str(refused.message))
             else:
@@ -305,7 +286,7 @@ def _enrolment_initial(enrolment: Enrolment | None, person: Person, program: Pro
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program_or_404(slug)
+    program = program_or_404(slug)
     person = Person.objects.filter(user=request.user).first()
     if person is None:
         raise PermissionDenied(_("You need a profile in the directory to enrol."))
@@ -333,7 +314,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.enroll(request.user, program, person, data)
         except ValidationFailed as failure:
-            _attach_errors(form, failure)
+            attach_errors(form, failure)
         except (PermissionRefused, BalikError) as refused:
             form.add_error(None, str(refused.message))
         else:
@@ -361,7 +342,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _program_or_404(slug)
+    program = program_or_404(slug)
     enrolment = (
         Enrolment.objects.filter(program=program, person__user=request.user)
         .select_related("person")
@@ -393,7 +374,7 @@ def download(request: HttpRequest, slug: str, what: str, file_format: str) -> Ht
     """A programme's pairs, sessions, feedback or outcomes as CSV or XLSX, for its managers."""
     from balik.insights.exports import FORMATS, WHAT, export
 
-    program = _managed_program(request, slug)
+    program = managed_program(request, slug)
     if what not in WHAT or file_format not in FORMATS:
         raise Http404(_("There is no such export."))
     content, name, content_type = export(program, what, file_format)
