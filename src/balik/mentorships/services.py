@@ -204,7 +204,7 @@ def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agre
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        agreement = agreement_for(mentorship)
+        agreement = _locked_agreement(mentorship)
         for name, value in clean.items():
             setattr(agreement, name, value)
         now = timezone.now()
@@ -217,15 +217,22 @@ def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agre
 
 
 def confirm_agreement(user: User, mentorship: Mentorship) -> Agreement:
+    """One side's confirmation, written alone: a change the other side saves at the same
+    moment is not overwritten with the values read before it."""
     side, _person = require_member(user, mentorship)
     require_active(mentorship)
-    agreement = agreement_for(mentorship)
-    if side == Side.MENTOR:
-        agreement.mentor_confirmed_at = timezone.now()
-    else:
-        agreement.mentee_confirmed_at = timezone.now()
-    agreement.save(update_fields=["mentor_confirmed_at", "mentee_confirmed_at", "updated_at"])
+    confirmed = "mentor_confirmed_at" if side == Side.MENTOR else "mentee_confirmed_at"
+    with transaction.atomic():
+        agreement = _locked_agreement(mentorship)
+        setattr(agreement, confirmed, timezone.now())
+        agreement.save(update_fields=[confirmed, "updated_at"])
     return agreement
+
+
+def _locked_agreement(mentorship: Mentorship) -> Agreement:
+    """The pair's agreement, locked until the transaction ends: its two people may save or
+    confirm it at the same moment."""
+    return Agreement.objects.select_for_update().get(pk=agreement_for(mentorship).pk)
 
 
 # --- goals --------------------------------------------------------------------------------
