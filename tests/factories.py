@@ -68,3 +68,16 @@ class AvailabilitySlotFactory(factory.django.DjangoModelFactory):
     weekday = 0
     start_time = "09:00"
     end_time = "11:00"
+
+
+def give_feedback(session, author, rating: int, comment: str = "", **scores: int):
+    """One person's feedback on a session; the scores not given are 3."""
+    from balik.feedback.models import SessionFeedback
+
+    return SessionFeedback.objects.create(
+        session=session,
+        author=author,
+        rating=rating,
+        comment=comment,
+        **{"usefulness": 3, "preparation": 3, "psychological_safety": 3, **scores},
+    )

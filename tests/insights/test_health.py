@@ -25,7 +25,7 @@ from balik.notifications.models import Notification
 from balik.notifications.services import deliver_emails
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, Program, ProgramStatus
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, give_feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -72,14 +72,14 @@ def held_session(pair, days_ago: int, *, agenda_on_time: bool = True) -> Session
 
 
 def feedback(session, author, rating: int, comment: str = "") -> SessionFeedback:
-    return SessionFeedback.objects.create(
-        session=session,
-        author=author,
-        rating=rating,
+    return give_feedback(
+        session,
+        author,
+        rating,
+        comment,
         usefulness=rating,
         preparation=rating,
         psychological_safety=rating,
-        comment=comment,
     )
 
 

@@ -14,7 +14,7 @@ from balik.insights.models import Rhythm
 from balik.insights.rhythm import current_summaries, pair_summaries, refresh_rhythms
 from balik.mentorships.models import Agenda, Mentorship, Session, SessionStatus
 from balik.programs.models import Program
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, give_feedback
 from tests.mentorships.builders import flipped_pair
 
 pytestmark = pytest.mark.django_db
@@ -132,24 +132,10 @@ def test_writing_a_session_an_agenda_or_feedback_keeps_the_row(pairs):
             pair, past - timedelta(days=days_ago), SessionStatus.HELD, f"r{days_ago}"
         )
         for author in (pair.mentor, pair.mentee):
-            SessionFeedback.objects.create(
-                session=earlier,
-                author=author,
-                rating=rating,
-                usefulness=3,
-                preparation=3,
-                psychological_safety=3,
-            )
+            give_feedback(earlier, author, rating)
     assert kept(pair).latest_rating is None  # three rated sessions: no trend yet
     for author, rating in ((pair.mentor, 1), (pair.mentee, 2)):
-        SessionFeedback.objects.create(
-            session=session,
-            author=author,
-            rating=rating,
-            usefulness=3,
-            preparation=3,
-            psychological_safety=3,
-        )
+        give_feedback(session, author, rating)
     assert (kept(pair).earlier_rating, kept(pair).latest_rating) == (5.0, 1.75)
     SessionFeedback.objects.filter(session=session).delete()
     assert kept(pair).latest_rating is None
@@ -190,14 +176,7 @@ def test_deleting_a_mentorship_takes_its_row_and_writes_nothing_back(pairs):
     pair = pairs[0]
     session = session_of(pair, datetime.now(UTC) - timedelta(days=1), SessionStatus.HELD)
     Agenda.objects.create(session=session, author=pair.mentee, topics="t")
-    SessionFeedback.objects.create(
-        session=session,
-        author=pair.mentee,
-        rating=4,
-        usefulness=3,
-        preparation=3,
-        psychological_safety=3,
-    )
+    give_feedback(session, pair.mentee, 4)
     assert Rhythm.objects.filter(mentorship=pair).exists()
     pair.program.delete()
     connection.check_constraints()

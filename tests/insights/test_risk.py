@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from balik.feedback.models import SessionFeedback
 from balik.insights.risk import at_risk
 from balik.mentorships import services
 from balik.mentorships.models import Goal, Mentorship, Session, SessionStatus
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, give_feedback
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
 
@@ -47,14 +46,7 @@ def past_session(pair, days_ago: int, *, agenda: bool, rating: int | None = None
         )
     if rating is not None:
         for author in (pair.mentor, pair.mentee):
-            SessionFeedback.objects.create(
-                session=session,
-                author=author,
-                rating=rating,
-                usefulness=3,
-                preparation=3,
-                psychological_safety=3,
-            )
+            give_feedback(session, author, rating)
     return session
 
 

@@ -16,7 +16,7 @@ from balik.insights.health import Filters, program_health
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
 from balik.mentorships.models import Mentorship, Session, SessionStatus
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, give_feedback
 from tests.mentorships.builders import flipped_pair
 
 pytestmark = pytest.mark.django_db
@@ -71,24 +71,12 @@ def held(pair, days_ago: int) -> Session:
     )
 
 
-def rate(session, author, rating: int, comment: str = "") -> SessionFeedback:
-    return SessionFeedback.objects.create(
-        session=session,
-        author=author,
-        rating=rating,
-        usefulness=3,
-        preparation=4,
-        psychological_safety=5,
-        comment=comment,
-    )
-
-
 def test_feedback_tallies_follow_every_change(pair):
     program = pair.program
     first, second = held(pair, 10), held(pair, 3)
-    mine = rate(first, pair.mentee, 4, "Useful")
-    rate(second, pair.mentee, 2)
-    rate(first, pair.mentor, 5)
+    mine = give_feedback(first, pair.mentee, 4, "Useful")
+    give_feedback(second, pair.mentee, 2)
+    give_feedback(first, pair.mentor, 5)
     assert feedback_kept(program) == feedback_truth(program)
     assert feedback_kept(program)[(pair.pk, pair.mentee_id)]["rated_2"] == 1
 
