@@ -14,10 +14,27 @@ def rows_over(sql: str, **subqueries: QuerySet) -> list[tuple]:
     for _text, name, _spec, _conversion in Formatter().parse(sql):
         if name:
             params += compiled[name][1]
-    database = next(iter(subqueries.values())).db
-    with connections[database].cursor() as cursor:
+    connection = connections[next(iter(subqueries.values())).db]
+    with _reading_cursor(connection) as cursor:
         cursor.execute(sql.format(**{name: text for name, (text, _) in compiled.items()}), params)
         return cursor.fetchall()
+
+
+def _reading_cursor(connection):
+    """A cursor for thousands of rows of numbers. On PostgreSQL it takes the results in the
+    binary format, which psycopg reads in half the time it parses their text; Django's
+    client-side cursors cannot, so this one binds on the server. Wrapped as Django wraps its
+    own cursors, so the query is counted and logged like any other."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    binary = psycopg.Cursor(connection.connection)
+    binary.format = psycopg.pq.Format.BINARY
+    if connection.queries_logged:
+        return connection.make_debug_cursor(binary)
+    return connection.make_cursor(binary)
 
 
 def plain_rows(queryset: QuerySet) -> list[tuple]:
