@@ -181,3 +181,15 @@ def test_deleting_a_mentorship_takes_its_row_and_writes_nothing_back(pairs):
     pair.program.delete()
     connection.check_constraints()
     assert not Rhythm.objects.exists()
+
+
+def test_a_row_summed_at_the_very_moment_asked_about_gives_the_same_rhythm(pairs):
+    pair = pairs[0]
+    moment = datetime(2026, 6, 1, 9, 30, 0, 123457, tzinfo=UTC)
+    for days_ago, status in ((3, SessionStatus.HELD), (-2, SessionStatus.BOOKED)):
+        session_of(pair, moment - timedelta(days=days_ago), status, uid=f"tie-{days_ago}")
+    mentorships = Mentorship.objects.filter(pk=pair.pk)
+    refresh_rhythms(mentorships, now=moment)
+    assert as_dicts(current_summaries(mentorships, moment, 48)) == as_dicts(
+        pair_summaries(mentorships, moment, 48)
+    )

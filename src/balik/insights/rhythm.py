@@ -212,7 +212,7 @@ def current_summaries(
     now_seconds = now.timestamp()
     summaries: dict[int, PairSummary] = {}
     settled_at: dict[int, float] = {}
-    unsettled = False
+    unsettled: list[int] = []
     pending_since: float | None = None
     for row in plain_rows(
         mentorships.values_list(
@@ -232,7 +232,7 @@ def current_summaries(
         summary = summaries[row[0]] = PairSummary(*row[:6])
         hours, settled, pending_from = row[6:9]
         if hours != preparation_hours or settled is None or settled > now_seconds:
-            unsettled = True
+            unsettled.append(summary.mentorship_id)
             continue
         settled_at[summary.mentorship_id] = settled
         (
@@ -264,8 +264,9 @@ def current_summaries(
             if pair in settled_at and starts > settled_at[pair]:
                 summaries[pair].meet(starts, prepared, now_seconds)
     if unsettled:
-        fitting = Q(rhythm__preparation_hours=preparation_hours, rhythm__settled_at__lte=now)
-        for summary in pair_summaries(mentorships.exclude(fitting), now, preparation_hours):
+        # by id: the database's comparison of moments may differ in the last microsecond
+        unfit = Mentorship.objects.filter(pk__in=unsettled)
+        for summary in pair_summaries(unfit, now, preparation_hours):
             summaries[summary.mentorship_id] = summary
     return list(summaries.values())
 
