@@ -6,9 +6,10 @@ from bench.synthetic_matching import organisation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from balik.matching import engine
+from balik.matching import engine, sparse
 from balik.matching.problem import build_problem
 from balik.matching.scoring import TileScorer, evaluate
+from balik.matching.search import Candidates
 from balik.matching.solver import solve_bipartite
 from balik.matching.sparse import joint_candidates, row_bounds, skill_search
 from tests.matching.builders import random_input
@@ -162,3 +163,99 @@ def test_pricing_bounds_every_pair_it_does_not_return(
     weight = np.where(left_out, evaluation.score + evaluation.bonus, -np.inf)
     best_left_out = weight.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
     assert np.all(best_left_out <= bound + 1e-9)
+
+
+def left_out_reduced(problem, active, r, c, v):
+    """Per active row, the largest weight - v of a feasible pair that is not in (r, c)."""
+    rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
+    rows, cols = rows.ravel(), cols.ravel()
+    evaluation = evaluate(problem, rows, cols)
+    allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
+    left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
+    value = np.where(left_out, evaluation.score + evaluation.bonus - v[cols], -np.inf)
+    return value.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 10_000),
+    kind=kinds,
+    n_mentees=st.integers(1, 12),
+    n_mentors=st.integers(1, 10),
+    keep=st.integers(1, 4),
+    options=options,
+)
+def test_no_pair_left_out_costs_more_than_its_reduced_bound(
+    seed, kind, n_mentees, n_mentors, keep, options
+):
+    inp = random_input(n_mentees, n_mentors, seed, kind, **options)
+    problem = build_problem(inp)
+    active = np.flatnonzero(problem.row_cap > 0)
+    search = skill_search(problem, TileScorer(problem), active)
+    assert search is not None
+    r, c, _ = search.initial(keep, None)
+    rng = np.random.default_rng(seed)
+    # any prices v >= 0 (some zero, as for mentors with a free place)
+    v = rng.random(problem.n_cols) * 0.5 * (rng.random(problem.n_cols) < 0.7)
+    with pytest.MonkeyPatch.context() as patch:
+        # random goals are rarely similar: scan every goal, so that the prices count
+        patch.setattr(sparse, "NONSKILL_GOAL_MIN", -1.0)
+        reduced = search.reduced(active, v, r, c)
+    assert np.all(left_out_reduced(problem, active, r, c, v) <= reduced + 1e-9)
+    # pricing (as the engine does, before the reduced bound of these duals): half the pairs
+    # it returns join, the bound covers the rest
+    u = rng.random(problem.n_rows) * 0.6
+    pr, pc, _ = search.price(active, u, keep, None)
+    half = np.arange(len(pr)) % 2 == 0
+    covered = evaluate(problem, pr[~half], pc[~half])
+    search.cover(pr[~half], covered.score + covered.bonus)
+    r, c = np.concatenate([r, pr[half]]), np.concatenate([c, pc[half]])
+    some = active[rng.random(len(active)) < 0.5]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse, "NONSKILL_GOAL_MIN", -1.0)
+        search.reduced(some, v, r, c)
+    after = search.reduced_of(active)
+    assert np.all(left_out_reduced(problem, active, r, c, v) <= after + 1e-9)
+
+
+@FAST
+@given(
+    seed=st.integers(0, 10_000),
+    kind=kinds,
+    n_mentees=st.integers(1, 6),
+    n_mentors=st.integers(1, 5),
+    keep=st.integers(1, 3),
+    options=options,
+)
+def test_the_reduced_bound_certifies_no_less_than_the_optimum(
+    seed, kind, n_mentees, n_mentors, keep, options
+):
+    # the certificate of a restricted solve whose left-out pairs only the reduced bound covers
+    inp = random_input(n_mentees, n_mentors, seed, kind, **options)
+    optimum = brute_force_bipartite(inp)
+    problem = build_problem(inp)
+    active = np.flatnonzero(problem.row_cap > 0)
+    search = skill_search(problem, TileScorer(problem), active)
+    assert search is not None
+    r, c, bound = search.initial(keep, None)
+    candidates = Candidates(
+        r=np.zeros(0, dtype=np.int64),
+        c=np.zeros(0, dtype=np.int64),
+        bound=np.full(problem.n_rows, -np.inf),
+    )
+    candidates.bound[active] = bound
+    candidates.add(problem, r, c)
+    weights = engine._Weights(problem)
+    w = weights.of(candidates.r, candidates.c)
+    ok = np.isfinite(w)
+    solution = solve_bipartite(
+        problem.n_rows, problem.n_cols, candidates.r[ok], candidates.c[ok], w[ok], problem.col_cap
+    )
+    left_out = np.full(problem.n_rows, -np.inf)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sparse, "NONSKILL_GOAL_MIN", -1.0)
+        left_out[active] = search.reduced(active, solution.v, candidates.r, candidates.c)
+    upper = engine._dual_value(problem, weights, candidates, solution.u, solution.v, left_out)
+    locked = evaluate(problem, problem.locked_rows, problem.locked_cols)
+    upper += float((locked.score + locked.bonus).sum())
+    assert upper >= optimum - 1e-7

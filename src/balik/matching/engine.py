@@ -89,9 +89,9 @@ REASON_PAIRS_BUDGET = 4_000_000  # exact evaluations spent on explaining unmatch
 PRICING_BATCH = 1024  # rows scanned between two looks at the clock
 SPARSE_KEEP = 12  # candidates per person from the skill index (the proof adds what is missing)
 SEARCH_RESERVE = 50.0  # seconds of a time limit kept from the large-programme search for solving
-SEARCH_SOLVE_SECONDS = 12.0  # auction time per solve on the large-programme path
+SEARCH_SOLVE_SECONDS = 25.0  # auction time per solve on the large-programme path
 WARM_SOLVE_SECONDS = 8.0  # what a re-solve from the last prices is expected to take
-PRICE_FINISH_SECONDS = 6.0  # scoring and adding what a pricing pass found, after its deadline
+PRICE_FINISH_SECONDS = 10.0  # scoring and adding what a pricing pass found, after its deadline
 
 
 class _Clock:
@@ -183,17 +183,24 @@ class _Outcome(NamedTuple):
 
 
 def _dual_value(
-    problem: Problem, weights: _Weights, candidates: Candidates, u: np.ndarray, v: np.ndarray
+    problem: Problem,
+    weights: _Weights,
+    candidates: Candidates,
+    u: np.ndarray,
+    v: np.ndarray,
+    left_out: np.ndarray | None = None,
 ) -> float:
     """The upper bound that duals u, v prove with the bounds on pairs left out (LP duality:
-    each row's dual is raised to cover its candidates' and its left-out pairs' reduced cost)."""
+    each row's dual is raised to cover its candidates' and its left-out pairs' reduced cost).
+    `left_out` bounds weight - v of each row's pairs left out (default: their weight bound)."""
     w = weights.of(candidates.r, candidates.c)
     reduced = np.where(np.isfinite(w), w - u[candidates.r] - v[candidates.c], -np.inf)
     slack = np.zeros(problem.n_rows)
     if reduced.size:
         np.maximum.at(slack, candidates.r, np.maximum(reduced, 0.0))
-    left_out = np.where(problem.row_cap > 0, candidates.bound, -np.inf)
-    return float(np.maximum(u + slack, left_out).sum() + (problem.col_cap * v).sum())
+    bound = candidates.bound if left_out is None else left_out
+    bound = np.where(problem.row_cap > 0, bound, -np.inf)
+    return float(np.maximum(u + slack, bound).sum() + (problem.col_cap * v).sum())
 
 
 def _solve_bipartite(
@@ -276,15 +283,23 @@ def _solve_bipartite(
                 search.cover(vr[~above], weight[~above])
             # both bounds hold for pairs left out (candidates only grow): keep the smaller
             bound[open_rows] = np.minimum(bound[open_rows], search.bound_of(open_rows))
+            # a pair left out can only help if weight - u - v > 0: with the mentors' prices
+            # taken off, the non-skill bound proves rows searched deep enough (these duals)
+            closable = open_rows[search.closable(open_rows, u) & (bound[open_rows] > u[open_rows])]
+            if closable.size:
+                stop = None if deadline is None else deadline - PRICE_FINISH_SECONDS
+                search.reduced(closable, v, candidates.r, candidates.c, stop)
             # the same duals with the tighter bounds (and the new pairs' slack) prove more
-            best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v))
+            left_out = bound.copy()
+            left_out[open_rows] = np.minimum(bound[open_rows], search.reduced_of(open_rows))
+            best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v, left_out))
             clock.lap("pricing")
             if found:
                 deeper *= 2
                 continue
             # what the search cannot close (say, a mentee who wants no skill) is scanned in full
             search = None
-            open_rows = open_rows[bound[open_rows] > u[open_rows] + TOLERANCE]
+            open_rows = open_rows[left_out[open_rows] > u[open_rows] + TOLERANCE]
             if not open_rows.size:
                 break
         if deadline is not None and solution.method != "auction":
@@ -666,15 +681,25 @@ def _unmatched(
 ) -> list[Unmatched]:
     people = problem.inp.people
     explainer = _Explainer(problem, REASON_PAIRS_BUDGET)
-    weights = evaluate(problem, candidates.r, candidates.c)
-    feasible = weights.feasible(problem.min_score)
-    cand_r, cand_c = candidates.r[feasible], candidates.c[feasible]
-    cand_score = weights.score[feasible]
-    out: list[Unmatched] = []
+    # only candidates of someone left unmatched are read: score those alone (100k x 100k:
+    # 40,000 of 1.3 million)
     if problem.peer:
         used = np.zeros(problem.n_rows, dtype=bool)
         used[pair_r] = True
         used[pair_c] = True
+        read = ~used[candidates.r] | ~used[candidates.c]
+    else:
+        matched_rows = np.zeros(problem.n_rows, dtype=bool)
+        matched_rows[pair_r] = True
+        load = np.bincount(pair_c, minlength=problem.n_cols)
+        read = ~matched_rows[candidates.r] | (load[candidates.c] == 0)
+    read_r, read_c = candidates.r[read], candidates.c[read]
+    weights = evaluate(problem, read_r, read_c)
+    feasible = weights.feasible(problem.min_score)
+    cand_r, cand_c = read_r[feasible], read_c[feasible]
+    cand_score = weights.score[feasible]
+    out: list[Unmatched] = []
+    if problem.peer:
         partner_of: dict[int, list[int]] = {}
         for a, b in zip(pair_r.tolist(), pair_c.tolist(), strict=True):
             partner_of.setdefault(a, []).append(b)
@@ -684,9 +709,6 @@ def _unmatched(
             fact = _peer_reason(problem, explainer, row, cand_r, cand_c, cand_score, partner_of)
             out.append(Unmatched(person, int(people.ids[person]), "peer", fact))
         return out
-    matched_rows = np.zeros(problem.n_rows, dtype=bool)
-    matched_rows[pair_r] = True
-    load = np.bincount(pair_c, minlength=problem.n_cols)
     mentees_of: dict[int, list[int]] = {}
     for r, c in zip(pair_r.tolist(), pair_c.tolist(), strict=True):
         mentees_of.setdefault(c, []).append(int(problem.rows.person[r]))

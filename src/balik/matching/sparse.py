@@ -23,6 +23,7 @@ proves rows whose dual value reaches that bound and scans the others exactly, as
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -225,7 +226,6 @@ NONSKILL_GOAL_MIN = 0.5  # goal groups at least this similar are scanned for the
 NONSKILL_KEEP = 3  # best partners by the components other than skill fit, kept as candidates
 DEPTH_MARGIN = 0.02  # scan one more skill's teachers while the bound is this close to the best
 SELECT_DELTA = 0.08  # pairs this close to a row's best found so far become candidates
-PRICE_DELTA = 0.15  # in pricing, pairs above the dual and this close to the best join
 MAX_DEPTH = 8
 
 
@@ -278,21 +278,40 @@ def _ranked_skills(problem: Problem, rows: np.ndarray) -> tuple[np.ndarray, np.n
     return ranked, np.minimum(tails, 1.0) * problem.weights[0]
 
 
+class _NonSkill(NamedTuple):
+    bound: np.ndarray
+    extra_r: np.ndarray
+    extra_c: np.ndarray
+    scanned: int
+    floor: np.ndarray
+
+
 def _nonskill(
     problem: Problem,
     scorer: TileScorer,
     rows: np.ndarray,
     goals: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    *,
+    keep: int = NONSKILL_KEEP,
+    price: np.ndarray | None = None,
+    taken: tuple[np.ndarray, np.ndarray] | None = None,
+    deadline: float | None = None,
+) -> _NonSkill:
     """Per row, a bound on reciprocal fit + availability + goal + diversity + the column's
-    bonus over every mentor but its NONSKILL_KEEP best by these (weighted), plus the row's
-    bonus; and those best partners, which become candidates."""
+    bonus over every mentor but its `keep` best by these (weighted), plus the row's bonus;
+    and those best partners, which become candidates.
+
+    With `price` (the mentors' duals v) the bound is on these components minus v, and the
+    pairs in `taken` (rows, columns sorted by row: the candidates, which the duals cover
+    themselves) are left out of the maximum. Rows a `deadline` leaves unscanned get +inf.
+    `floor` is the part of the bound over mentors whose goals are not scanned (bounded
+    component by component, in weight): no prices lower the bound below it."""
     w = problem.weights
     free = problem.col_cap > 0
     n = len(rows)
     empty = np.zeros(0, dtype=np.int64)
-    if not free.any():
-        return np.full(n, -np.inf), empty, empty, 0
+    if not free.any() or not n:
+        return _NonSkill(np.full(n, -np.inf), empty, empty, 0, np.full(n, -np.inf))
     col_bonus_max = float(problem.cols.bonus[free].max())
     rteach = problem.rows.teach[rows]
     rlevel = np.zeros(n, dtype=np.int64)
@@ -307,7 +326,8 @@ def _nonskill(
     crude = reciprocal + availability + klass.astype(np.float64) + col_bonus_max
     if goals is None:
         goal = _goal_bound(problem, rows)
-        return crude + w[3] * goal + problem.rows.bonus[rows], empty, empty, 0
+        bound = crude + w[3] * goal + problem.rows.bonus[rows]
+        return _NonSkill(bound, empty, empty, 0, bound)
     row_goal, col_goal, table = goals
     free_cols = np.flatnonzero(free)
     order = free_cols[np.argsort(col_goal[free_cols], kind="stable")]
@@ -316,7 +336,12 @@ def _nonskill(
     present = np.diff(starts) > 0
     weighted = (w[3] * table).astype(np.float32)
     col_offset = problem.cols.bonus.astype(np.float32)
+    if price is not None:
+        # v >= 0: the mentors outside the similar goals keep their bound in weight
+        col_offset = (problem.cols.bonus - price).astype(np.float32)
+    column_at = np.full(problem.n_cols, -1, dtype=np.int64)  # in the current group's cols
     best = np.full(n, -np.inf)
+    floor = np.full(n, -np.inf)
     found_r: list[np.ndarray] = []
     found_c: list[np.ndarray] = []
     scanned = 0
@@ -325,15 +350,19 @@ def _nonskill(
     group_end = np.append(group_start[1:], n)
     for g, a, b in zip(groups.tolist(), group_start.tolist(), group_end.tolist(), strict=True):
         at = position[a:b]
+        if deadline is not None and time.perf_counter() > deadline:
+            best[position[a:]] = np.inf
+            break
         similar = present & (table[g] >= NONSKILL_GOAL_MIN)
         others = present & ~similar
         # the goal groups left unscanned are bounded component by component
         unscanned = float(w[3] * table[g][others].max(initial=-np.inf)) + 1e-9
-        best[at] = crude[at] + unscanned
+        best[at] = floor[at] = crude[at] + unscanned
         ids = np.flatnonzero(similar)
         if not ids.size:
             continue
         cols = np.concatenate([order[starts[i] : starts[i + 1]] for i in ids.tolist()])
+        column_at[cols] = np.arange(len(cols))
         block = max(1, TILE_CELLS // len(cols))
         recip_cols = sp.csr_matrix(scorer.recip_cols[:, cols])
         goal_part = weighted[g, col_goal[cols]] + col_offset[cols]
@@ -347,9 +376,16 @@ def _nonskill(
                 problem.class_table[problem.row_class[block_rows]], problem.col_class[cols], axis=1
             )
             scanned += tile.size
+            if taken is not None:
+                lo = np.searchsorted(taken[0], block_rows, side="left")
+                hi = np.searchsorted(taken[0], block_rows, side="right")
+                owner = np.repeat(np.arange(len(part)), hi - lo)
+                at_col = column_at[taken[1][_spans(lo, hi)]]
+                inside = at_col >= 0
+                tile[owner[inside], at_col[inside]] = -np.inf
             # the best few become candidates; the bound covers the rest
             lines = np.arange(len(part))
-            for _ in range(NONSKILL_KEEP):
+            for _ in range(keep):
                 top = tile.argmax(axis=1)
                 values = tile[lines, top]
                 fine = np.isfinite(values)
@@ -357,9 +393,18 @@ def _nonskill(
                 found_c.append(cols[top[fine]])
                 tile[lines, top] = -np.inf
             best[part] = np.maximum(best[part], tile.max(axis=1) + TILE_SLACK)
+        column_at[cols] = -1
     r = np.concatenate(found_r) if found_r else empty
     c = np.concatenate(found_c) if found_c else empty
-    return best + problem.rows.bonus[rows], r, c, scanned
+    bonus = problem.rows.bonus[rows]
+    return _NonSkill(best + bonus, r, c, scanned, floor + bonus)
+
+
+def _spans(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The indices lo[0]..hi[0]-1, lo[1]..hi[1]-1, ... in one array."""
+    lengths = hi - lo
+    total = int(lengths.sum())
+    return np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
 
 
 def _availability_tile(
@@ -414,9 +459,12 @@ class SkillSearch:
         self.rows = active
         scorer.use_goal_table(*goals)
         self.ranked, self.tails = _ranked_skills(problem, active)
-        self.nonskill, self.extra_r, self.extra_c, self.scanned = _nonskill(
+        self.goals = goals
+        self.nonskill, self.extra_r, self.extra_c, self.scanned, self.nonskill_floor = _nonskill(
             problem, scorer, active, goals
         )
+        # the same bound less the mentors' duals, for the duals `reduced` was last given
+        self.nonskill_reduced = np.full(len(active), np.inf)
         self.depth = np.zeros(len(active), dtype=np.int64)
         self.rest = np.full(len(active), -np.inf)
         self.best = np.full(len(active), -np.inf)
@@ -428,9 +476,11 @@ class SkillSearch:
         self.col_offset[problem.col_cap <= 0] = -np.inf
         self.prepared: dict[int, _Columns] = {}  # each skill's teachers, prepared once
 
-    def outside(self) -> np.ndarray:
-        """Bound on the weight of pairs with mentors outside the scanned teachers."""
-        return self.tails[np.arange(len(self.rows)), self.depth] + self.nonskill
+    def outside(self, reduced: bool = False) -> np.ndarray:
+        """Bound on the weight of pairs with mentors outside the scanned teachers (reduced:
+        on weight - v, for the duals v `reduced` was last given)."""
+        nonskill = np.minimum(self.nonskill, self.nonskill_reduced) if reduced else self.nonskill
+        return self.tails[np.arange(len(self.rows)), self.depth] + nonskill
 
     def bound(self) -> np.ndarray:
         """Per active row, a bound on the weight of every pair that is not a candidate."""
@@ -458,6 +508,52 @@ class SkillSearch:
     def bound_of(self, rows: np.ndarray) -> np.ndarray:
         return self.bound()[np.searchsorted(self.rows, rows)]
 
+    def reduced(
+        self,
+        rows: np.ndarray,
+        price: np.ndarray,
+        taken_r: np.ndarray,
+        taken_c: np.ndarray,
+        deadline: float | None = None,
+    ) -> np.ndarray:
+        """For the given rows, a bound on weight - v (v: the mentors' duals `price`) of every
+        pair that is not among the candidates (taken_r, taken_c); see `reduced_of`.
+
+        A pair can only improve the matching if weight - u - v > 0, so where the weight bound
+        cannot prove a row, its reduced cost may: the non-skill maximum is scanned again with
+        each mentor's bonus less v (mentors with a high price drop out of it)."""
+        at = np.searchsorted(self.rows, rows)
+        order = np.argsort(taken_r, kind="stable")
+        nonskill, _, _, scanned, _ = _nonskill(
+            self.problem,
+            self.scorer,
+            rows,
+            self.goals,
+            keep=0,
+            price=price,
+            taken=(taken_r[order], taken_c[order]),
+            deadline=deadline,
+        )
+        self.scanned += scanned
+        self.nonskill_reduced[:] = np.inf
+        self.nonskill_reduced[at] = nonskill
+        return self.reduced_of(rows)
+
+    def closable(self, rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Which of the rows a reduced bound could prove at dual u: those whose weight bound
+        is above u only through the mentors the non-skill scan covers."""
+        at = np.searchsorted(self.rows, rows)
+        depth = self.depth[at]
+        floor = self.tails[at, depth] + self.nonskill_floor[at]
+        return (self.rest[at] <= u[rows] + 1e-9) & (floor <= u[rows])
+
+    def reduced_of(self, rows: np.ndarray) -> np.ndarray:
+        """Bound on weight - v of pairs left out, for the duals `reduced` was last given: it
+        holds while candidates only grow and every pair `price` returns is a candidate or
+        `cover`ed (the scanned teachers' part is in weight, which v >= 0 only lowers)."""
+        at = np.searchsorted(self.rows, rows)
+        return np.maximum(self.rest[at], self.outside(reduced=True)[at]) + 1e-9
+
     def price(
         self, rows: np.ndarray, u: np.ndarray, keep: int, deadline: float | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -465,6 +561,8 @@ class SkillSearch:
         the new bounds (per given row), as far as the deadline lets the search go. The bounds
         hold once each pair returned is a candidate or `cover`ed (then see `bound_of`)."""
         at = np.searchsorted(self.rows, rows)
+        # new duals: the reduced bound of earlier ones no longer holds
+        self.nonskill_reduced[:] = np.inf
         target = np.full(len(self.rows), np.inf)
         target[at] = u[rows]
         chosen = np.zeros(len(self.rows), dtype=bool)
@@ -489,7 +587,7 @@ class SkillSearch:
             going = chosen & (skill >= 0) & (self.depth == depth)
             goal = self.best - DEPTH_MARGIN if target is None else target
             if depth or target is not None:
-                going &= self.outside() > goal + 1e-9
+                going &= self.outside(reduced=target is not None) > goal + 1e-9
             if target is not None:
                 going &= self.rest <= target + 1e-9
             at = np.flatnonzero(going)
@@ -539,13 +637,14 @@ class SkillSearch:
                     tile += self.col_offset[pool]
                     top = tile.max(axis=1)
                     known = (self.best[part] - self.row_bonus[part]).astype(np.float32)
-                    floor = np.maximum(top, known) - np.float32(
-                        SELECT_DELTA if target is None else PRICE_DELTA
-                    )
+                    floor = np.maximum(top, known) - np.float32(SELECT_DELTA)
                     if target is not None:
-                        # every pair above the dual must be seen; none below it matters
-                        above = (target[part] - self.row_bonus[part]).astype(np.float32)
-                        floor = np.minimum(floor, above)
+                        # every pair above the dual must be seen; none below it matters (a
+                        # pair returned below it is only scored to be covered), and what is
+                        # not returned must leave the bound at the dual, tile error included
+                        floor = (target[part] - self.row_bonus[part] - 2 * TILE_SLACK).astype(
+                            np.float32
+                        )
                     hit = tile > floor[:, None]
                     where = np.flatnonzero(hit)
                     found_r.append(part[where // tile.shape[1]])
