@@ -262,13 +262,19 @@ def _solve_bipartite(
         if search is not None:
             # leave time for solving again with what the pricing finds
             stop = None
+            last_pass = False
             if deadline is not None:
                 # a solve from the last prices takes a fraction of the first
                 stop = deadline - min(SEARCH_SOLVE_SECONDS, 1.5 * warm_seconds + 1.0)
                 stop -= PRICE_FINISH_SECONDS
                 if time.perf_counter() > stop:
-                    unresolved = open_rows
-                    break
+                    # no time to solve again: these duals get what is left for pricing
+                    # (a solve that ended late would otherwise leave its weight bound alone)
+                    last_pass = True
+                    stop = deadline - PRICE_FINISH_SECONDS
+                    if time.perf_counter() > stop:
+                        unresolved = open_rows
+                        break
             before = search.scanned
             vr, vc, _ = search.price(open_rows, u, deeper, stop)
             checked += search.scanned - before
@@ -294,6 +300,9 @@ def _solve_bipartite(
             left_out[open_rows] = np.minimum(bound[open_rows], search.reduced_of(open_rows))
             best_upper = min(best_upper, _dual_value(problem, weights, candidates, u, v, left_out))
             clock.lap("pricing")
+            if last_pass:
+                unresolved = open_rows[left_out[open_rows] > u[open_rows] + TOLERANCE]
+                break
             if found:
                 deeper *= 2
                 continue
