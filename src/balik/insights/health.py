@@ -29,8 +29,8 @@ from balik.feedback.competencies import competency_label
 from balik.feedback.models import SESSION_SCORES, ProgramEvaluation, SessionFeedback
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.queries import rows_over
-from balik.insights.rhythm import PairSummary, current_summaries
-from balik.insights.risk import DAY, AtRisk, at_risk
+from balik.insights.rhythm import Rhythms, programme_rhythm
+from balik.insights.risk import FALLING_BY, AtRisk, at_risk
 from balik.insights.statistics import (
     MIN_GROUP,
     NPS,
@@ -344,22 +344,16 @@ def program_health(
         rows=per_pair,
     )
 
-    pairs, risks = rhythm.result()
-    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
-    planned = sum(
-        max(int((now.timestamp() - pair.created) // DAY), 0)
-        // (pair.cadence_days or program.cadence_days)
-        for pair in active
-    )
+    rhythms, risks = rhythm.result()
     return Health(
         filters=filters,
         enrolled=enrolled,
-        matched=len(pairs),
-        active=len(active),
-        sessions_held=sum(pair.held for pair in active),
-        sessions_planned=planned,
-        prepared=sum(pair.prepared for pair in pairs),
-        preparable=sum(pair.started for pair in pairs),
+        matched=rhythms.matched,
+        active=rhythms.active,
+        sessions_held=rhythms.held,
+        sessions_planned=rhythms.planned,
+        prepared=rhythms.prepared,
+        preparable=rhythms.preparable,
         feedback_people=summary["people"],
         feedback_answers=summary["answers"],
         feedback_means=(
@@ -387,15 +381,16 @@ def program_health(
     )
 
 
-def _rhythm_and_risks(
-    program: Program, within: Q, now: datetime
-) -> tuple[list[PairSummary], list[AtRisk]]:
+def _rhythm_and_risks(program: Program, within: Q, now: datetime) -> tuple[Rhythms, list[AtRisk]]:
     """The per-pair half of the page: the largest aggregate, run alongside the rest."""
-    pairs = current_summaries(
-        Mentorship.objects.filter(within, program=program), now, program.preparation_hours
+    rhythms = programme_rhythm(
+        Mentorship.objects.filter(within, program=program),
+        now,
+        preparation_hours=program.preparation_hours,
+        cadence_days=program.cadence_days,
+        falling_by=FALLING_BY,
     )
-    active = [pair for pair in pairs if pair.status == MentorshipStatus.ACTIVE]
-    return pairs, at_risk(program, now, within=within, summaries=active)
+    return rhythms, at_risk(program, now, within=within, concerns=rhythms.concerns)
 
 
 def _outcomes(program: Program, filters: Filters, people, language: str) -> list[Outcome]:

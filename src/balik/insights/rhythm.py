@@ -2,24 +2,26 @@
 
 `pair_summaries` computes it from the sessions themselves, in one pass of window functions.
 `refresh_rhythms` keeps a `Rhythm` row per pair from it on every write of a pair's sessions,
-agendas or ratings, and `current_summaries` reads those rows, adds the few booked sessions that
-have started since, and falls back to the sessions for a pair without a usable row. Both give
-the same answer (tested); the second reads a row per pair instead of every session.
+agendas or ratings. `programme_rhythm` sums the programme from those rows in the database:
+each row with the few booked sessions that have started since it was summed (the same window
+functions over those sessions alone), a pair without a usable row from all its sessions. Python
+receives the totals and the pairs whose sessions give the risk rules something to decide, not a
+row per pair. Both ways give the same answer (a property test).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db import connections, transaction
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from balik.insights.models import Rhythm
 from balik.insights.queries import EpochSeconds, plain_rows, rows_over
-from balik.mentorships.models import Mentorship, Session, SessionStatus
+from balik.mentorships.models import Mentorship, MentorshipStatus, Session, SessionStatus
 from balik.programs.models import Program
 
 MET = (SessionStatus.BOOKED, SessionStatus.HELD)
@@ -49,17 +51,6 @@ class PairSummary:
     def latest_two_unprepared(self) -> bool:
         return self.unprepared_run >= 2
 
-    def meet(self, starts: float, prepared: int, now: float) -> None:
-        """Count a booked or held session later than every session counted so far."""
-        if starts <= now:
-            self.started += 1
-            self.prepared += prepared
-            self.last_meeting = starts
-            self.unprepared_run = 0 if prepared else min(self.unprepared_run + 1, 2)
-        else:
-            self.meetings_ahead += 1
-            self.next_meeting = starts if self.next_meeting is None else self.next_meeting
-
 
 _PAIR_FIELDS = (
     "pk",
@@ -74,15 +65,17 @@ _PAIR_FIELDS = (
 # the started meetings and the rated sessions, so "the last two" and "the last four" are ranks.
 _PER_PAIR_SQL = """
 SELECT pair,
-  MAX(CASE WHEN met_past = 1 THEN started END),
-  SUM(met_future),
-  MIN(CASE WHEN met_future = 1 THEN started END),
-  SUM(held), SUM(met_past), SUM(met_past * prepared),
-  SUM(CASE WHEN met_past = 1 AND met_rank = 1 THEN 1 - prepared ELSE 0 END),
-  SUM(CASE WHEN met_past = 1 AND met_rank <= 2 THEN 1 - prepared ELSE 0 END),
-  SUM(CASE WHEN score IS NOT NULL AND rated_rank <= 4 THEN 1 ELSE 0 END),
-  AVG(CASE WHEN score IS NOT NULL AND rated_rank IN (3, 4) THEN score END),
-  AVG(CASE WHEN score IS NOT NULL AND rated_rank <= 2 THEN score END)
+  MAX(CASE WHEN met_past = 1 THEN started END) AS last_meeting,
+  SUM(met_future) AS ahead,
+  MIN(CASE WHEN met_future = 1 THEN started END) AS next_meeting,
+  SUM(held) AS held, SUM(met_past) AS started, SUM(met_past * prepared) AS prepared,
+  SUM(CASE WHEN met_past = 1 AND met_rank = 1 THEN 1 - prepared ELSE 0 END) AS unprepared_one,
+  SUM(CASE WHEN met_past = 1 AND met_rank <= 2 THEN 1 - prepared ELSE 0 END) AS unprepared_two,
+  SUM(CASE WHEN score IS NOT NULL AND rated_rank <= 4 THEN 1 ELSE 0 END) AS rated,
+  AVG(CASE WHEN score IS NOT NULL AND rated_rank IN (3, 4) THEN score END) AS earlier,
+  AVG(CASE WHEN score IS NOT NULL AND rated_rank <= 2 THEN score END) AS latest,
+  MAX(CASE WHEN met_past = 1 THEN moment END) AS last_meeting_at,
+  MIN(CASE WHEN met_future = 1 THEN moment END) AS next_meeting_at
 FROM (
   SELECT per_session.*,
     SUM(met_past) OVER latest_first AS met_rank,
@@ -109,27 +102,45 @@ def _on_time(preparation_hours: int) -> LessThanOrEqual:
     )
 
 
-def pair_summaries(
-    mentorships: QuerySet[Mentorship], now: datetime, preparation_hours: int
-) -> list[PairSummary]:
-    """Every mentorship of the queryset with its meetings, preparation and ratings as of `now`,
-    from its sessions, in two queries whatever their number: the database ranks and sums."""
-    summaries = {
-        row[0]: PairSummary(*row)
-        for row in plain_rows(mentorships.values_list(*_PAIR_FIELDS).order_by())
-    }
+def _session_rows(sessions: QuerySet[Session], now: datetime, preparation_hours: int):
+    """A row per session as `_PER_PAIR_SQL` reads them, with its flags as of `now`."""
     met = Q(status__in=MET)
-    sessions = (
-        Session.objects.filter(mentorship__in=mentorships)
-        .values(session=F("pk"), pair=F("mentorship_id"), started=EpochSeconds("starts_at"))
+    return (
+        sessions.values(session=F("pk"), pair=F("mentorship_id"), started=EpochSeconds("starts_at"))
         .annotate(
             met_past=_flag(met & Q(starts_at__lte=now)),
             met_future=_flag(met & Q(starts_at__gt=now)),
             held=_flag(Q(status=SessionStatus.HELD)),
             prepared=_flag(_on_time(preparation_hours)),
             score=F("mean_rating"),
+            moment=F("starts_at"),
         )
         .order_by()
+    )
+
+
+def pair_summaries(
+    mentorships: QuerySet[Mentorship], now: datetime, preparation_hours: int
+) -> list[PairSummary]:
+    """Every mentorship of the queryset with its meetings, preparation and ratings as of `now`,
+    from its sessions, in two queries whatever their number: the database ranks and sums."""
+    return [
+        summary for summary, _moments in _summaries_and_moments(mentorships, now, preparation_hours)
+    ]
+
+
+def _summaries_and_moments(
+    mentorships: QuerySet[Mentorship], now: datetime, preparation_hours: int
+) -> list[tuple[PairSummary, tuple[datetime | None, datetime | None]]]:
+    """`pair_summaries`, each with its last and next meeting as the database holds them (to
+    be stored without a detour through seconds, which SQLite gives a few microseconds off)."""
+    moments: dict[int, tuple] = {}
+    summaries = {
+        row[0]: PairSummary(*row)
+        for row in plain_rows(mentorships.values_list(*_PAIR_FIELDS).order_by())
+    }
+    sessions = _session_rows(
+        Session.objects.filter(mentorship__in=mentorships), now, preparation_hours
     )
     for row in rows_over(_PER_PAIR_SQL, rows=sessions):
         summary = summaries[row[0]]
@@ -139,11 +150,15 @@ def pair_summaries(
         summary.unprepared_run = 2 if row[8] == 2 else int(row[7] or 0)
         if row[9] == 4:
             summary.earlier_rating, summary.latest_rating = float(row[10]), float(row[11])
-    return list(summaries.values())
+        moments[row[0]] = (_as_moment(row[12]), _as_moment(row[13]))
+    return [(summary, moments.get(pk, (None, None))) for pk, summary in summaries.items()]
 
 
-def _moment(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+def _as_moment(value: datetime | str | None) -> datetime | None:
+    """A moment as the driver gives it: PostgreSQL a datetime, SQLite the text Django stored."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
 
 
 _RHYTHM_FIELDS = (
@@ -171,7 +186,7 @@ def refresh_rhythms(mentorships: QuerySet[Mentorship], now: datetime | None = No
             .order_by("pk")
         )
         for hours in sorted(set(hours_of.values())):
-            for summary in pair_summaries(
+            for summary, (last_meeting, next_meeting) in _summaries_and_moments(
                 Mentorship.objects.filter(
                     pk__in=[pk for pk, its_hours in hours_of.items() if its_hours == hours]
                 ),
@@ -183,11 +198,11 @@ def refresh_rhythms(mentorships: QuerySet[Mentorship], now: datetime | None = No
                         mentorship_id=summary.mentorship_id,
                         settled_at=now,
                         preparation_hours=hours,
-                        pending_from=_moment(summary.next_meeting),
+                        pending_from=next_meeting,
                         held=summary.held,
                         started=summary.started,
                         prepared=summary.prepared,
-                        last_meeting=_moment(summary.last_meeting),
+                        last_meeting=last_meeting,
                         unprepared_run=summary.unprepared_run,
                         earlier_rating=summary.earlier_rating,
                         latest_rating=summary.latest_rating,
@@ -203,72 +218,165 @@ def refresh_rhythms(mentorships: QuerySet[Mentorship], now: datetime | None = No
     return len(rows)
 
 
-def current_summaries(
-    mentorships: QuerySet[Mentorship], now: datetime, preparation_hours: int
-) -> list[PairSummary]:
-    """The same as `pair_summaries(mentorships, now, preparation_hours)`, read from the kept
-    rows: a row per pair, the booked sessions that started after their row was summed, and
-    the sessions themselves only for pairs whose row is missing or does not fit."""
-    now_seconds = now.timestamp()
-    summaries: dict[int, PairSummary] = {}
-    settled_at: dict[int, float] = {}
-    unsettled: list[int] = []
-    pending_since: float | None = None
-    for row in plain_rows(
-        mentorships.values_list(
-            *_PAIR_FIELDS,
-            "rhythm__preparation_hours",
-            EpochSeconds("rhythm__settled_at"),
-            EpochSeconds("rhythm__pending_from"),
-            "rhythm__held",
-            "rhythm__started",
-            "rhythm__prepared",
-            EpochSeconds("rhythm__last_meeting"),
-            "rhythm__unprepared_run",
-            "rhythm__earlier_rating",
-            "rhythm__latest_rating",
-        ).order_by()
-    ):
-        summary = summaries[row[0]] = PairSummary(*row[:6])
-        hours, settled, pending_from = row[6:9]
-        if hours != preparation_hours or settled is None or settled > now_seconds:
-            unsettled.append(summary.mentorship_id)
-            continue
-        settled_at[summary.mentorship_id] = settled
-        (
-            summary.held,
-            summary.started,
-            summary.prepared,
-            summary.last_meeting,
-            summary.unprepared_run,
-            summary.earlier_rating,
-            summary.latest_rating,
-        ) = row[9:]
-        if pending_from is not None:
-            pending_since = (
-                pending_from if pending_since is None else min(pending_since, pending_from)
-            )
-    if pending_since is not None:
-        for pair, starts, prepared in plain_rows(
-            Session.objects.filter(
-                mentorship__in=mentorships,
-                status__in=MET,
-                # a second early: SQLite's seconds are a few microseconds off
-                starts_at__gte=_moment(pending_since - 1),
-            )
-            .values_list(
-                "mentorship_id", EpochSeconds("starts_at"), _flag(_on_time(preparation_hours))
-            )
-            .order_by("mentorship_id", "starts_at", "pk")
-        ):
-            if pair in settled_at and starts > settled_at[pair]:
-                summaries[pair].meet(starts, prepared, now_seconds)
-    if unsettled:
-        # by id: the database's comparison of moments may differ in the last microsecond
-        unfit = Mentorship.objects.filter(pk__in=unsettled)
-        for summary in pair_summaries(unfit, now, preparation_hours):
-            summaries[summary.mentorship_id] = summary
-    return list(summaries.values())
+@dataclass
+class Rhythms:
+    """A set of mentorships summed, and the active pairs among them whose sessions may give the
+    risk rules a reason (quiet too long, agendas missing, ratings falling); the rules decide."""
+
+    matched: int = 0
+    active: int = 0
+    held: int = 0  # sessions held by active pairs
+    planned: int = 0  # sessions the active pairs' cadences ask for up to now
+    prepared: int = 0
+    preparable: int = 0
+    concerns: list[PairSummary] = field(default_factory=list)
+
+
+# Each pair's rhythm now: its kept row (`fit`: summed under the programme's preparation rule,
+# not after `now`) with the booked sessions that started after it was summed (`pending`:
+# `_PER_PAIR_SQL` over those sessions alone) counted on top; a pair without a fitting row from
+# all its sessions. As PairSummary.latest_two_unprepared: `run` counts the latest started
+# sessions without an agenda in time, up to 2.
+_MERGED_SQL = """
+SELECT p.pair, p.status, p.created, COALESCE(p.cadence, {cadence}) AS cadence,
+  p.mentor_id, p.mentee_id,
+  COALESCE(q.last_meeting, CASE WHEN p.fit = 1 THEN p.last_meeting END) AS last_meeting,
+  COALESCE(q.ahead, 0) AS ahead,
+  q.next_meeting,
+  CASE WHEN p.fit = 1 THEN p.held ELSE COALESCE(q.held, 0) END AS held,
+  CASE WHEN p.fit = 1 THEN p.started ELSE 0 END + COALESCE(q.started, 0) AS started,
+  CASE WHEN p.fit = 1 THEN p.prepared ELSE 0 END + COALESCE(q.prepared, 0) AS prepared,
+  CASE
+    WHEN q.started >= 2 THEN CASE WHEN q.unprepared_two = 2 THEN 2 ELSE q.unprepared_one END
+    WHEN q.started = 1 THEN
+      CASE WHEN q.unprepared_one = 0 THEN 0 WHEN p.fit = 1 AND p.run >= 1 THEN 2 ELSE 1 END
+    WHEN p.fit = 1 THEN p.run
+    ELSE 0
+  END AS run,
+  CASE WHEN p.fit = 1 THEN p.earlier WHEN q.rated = 4 THEN q.earlier END AS earlier,
+  CASE WHEN p.fit = 1 THEN p.latest WHEN q.rated = 4 THEN q.latest END AS latest
+FROM ({pairs}) AS p LEFT JOIN (PENDING_PER_PAIR) AS q ON q.pair = p.pair
+""".replace("PENDING_PER_PAIR", _PER_PAIR_SQL.replace("{rows}", "{pending}"))
+
+# One statement: the totals, and beside them (on as many rows as there are, at least one) the
+# active pairs whose sessions may give a reason, a little wider than the rules, which Python
+# applies exactly to what comes back.
+_RHYTHM_SQL = """
+WITH merged AS MATERIALIZED ({merged}),
+totals AS (
+  SELECT COUNT(*) AS matched,
+    COALESCE(SUM(CASE WHEN status = '{active}' THEN 1 ELSE 0 END), 0) AS active,
+    COALESCE(SUM(CASE WHEN status = '{active}' THEN held ELSE 0 END), 0) AS held,
+    COALESCE(SUM(CASE WHEN status = '{active}' AND created < {now}
+      THEN {whole_days} / cadence ELSE 0 END), 0) AS planned,
+    COALESCE(SUM(prepared), 0) AS prepared, COALESCE(SUM(started), 0) AS preparable
+  FROM merged
+)
+SELECT totals.*, concern.* FROM totals LEFT JOIN (
+  SELECT pair, status, created, cadence, mentor_id, mentee_id, last_meeting, ahead,
+    next_meeting, held, started, prepared, run, earlier, latest
+  FROM merged
+  WHERE status = '{active}' AND (
+    (ahead = 0 AND ({now} - COALESCE(last_meeting, created)) / 86400.0 > 2 * cadence - 0.01)
+    OR run >= 2
+    OR (earlier IS NOT NULL AND earlier - latest >= {falling_by} - 0.01)
+  )
+) AS concern ON 1 = 1
+"""
+
+
+def programme_rhythm(
+    mentorships: QuerySet[Mentorship],
+    now: datetime,
+    *,
+    preparation_hours: int,
+    cadence_days: int,
+    falling_by: float,
+) -> Rhythms:
+    """The mentorships' rhythm as of `now`, summed in the database from the kept rows, in
+    one query whatever the number of pairs; `cadence_days` is the programme's, for pairs
+    without an agreement, and `falling_by` the risk rule's drop in ratings."""
+    fit = Q(rhythm__preparation_hours=preparation_hours, rhythm__settled_at__lte=now)
+    pairs = mentorships.values(
+        "status",
+        "mentor_id",
+        "mentee_id",
+        pair=F("pk"),
+        created=EpochSeconds("created_at"),
+        cadence=F("agreement__cadence_days"),
+        fit=_flag(fit),
+        last_meeting=EpochSeconds("rhythm__last_meeting"),
+        held=F("rhythm__held"),
+        started=F("rhythm__started"),
+        prepared=F("rhythm__prepared"),
+        run=F("rhythm__unprepared_run"),
+        earlier=F("rhythm__earlier_rating"),
+        latest=F("rhythm__latest_rating"),
+    ).order_by()
+    # Two reads the indexes serve: every session of a pair without a fitting row (few, on
+    # the mentorship index), and the booked sessions that started after their pair's row was
+    # summed (from the first such start on, on the status and start index).
+    unfit_sessions = Session.objects.filter(mentorship__in=mentorships.exclude(fit))
+    first_pending = (
+        Rhythm.objects.filter(mentorship__in=mentorships, pending_from__isnull=False)
+        .order_by("pending_from")
+        .values("pending_from")[:1]
+    )
+    pending_sessions = Session.objects.filter(
+        mentorship__in=mentorships,
+        mentorship__rhythm__preparation_hours=preparation_hours,
+        mentorship__rhythm__settled_at__lte=now,
+        status__in=MET,
+        starts_at__gte=Subquery(first_pending),
+        starts_at__gt=F("mentorship__rhythm__settled_at"),
+    )
+    pending = _session_rows(unfit_sessions, now, preparation_hours).union(
+        _session_rows(pending_sessions, now, preparation_hours), all=True
+    )
+    merged = _MERGED_SQL.replace("{cadence}", str(int(cadence_days)))
+    constants = {
+        "{active}": MentorshipStatus.ACTIVE.value,
+        "{now}": repr(now.timestamp()),
+        "{falling_by}": repr(float(falling_by)),
+        "{whole_days}": _whole(mentorships.db, "({now} - created) / 86400.0"),
+    }
+
+    sql = _RHYTHM_SQL.replace("{merged}", merged)
+    for _round in range(2):  # {whole_days} holds {now}
+        for name, value in constants.items():
+            sql = sql.replace(name, value)
+    rows = rows_over(sql, pairs=pairs, pending=pending)
+    rhythms = Rhythms(*(int(value) for value in rows[0][:6]))
+    rhythms.concerns = [
+        PairSummary(
+            mentorship_id=row[0],
+            status=row[1],
+            created=row[2],
+            cadence_days=row[3],
+            mentor_id=row[4],
+            mentee_id=row[5],
+            last_meeting=row[6],
+            meetings_ahead=int(row[7]),
+            next_meeting=row[8],
+            held=int(row[9]),
+            started=int(row[10]),
+            prepared=int(row[11]),
+            unprepared_run=int(row[12]),
+            earlier_rating=None if row[13] is None else float(row[13]),
+            latest_rating=None if row[14] is None else float(row[14]),
+        )
+        for row in (row[6:] for row in rows)
+        if row[0] is not None
+    ]
+    return rhythms
+
+
+def _whole(database: str, seconds: str) -> str:
+    """SQL for the whole part of a non-negative number: PostgreSQL rounds a cast to an
+    integer, SQLite truncates it."""
+    if connections[database].vendor == "postgresql":
+        return f"CAST(FLOOR({seconds}) AS INTEGER)"
+    return f"CAST({seconds} AS INTEGER)"
 
 
 def keep_rhythms(sender, mentorship_ids, **kwargs) -> None:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from balik.insights.rhythm import PairSummary, current_summaries
+from balik.insights.rhythm import PairSummary, programme_rhythm
 from balik.mentorships.models import (
     Goal,
     GoalStatus,
@@ -46,29 +46,41 @@ def at_risk(
     now: datetime | None = None,
     *,
     within: Q | None = None,
-    summaries: list[PairSummary] | None = None,
+    concerns: list[PairSummary] | None = None,
 ) -> list[AtRisk]:
     """Active mentorships of the programme that need the manager's attention, with why, the
     most urgent first. `within` narrows the mentorships (the health page's filters);
-    `summaries` are theirs when the caller has them already."""
+    `concerns` are `programme_rhythm`'s, when the caller has them already."""
     now = now or timezone.now()
     today: date = timezone.localdate(now)
     mentorships = Mentorship.objects.filter(
         within or Q(), program=program, status=MentorshipStatus.ACTIVE
     )
-    if summaries is None:
-        summaries = current_summaries(mentorships, now, program.preparation_hours)
-    waiting: dict[int, tuple[datetime, int]] = {}
-    for mentorship_id, created_at, proposer in (
+    if concerns is None:
+        concerns = programme_rhythm(
+            mentorships,
+            now,
+            preparation_hours=program.preparation_hours,
+            cadence_days=program.cadence_days,
+            falling_by=FALLING_BY,
+        ).concerns
+    waiting: dict[int, tuple[datetime, int, int, int]] = {}
+    for mentorship_id, created_at, proposer, mentor, mentee in (
         Session.objects.filter(
             mentorship__in=mentorships,
             status=SessionStatus.PROPOSED,
             created_at__lt=now - UNANSWERED_AFTER,
         )
         .order_by("-created_at", "-pk")
-        .values_list("mentorship_id", "created_at", "proposed_by_id")
+        .values_list(
+            "mentorship_id",
+            "created_at",
+            "proposed_by_id",
+            "mentorship__mentor_id",
+            "mentorship__mentee_id",
+        )
     ):
-        waiting[mentorship_id] = (created_at, proposer)  # the oldest proposal is kept
+        waiting[mentorship_id] = (created_at, proposer, mentor, mentee)  # the oldest is kept
     overdue = {
         row[0]: row[1:]
         for row in Goal.objects.filter(
@@ -82,35 +94,39 @@ def at_risk(
     }
 
     now_seconds = now.timestamp()
+    by_pair = {pair.mentorship_id: pair for pair in concerns}
     result = []
-    for pair in summaries:
-        if pair.status != MentorshipStatus.ACTIVE:
-            continue
-        reasons: list[tuple[str, dict]] = []
-        cadence = pair.cadence_days or program.cadence_days
-        quiet_days = (now_seconds - (pair.last_meeting or pair.created)) / DAY
-        if quiet_days > 2 * cadence and not pair.meetings_ahead:
-            reasons.append(("no_session", {"days": int(quiet_days), "cadence": cadence}))
-        if pair.latest_two_unprepared:
-            reasons.append(("agendas_missing", {"count": 2}))
-        if (
-            pair.earlier_rating is not None
-            and pair.earlier_rating - pair.latest_rating >= FALLING_BY
-        ):
-            reasons.append(
-                ("falling_ratings", {"from": pair.earlier_rating, "to": pair.latest_rating})
-            )
-        if pair.mentorship_id in waiting:
-            proposed_at, proposer = waiting[pair.mentorship_id]
-            silent = pair.mentee_id if proposer == pair.mentor_id else pair.mentor_id
+    for mentorship_id in by_pair.keys() | waiting.keys() | overdue.keys():
+        pair = by_pair.get(mentorship_id)
+        reasons = [] if pair is None else _session_reasons(pair, program, now_seconds)
+        if mentorship_id in waiting:
+            proposed_at, proposer, mentor, mentee = waiting[mentorship_id]
+            silent = mentee if proposer == mentor else mentor
             reasons.append(("not_answering", {"person": silent, "days": (now - proposed_at).days}))
-        if pair.mentorship_id in overdue:
-            count, first_due = overdue[pair.mentorship_id]
+        if mentorship_id in overdue:
+            count, first_due = overdue[mentorship_id]
             reasons.append(("goals_overdue", {"count": count, "since": str(first_due)}))
         if reasons:
-            result.append(AtRisk(pair.mentorship_id, reasons))
+            result.append(AtRisk(mentorship_id, reasons))
     result.sort(key=lambda risk: risk.urgency)
     return result
+
+
+def _session_reasons(
+    pair: PairSummary, program: Program, now_seconds: float
+) -> list[tuple[str, dict]]:
+    """What the pair's sessions say: no meeting for twice the cadence and none booked, the
+    last two agendas missing, ratings falling."""
+    reasons: list[tuple[str, dict]] = []
+    cadence = pair.cadence_days or program.cadence_days
+    quiet_days = (now_seconds - (pair.last_meeting or pair.created)) / DAY
+    if quiet_days > 2 * cadence and not pair.meetings_ahead:
+        reasons.append(("no_session", {"days": int(quiet_days), "cadence": cadence}))
+    if pair.latest_two_unprepared:
+        reasons.append(("agendas_missing", {"count": 2}))
+    if pair.earlier_rating is not None and pair.earlier_rating - pair.latest_rating >= FALLING_BY:
+        reasons.append(("falling_ratings", {"from": pair.earlier_rating, "to": pair.latest_rating}))
+    return reasons
 
 
 def with_pairs(risks: list[AtRisk]) -> list[AtRisk]:
