@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from balik.core.concurrent import alongside
 from balik.feedback.models import SESSION_SCORES
 from balik.insights.health import (
     SATISFACTION_BENCHMARK,
@@ -95,6 +96,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         request, slug, _("Only this programme's managers can see its health.")
     )
     filters = Filters.from_query(request.GET)
+    choices = alongside(lambda: _filter_choices(program))
     figures = program_health(program, filters, language=get_language() or "en")
     score_labels = {
         "rating": _("Overall rating"),
@@ -116,7 +118,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "health": figures,
         "filters": filters,
-        "choices": _filter_choices(program),
+        "choices": choices.result(),
         "feedback_scores": [
             {"label": score_labels[score], "mean": means[score]} for score in SESSION_SCORES
         ]
