@@ -333,18 +333,14 @@ def programme_rhythm(
     pending = _session_rows(unfit_sessions, now, preparation_hours).union(
         _session_rows(pending_sessions, now, preparation_hours), all=True
     )
-    merged = _MERGED_SQL.replace("{cadence}", str(int(cadence_days)))
-    constants = {
-        "{active}": MentorshipStatus.ACTIVE.value,
-        "{now}": repr(now.timestamp()),
-        "{falling_by}": repr(float(falling_by)),
-        "{whole_days}": _whole(mentorships.db, "({now} - created) / 86400.0"),
-    }
-
-    sql = _RHYTHM_SQL.replace("{merged}", merged)
-    for _round in range(2):  # {whole_days} holds {now}
-        for name, value in constants.items():
-            sql = sql.replace(name, value)
+    sql = (
+        _RHYTHM_SQL.replace("{merged}", _MERGED_SQL)
+        .replace("{whole_days}", _whole(mentorships.db, "({now} - created) / 86400.0"))
+        .replace("{cadence}", str(int(cadence_days)))
+        .replace("{active}", MentorshipStatus.ACTIVE.value)
+        .replace("{now}", repr(now.timestamp()))
+        .replace("{falling_by}", repr(float(falling_by)))
+    )
     rows = rows_over(sql, pairs=pairs, pending=pending)
     rhythms = Rhythms(*(int(value) for value in rows[0][:6]))
     rhythms.concerns = [
