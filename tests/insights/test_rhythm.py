@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from balik.feedback.models import SessionFeedback
 from balik.insights.models import Rhythm
 from balik.insights.rhythm import pair_summaries, programme_rhythm, refresh_rhythms
-from balik.insights.risk import DAY, FALLING_BY, _session_reasons
+from balik.insights.risk import DAY, FALLING_BY, session_reasons
 from balik.mentorships.models import Agenda, Agreement, Mentorship, Session, SessionStatus
 from balik.programs.models import Program
 from tests.factories import PersonFactory, give_feedback
@@ -72,7 +72,7 @@ def figures_from_the_sessions(program, mentorships, now: datetime) -> tuple[tupl
 def _flagged(program, summaries, now: datetime) -> dict:
     flagged = {}
     for summary in summaries:
-        reasons = _session_reasons(summary, program, now.timestamp())
+        reasons = session_reasons(summary, program, now.timestamp())
         if reasons:
             flagged[summary.mentorship_id] = (reasons, asdict(summary))
     return flagged

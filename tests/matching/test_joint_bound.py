@@ -36,13 +36,18 @@ def left_out_weights(inp, keep):
     found = joint_candidates(problem, TileScorer(problem), active, keep)
     assert found is not None
     r, c, bound, _ = found
+    return bound, left_out_reduced(problem, active, r, c, np.zeros(problem.n_cols))
+
+
+def left_out_reduced(problem, active, r, c, v):
+    """Per active row, the largest weight - v of a feasible pair that is not in (r, c)."""
     rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
     rows, cols = rows.ravel(), cols.ravel()
     evaluation = evaluate(problem, rows, cols)
     allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
     left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
-    weight = np.where(left_out, evaluation.score + evaluation.bonus, -np.inf)
-    return bound, weight.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
+    value = np.where(left_out, evaluation.score + evaluation.bonus - v[cols], -np.inf)
+    return value.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
 
 
 @FAST
@@ -155,25 +160,8 @@ def test_pricing_bounds_every_pair_it_does_not_return(
     search.cover(pr[~half], covered.score + covered.bonus)
     r, c = np.concatenate([r, pr[half]]), np.concatenate([c, pc[half]])
     bound = search.bound_of(active)
-    rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
-    rows, cols = rows.ravel(), cols.ravel()
-    evaluation = evaluate(problem, rows, cols)
-    allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
-    left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
-    weight = np.where(left_out, evaluation.score + evaluation.bonus, -np.inf)
-    best_left_out = weight.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
+    best_left_out = left_out_reduced(problem, active, r, c, np.zeros(problem.n_cols))
     assert np.all(best_left_out <= bound + 1e-9)
-
-
-def left_out_reduced(problem, active, r, c, v):
-    """Per active row, the largest weight - v of a feasible pair that is not in (r, c)."""
-    rows, cols = np.meshgrid(active, np.arange(problem.n_cols), indexing="ij")
-    rows, cols = rows.ravel(), cols.ravel()
-    evaluation = evaluate(problem, rows, cols)
-    allowed = evaluation.feasible(problem.min_score) & (problem.col_cap[cols] > 0)
-    left_out = allowed & ~np.isin(problem.keys(rows, cols), problem.keys(r, c))
-    value = np.where(left_out, evaluation.score + evaluation.bonus - v[cols], -np.inf)
-    return value.reshape(len(active), problem.n_cols).max(axis=1, initial=-np.inf)
 
 
 @FAST

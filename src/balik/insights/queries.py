@@ -37,13 +37,6 @@ def _reading_cursor(connection):
     return connection.make_cursor(binary)
 
 
-def plain_rows(queryset: QuerySet) -> list[tuple]:
-    """The rows of a `values_list` queryset as the database driver gives them, without
-    Django's per-value converters: five times faster for thousands of rows of numbers, which
-    the drivers already return as Python ints and floats."""
-    return rows_over("{rows}", rows=queryset)
-
-
 class EpochSeconds(Func):
     """A timestamp as seconds since 1970: thousands of floats read back in a fraction of the
     time the same number of timestamps take to parse."""

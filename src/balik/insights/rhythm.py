@@ -20,7 +20,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from balik.insights.models import Rhythm
-from balik.insights.queries import EpochSeconds, plain_rows, rows_over
+from balik.insights.queries import EpochSeconds, rows_over
 from balik.mentorships.models import Mentorship, MentorshipStatus, Session, SessionStatus
 from balik.programs.models import Program
 
@@ -136,8 +136,7 @@ def _summaries_and_moments(
     be stored without a detour through seconds, which SQLite gives a few microseconds off)."""
     moments: dict[int, tuple] = {}
     summaries = {
-        row[0]: PairSummary(*row)
-        for row in plain_rows(mentorships.values_list(*_PAIR_FIELDS).order_by())
+        row[0]: PairSummary(*row) for row in mentorships.values_list(*_PAIR_FIELDS).order_by()
     }
     sessions = _session_rows(
         Session.objects.filter(mentorship__in=mentorships), now, preparation_hours

@@ -98,7 +98,7 @@ def at_risk(
     result = []
     for mentorship_id in by_pair.keys() | waiting.keys() | overdue.keys():
         pair = by_pair.get(mentorship_id)
-        reasons = [] if pair is None else _session_reasons(pair, program, now_seconds)
+        reasons = [] if pair is None else session_reasons(pair, program, now_seconds)
         if mentorship_id in waiting:
             proposed_at, proposer, mentor, mentee = waiting[mentorship_id]
             silent = mentee if proposer == mentor else mentor
@@ -112,7 +112,7 @@ def at_risk(
     return result
 
 
-def _session_reasons(
+def session_reasons(
     pair: PairSummary, program: Program, now_seconds: float
 ) -> list[tuple[str, dict]]:
     """What the pair's sessions say: no meeting for twice the cadence and none booked, the
