@@ -4,6 +4,7 @@ from django.urls import include, path
 from balik.accounts import views as account_views
 from balik.core import views as core_views
 from balik.core.api import api
+from balik.feedback import views as feedback_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -13,6 +14,12 @@ urlpatterns = [
     path("", include("balik.programs.urls")),
     path("mentorships/", include("balik.mentorships.urls")),
     path("inbox/", include("balik.notifications.urls")),
+    path("my-answers/", feedback_views.my_answers, name="my-answers"),
+    path(
+        "my-answers.<slug:file_format>",
+        feedback_views.my_answers_download,
+        name="my-answers-download",
+    ),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

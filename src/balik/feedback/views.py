@@ -5,20 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.exporting import csv_bytes, xlsx_bytes
 from balik.core.forms import attach_errors
 from balik.feedback import services
 from balik.feedback.competencies import competency_label
 from balik.feedback.forms import QuestionForm
 from balik.feedback.models import Answer, Phase, ProgramEvaluation
+from balik.feedback.selectors import own_answers
 from balik.mentorships.models import Side
+from balik.people.models import Person
 from balik.programs.models import Enrolment, Program
 from balik.programs.services import active_enrolment
 from balik.programs.web import managed_program, program_or_404
+
+OWN_ANSWER_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _my_programme(request: HttpRequest, slug: str) -> tuple[Program, Enrolment]:
@@ -182,3 +191,36 @@ def remove_question(request: HttpRequest, slug: str, question_id: int) -> HttpRe
     else:
         messages.success(request, _("The question is removed."))
     return redirect("programs:questions", program.slug)
+
+
+def _own_answers(request: HttpRequest) -> list:
+    person = Person.objects.filter(user=request.user).first()
+    return own_answers(person, get_language() or "en") if person else []
+
+
+@login_required
+@require_GET
+def my_answers(request: HttpRequest) -> HttpResponse:
+    """Everything I answered: session feedback, evaluations, self-assessments. Managers see
+    these only as anonymous aggregates; the person who gave them always sees them whole."""
+    return render(request, "feedback/my_answers.html", {"answers": _own_answers(request)})
+
+
+@login_required
+@require_GET
+def my_answers_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in OWN_ANSWER_FORMATS:
+        raise Http404(_("Download your answers as csv or xlsx."))
+    header = [_("kind"), _("programme"), _("given"), _("about"), _("question"), _("answer")]
+    rows = [
+        [a.kind, a.program, timezone.localtime(a.given_at), a.about, a.question, a.answer]
+        for a in _own_answers(request)
+    ]
+    if file_format == "csv":
+        content = csv_bytes(header, rows)
+    else:
+        content = xlsx_bytes(_("My answers"), header, rows)
+    name = f"balik-my-answers-{timezone.localdate().isoformat()}.{file_format}"
+    response = HttpResponse(content, content_type=OWN_ANSWER_FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

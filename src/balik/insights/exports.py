@@ -1,24 +1,44 @@
-"""A programme's data as tables for HR: pairs, sessions, feedback, outcomes.
+"""A programme's data as tables for HR: pairs, sessions, feedback, outcomes and coded
+self-assessment answers.
 
 Rows are read in bulk (one query per table, iterated in chunks) and written by the pure
-`exporting` module, which neutralises anything a spreadsheet could run as a formula. Feedback
-leaves names out: managers see what was said, not who said it.
+`exporting` module, which neutralises anything a spreadsheet could run as a formula.
+Anonymous answers (feedback, self-assessments) carry nothing that joins them to a person or
+to another export: managers see what was said, never who said it (`insights.disclosure`).
 """
 
+import random
+import secrets
+import statistics
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Case, Count, F, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from balik.feedback.models import Answer, SessionFeedback
-from balik.insights.exporting import csv_bytes, xlsx_bytes
-from balik.mentorships.models import Mentorship, Session
-from balik.programs.models import Program
+from balik.core.exporting import csv_bytes, xlsx_bytes
+from balik.feedback.competencies import competency_label
+from balik.feedback.models import Answer, Phase, SessionFeedback
+from balik.insights.anonymity import Labeller, family
+from balik.insights.disclosure import ANY, coarsen_labels
+from balik.mentorships.models import Mentorship, Session, Side
+from balik.people.models import Generation
+from balik.programs.models import EnrolmentRole, Program
 
-WHAT = ("pairs", "sessions", "feedback", "outcomes")
+WHAT = ("pairs", "sessions", "feedback", "outcomes", "outcome-answers")
+TABLES = (
+    ("pairs", gettext_lazy("Pairs")),
+    ("sessions", gettext_lazy("Sessions")),
+    ("feedback", gettext_lazy("Feedback")),
+    ("outcomes", gettext_lazy("Outcomes")),
+    ("outcome-answers", gettext_lazy("Self-assessment answers (coded)")),
+)
 FORMATS = ("csv", "xlsx")
 CHUNK = 2000
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+_SHUFFLE = random.SystemRandom()
 
 
 def _local(moment: Any) -> Any:
@@ -88,8 +108,11 @@ def _sessions(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
 
 
 def _feedback(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
+    """Every session's ratings and comment, and nothing that joins a row to a person: no
+    session time, pair or name, only the month and the side where 5 authors share them (see
+    `disclosure.coarsen_labels`), in an order that is new on every export."""
     header = [
-        _("session date"),
+        _("period"),
         _("side"),
         _("overall"),
         _("useful"),
@@ -97,43 +120,197 @@ def _feedback(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
         _("spoke openly and was heard"),
         _("comment"),
     ]
-    rows = (
-        [
-            _local(f.session.starts_at),
-            _("mentor") if f.author_id == f.session.mentorship.mentor_id else _("mentee"),
-            f.rating,
-            f.usefulness,
-            f.preparation,
-            f.psychological_safety,
-            f.comment,
-        ]
-        for f in SessionFeedback.objects.filter(mentorship__program=program)
-        .select_related("session__mentorship")
-        .order_by("session__starts_at", "pk")
+    zone = timezone.get_current_timezone()
+    found = list(
+        SessionFeedback.objects.filter(mentorship__program=program)
+        .annotate(
+            side=Case(
+                When(author=F("mentorship__mentor"), then=Value(Side.MENTOR.value)),
+                default=Value(Side.MENTEE.value),
+            )
+        )
+        .values_list(
+            "author_id",
+            "session__starts_at",
+            "side",
+            "rating",
+            "usefulness",
+            "preparation",
+            "psychological_safety",
+            "comment",
+        )
+        .order_by()
         .iterator(chunk_size=CHUNK)
     )
-    return header, rows
+    labels = coarsen_labels(
+        [
+            (author, (f"{timezone.localtime(starts_at, zone):%Y-%m}", side))
+            for author, starts_at, side, *_scores in found
+        ]
+    )
+    if labels is None:
+        return header, iter(())
+    side_names = {Side.MENTOR.value: _("mentor"), Side.MENTEE.value: _("mentee"), ANY: ""}
+    rows = [
+        [period, side_names[side], *scores]
+        for (period, side), (_author, _start, _side, *scores) in zip(labels, found, strict=True)
+    ]
+    _SHUFFLE.shuffle(rows)
+    return header, iter(rows)
 
 
 def _outcomes(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
-    header = [_("person"), _("competency"), _("question"), _("phase"), _("answer (1-5)")]
-    rows = (
-        [
-            a.person.full_name,
-            a.question.competency,
-            a.question.text_en,
-            a.get_phase_display(),
-            a.value,
-        ]
-        for a in Answer.objects.filter(program=program)
-        .select_related("person", "question")
-        .order_by("person__full_name", "question__order", "phase")
+    """Self-assessments as aggregates: per competency, phase and side, how many people answered
+    and their mean (a person's answers to one competency averaged first). A figure is given
+    only where the health page would show it: 5 people or more, and a side only when the
+    other side is not a small group that "everyone" minus this side would give away."""
+    header = [
+        _("competency"),
+        _("phase"),
+        _("side"),
+        _("people"),
+        _("mean (1-5)"),
+        _("standard deviation"),
+    ]
+    labeller = Labeller(program)
+    # (competency, phase) -> person -> side -> (sum, count)
+    sums: dict[tuple[str, str], dict[int, dict[str, list[int]]]] = {}
+    people: dict[int, tuple[str, int | None]] = {}
+    for person, department, year, competency, phase, side, total, count in (
+        Answer.objects.filter(program=program)
+        .values_list(
+            "person_id",
+            "person__department",
+            "person__birth_year",
+            "question__competency",
+            "phase",
+            "question__audience",
+        )
+        .annotate(total=Sum("value"), count=Count("pk"))
+        .order_by()
         .iterator(chunk_size=CHUNK)
+    ):
+        people[person] = (department, year)
+        by_side = sums.setdefault((competency, phase), {}).setdefault(person, {})
+        for key in (side, ANY):
+            kept = by_side.setdefault(key, [0, 0])
+            kept[0] += total
+            kept[1] += count
+    sides = (
+        (Side.MENTOR.value, _("mentor")),
+        (Side.MENTEE.value, _("mentee")),
+        (ANY, _("everyone")),
     )
-    return header, rows
+    rows = []
+    for competency in sorted({competency for competency, _phase in sums}):
+        for phase in Phase:
+            answered = sums.get((competency, phase.value), {})
+            shown = family(
+                [
+                    labeller.member(person, *people[person], set(by_side) - {ANY})
+                    for person, by_side in answered.items()
+                ]
+            )
+            for side, side_name in sides:
+                means = [
+                    total / count
+                    for by_side in answered.values()
+                    for total, count in [by_side.get(side, (0, 0))]
+                    if count
+                ]
+                visible = shown.shown((ANY, ANY, ANY, side))
+                rows.append(
+                    [
+                        competency_label(competency),
+                        phase.label,
+                        side_name,
+                        len(means),
+                        round(statistics.fmean(means), 2) if visible else None,
+                        round(statistics.stdev(means), 2) if visible and len(means) > 1 else None,
+                    ]
+                )
+    return header, iter(rows)
 
 
-BUILDERS = {"pairs": _pairs, "sessions": _sessions, "feedback": _feedback, "outcomes": _outcomes}
+def _outcome_answers(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
+    """Each person's self-assessment answers under a code drawn anew on every export, so two
+    exports cannot be joined; side, department and generation only where 5 people of the
+    export share them. Nothing when fewer than 5 people answered."""
+    header = [
+        _("code"),
+        _("side"),
+        _("department"),
+        _("generation"),
+        _("competency"),
+        _("question"),
+        _("phase"),
+        _("answer (1-5)"),
+    ]
+    language = get_language()
+    answers: dict[int, list[Answer]] = {}
+    for answer in (
+        Answer.objects.filter(program=program)
+        .select_related("person", "question")
+        .order_by("question__order", "question_id", "phase")
+        .iterator(chunk_size=CHUNK)
+    ):
+        answers.setdefault(answer.person_id, []).append(answer)
+    labeller = Labeller(program)
+    respondents = list(answers)
+    _SHUFFLE.shuffle(respondents)
+    labels = coarsen_labels(
+        [
+            (
+                person,
+                (
+                    labeller.role(person),
+                    answers[person][0].person.department,
+                    answers[person][0].person.generation or ANY,
+                ),
+            )
+            for person in respondents
+        ]
+    )
+    if labels is None:
+        return header, iter(())
+    codes = _fresh_codes(len(respondents))
+    roles = dict(EnrolmentRole.choices)
+    generations = dict(Generation.choices)
+    phases = dict(Phase.choices)
+    rows = [
+        [
+            code,
+            roles.get(role, ""),
+            department,
+            generations.get(generation, ""),
+            competency_label(answer.question.competency),
+            answer.question.text_in(language),
+            phases[answer.phase],
+            answer.value,
+        ]
+        for code, person, (role, department, generation) in zip(
+            codes, respondents, labels, strict=True
+        )
+        for answer in answers[person]
+    ]
+    return header, iter(rows)
+
+
+def _fresh_codes(count: int) -> list[str]:
+    """Distinct random codes such as R-7KQ3XD, drawn anew for each export."""
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add("R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6)))
+    return list(codes)
+
+
+BUILDERS = {
+    "pairs": _pairs,
+    "sessions": _sessions,
+    "feedback": _feedback,
+    "outcomes": _outcomes,
+    "outcome-answers": _outcome_answers,
+}
 
 
 def export(program: Program, what: str, file_format: str) -> tuple[bytes, str, str]:

@@ -13,12 +13,14 @@ count when their author passes them.
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +29,7 @@ from balik.accounts.models import User
 from balik.core.concurrent import alongside
 from balik.feedback.competencies import competency_label
 from balik.feedback.models import SESSION_SCORES, ProgramEvaluation, SessionFeedback
+from balik.insights.anonymity import COMMENTS, EVALUATION, FEEDBACK, Verdicts, verdicts
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.queries import rows_over
 from balik.insights.rhythm import Rhythms, programme_rhythm
@@ -59,6 +62,9 @@ from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Pro
 SATISFACTION_BENCHMARK = 4.8  # out of 5, the figure the reverse-mentoring article quotes
 TREND_WEEKS = 12
 LATEST_COMMENTS = 20
+# at most this many of one person's comments among those shown, so they come from 5 people
+COMMENTS_PER_AUTHOR = LATEST_COMMENTS // MIN_GROUP
+_SHUFFLE = random.SystemRandom()
 RATINGS = range(1, 6)
 
 _COHORT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -202,7 +208,7 @@ class Health:
     feedback_answers: int
     feedback_means: dict[str, float] | None  # SESSION_SCORES -> mean, None below MIN_GROUP
     rating_counts: list[int] | None  # ratings 1..5
-    comments: list[dict] | None  # {"text", "created_at"}, no names; None below MIN_GROUP
+    comments: list[dict] | None  # {"text"}: no names, no dates, in random order
     satisfaction: MeanCI | None
     evaluation_nps: NPS | None
     evaluations: int
@@ -214,6 +220,9 @@ class Health:
     weeks: list[dict]  # {"start": date, "held": int}, oldest first
     outcomes: list[Outcome]
     risks: list[AtRisk] = field(default_factory=list)
+    # figures (FEEDBACK, COMMENTS, EVALUATION, a competency) hidden although their group has
+    # 5 people: shown, they could be subtracted from another view down to fewer
+    withheld: frozenset[str] = frozenset()
 
     @property
     def enrolled_total(self) -> int:
@@ -253,6 +262,8 @@ def program_health(
     filters = filters or Filters()
     now = now or timezone.now()
     people = _people(program, filters)
+    # only a filtered view can be subtracted from another
+    disclosure = alongside(lambda: verdicts(program, filters)) if filters.any else None
 
     # who takes part
     enrolments = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
@@ -268,6 +279,7 @@ def program_health(
     within = _mentorship_q(filters, people)
     rhythm = alongside(lambda: _rhythm_and_risks(program, within, now))
     outcomes = alongside(lambda: _outcomes(program, filters, people, language))
+    shown = disclosure.result() if disclosure else None
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
     # sessions held per week, Monday to Sunday in the current time zone: the weeks' first
@@ -296,15 +308,12 @@ def program_health(
         **{f"sum_{score}": Sum(f"{score}_sum", default=0) for score in SESSION_SCORES},
         **{f"rated_{rating}": Sum(f"rated_{rating}", default=0) for rating in RATINGS},
     )
-    enough_feedback = summary["people"] >= MIN_GROUP
+    withheld = set()
+    enough_feedback = summary["people"] >= MIN_GROUP and _may_show(shown, FEEDBACK, withheld)
     rating_counts = [summary[f"rated_{rating}"] for rating in RATINGS]
-    latest_comments = list(
-        SessionFeedback.objects.filter(counted)
-        .exclude(comment="")
-        .order_by("-created_at", "-pk")
-        .values("comment", "created_at")[:LATEST_COMMENTS]
-    )
     enough_comments = min(summary["comments"], summary["commenters"]) >= MIN_GROUP
+    enough_comments = enough_comments and _may_show(shown, COMMENTS, withheld)
+    latest_comments = _latest_comments(counted)  # read always: the same queries for any data
 
     # the end-of-programme evaluation
     evaluations = ProgramEvaluation.objects.filter(program=program)
@@ -323,6 +332,8 @@ def program_health(
     ):
         satisfactions += [satisfaction] * count
         recommendations += [recommend] * count
+    if len(satisfactions) >= MIN_GROUP and not _may_show(shown, EVALUATION, withheld):
+        satisfactions, recommendations = [], []
 
     # goals and two-way learning
     goals = Goal.objects.filter(_pairs_q(program, filters, people, "mentorship__")).aggregate(
@@ -362,11 +373,7 @@ def program_health(
             else None
         ),
         rating_counts=rating_counts if enough_feedback else None,
-        comments=(
-            [{"text": c["comment"], "created_at": c["created_at"]} for c in latest_comments]
-            if enough_comments
-            else None
-        ),
+        comments=[{"text": text} for text in latest_comments] if enough_comments else None,
         satisfaction=mean_with_ci(satisfactions),
         evaluation_nps=nps(recommendations),
         evaluations=len(satisfactions),
@@ -376,9 +383,48 @@ def program_health(
         learning_entries=learning_entries,
         pairs_learning_both_ways=pairs_learning_both_ways,
         weeks=weeks,
-        outcomes=outcomes.result(),
+        outcomes=_withhold_outcomes(outcomes.result(), shown, withheld),
         risks=risks,
+        withheld=frozenset(withheld),
     )
+
+
+def _may_show(shown: Verdicts | None, figure: str, withheld: set[str]) -> bool:
+    """Whether a figure whose group is large enough may be shown in this view; notes it in
+    `withheld` when not."""
+    if shown is None or shown.shown(figure):
+        return True
+    withheld.add(figure)
+    return False
+
+
+def _withhold_outcomes(
+    outcomes: list[Outcome], shown: Verdicts | None, withheld: set[str]
+) -> list[Outcome]:
+    for outcome in outcomes:
+        if outcome.change and shown is not None and not shown.competency_shown(outcome.competency):
+            outcome.change, outcome.sentence = None, ""
+            withheld.add(outcome.competency)
+    return outcomes
+
+
+def _latest_comments(counted: Q) -> list[str]:
+    """The latest comments, at most COMMENTS_PER_AUTHOR of anyone's, so that those shown come
+    from at least MIN_GROUP people; without dates and shuffled, so that neither a date nor the
+    order points to the session (and the pair) a comment is about."""
+    ranked = (
+        SessionFeedback.objects.filter(counted)
+        .exclude(comment="")
+        .annotate(
+            nth=Window(RowNumber(), partition_by=[F("author")], order_by=[F("created_at").desc()])
+        )
+        .filter(nth__lte=COMMENTS_PER_AUTHOR)
+        .order_by("-created_at", "-pk")
+        .values_list("comment", flat=True)[:LATEST_COMMENTS]
+    )
+    comments = list(ranked)
+    _SHUFFLE.shuffle(comments)
+    return comments
 
 
 def _rhythm_and_risks(program: Program, within: Q, now: datetime) -> tuple[Rhythms, list[AtRisk]]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.concurrent import alongside
 from balik.feedback.models import SESSION_SCORES
+from balik.insights.exports import TABLES
 from balik.insights.health import (
     SATISFACTION_BENCHMARK,
     Filters,
@@ -110,12 +111,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
     nps_result = figures.evaluation_nps
     context = {
         "program": program,
-        "export_tables": [
-            ("pairs", _("Pairs")),
-            ("sessions", _("Sessions")),
-            ("feedback", _("Feedback")),
-            ("outcomes", _("Outcomes")),
-        ],
+        "export_tables": TABLES,
         "health": figures,
         "filters": filters,
         "choices": choices.result(),

@@ -152,6 +152,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ("sessions", _("sessions")),
             ("feedback", _("feedback")),
             ("outcomes", _("outcomes")),
+            ("outcome-answers", _("self-assessment answers (coded)")),
         ],
     }
     return render(request, "programs/detail.html", context)

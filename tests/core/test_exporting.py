@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from balik.insights.exporting import (
+from balik.core.exporting import (
     DANGEROUS_PREFIXES,
     MAX_WIDTH,
     MIN_WIDTH,
