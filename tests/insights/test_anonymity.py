@@ -18,6 +18,7 @@ from balik.feedback.models import Answer, Phase, ProgramEvaluation, Question
 from balik.insights.exports import export
 from balik.insights.health import Filters, program_health
 from balik.mentorships.models import Mentorship, Session, SessionStatus
+from balik.people.admin import PersonAdminForm
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, Program, ProgramStatus
 from tests.factories import PersonFactory, give_feedback
@@ -465,3 +466,29 @@ def test_django_admin_never_shows_the_birth_year(client, org_admin, other_partic
     assert "1972" not in change.content.decode()
     listing = client.get(reverse("admin:people_person_changelist"))
     assert "1972" not in listing.content.decode()
+
+
+def test_django_admin_takes_a_corrected_year_and_refuses_a_wrong_one(other_participant):
+    fields = {
+        "user": other_participant.user.pk,
+        "full_name": other_participant.full_name,
+        "seniority_level": other_participant.seniority_level,
+        "languages": '["id"]',
+        "timezone": "Asia/Jakarta",
+    }
+    wrong = PersonAdminForm(
+        data={**fields, "corrected_birth_year": 1850}, instance=other_participant
+    )
+    assert not wrong.is_valid() and "corrected_birth_year" in wrong.errors
+    kept = PersonAdminForm(data=fields, instance=other_participant)
+    assert kept.is_valid(), kept.errors
+    assert kept.save().birth_year == 1972
+    corrected = PersonAdminForm(
+        data={**fields, "corrected_birth_year": 1991}, instance=other_participant
+    )
+    assert corrected.is_valid(), corrected.errors
+    assert corrected.save().birth_year == 1991
+    forgotten = PersonAdminForm(
+        data={**fields, "forget_birth_year": "on"}, instance=other_participant
+    )
+    assert forgotten.is_valid() and forgotten.save().birth_year is None

@@ -6,16 +6,60 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from balik.people.models import AvailabilitySlot, PeopleImport, Person, PersonSkill, Skill
+from balik.people.models import (
+    BIRTH_YEAR_MIN,
+    AvailabilitySlot,
+    PeopleImport,
+    Person,
+    PersonSkill,
+    Skill,
+    birth_year_max,
+)
 from balik.people.services import manager_chain_error
 
 
 class PersonAdminForm(forms.ModelForm):
-    """The admin saves models directly, so it repeats the one rule a model cannot: no cycles."""
+    """The admin saves models directly, so it repeats the one rule a model cannot: no cycles.
+    A birth year is never shown, here either: the form shows the generation band and takes a
+    corrected year."""
+
+    corrected_birth_year = forms.IntegerField(
+        label=_("Corrected birth year"),
+        required=False,
+        help_text=_("Never shown; type a year only to correct it, leave it empty to keep it."),
+    )
+    forget_birth_year = forms.BooleanField(label=_("Remove the birth year"), required=False)
 
     class Meta:
         model = Person
-        exclude: list[str] = []
+        fields = [  # every field the admin edits; birth_year only through the two above
+            "user",
+            "full_name",
+            "job_title",
+            "department",
+            "manager",
+            "seniority_level",
+            "hire_date",
+            "languages",
+            "timezone",
+            "bio",
+        ]
+
+    def clean_corrected_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("corrected_birth_year")
+        if year is not None and not BIRTH_YEAR_MIN <= year <= birth_year_max():
+            raise forms.ValidationError(
+                _("Give a birth year between %(low)d and %(high)d, or leave it empty.")
+                % {"low": BIRTH_YEAR_MIN, "high": birth_year_max()}
+            )
+        return year
+
+    def save(self, commit: bool = True) -> Person:
+        if self.cleaned_data.get("forget_birth_year"):
+            self.instance.birth_year = None
+        elif self.cleaned_data.get("corrected_birth_year") is not None:
+            self.instance.birth_year = self.cleaned_data["corrected_birth_year"]
+        return super().save(commit=commit)
 
     def clean_manager(self) -> Person | None:
         manager = self.cleaned_data.get("manager")
@@ -45,11 +89,27 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["user", "manager"]
     raw_id_fields = ["user", "manager"]
     inlines = [PersonSkillInline, AvailabilityInline]
+    readonly_fields = ["generation"]
     fieldsets = [
         (None, {"fields": ["user", "full_name", "job_title", "department", "manager"]}),
-        (_("From HR"), {"fields": ["seniority_level", "hire_date", "birth_year"]}),
+        (
+            _("From HR"),
+            {
+                "fields": [
+                    "seniority_level",
+                    "hire_date",
+                    "generation",
+                    "corrected_birth_year",
+                    "forget_birth_year",
+                ]
+            },
+        ),
         (_("Profile"), {"fields": ["languages", "timezone", "bio"]}),
     ]
+
+    @admin.display(description=_("generation"))
+    def generation(self, person: Person) -> str:
+        return person.generation_label or "—"
 
     @admin.display(description=_("email"), ordering="user__email")
     def email(self, person: Person) -> str:

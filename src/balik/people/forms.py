@@ -151,6 +151,9 @@ class PersonAboutForm(forms.Form):
             "Optional. Never shown to anyone; only your generation band (e.g. Millennial) is."
         ),
     )
+    forget_birth_year = forms.BooleanField(
+        label=gettext_lazy("Remove the birth year"), required=False
+    )
     languages = forms.CharField(
         label=gettext_lazy("Languages you speak"),
         required=False,
@@ -177,7 +180,6 @@ class PersonAboutForm(forms.Form):
                 "manager": person.manager.user.email if person.manager else "",
                 "seniority_level": person.seniority_level,
                 "hire_date": person.hire_date,
-                "birth_year": person.birth_year,
                 "languages": ", ".join(person.languages or []),
                 "timezone": person.timezone,
                 "bio": person.bio,
@@ -186,6 +188,14 @@ class PersonAboutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person = person
         self.fields["timezone"].choices = time_zone_choices()
+        # a birth year is written, never read back: the field says only which band is stored
+        if person.birth_year is None:
+            del self.fields["forget_birth_year"]
+        else:
+            self.fields["birth_year"].help_text = _(
+                "Stored as %(band)s; the year itself is never shown. Type a year only to "
+                "correct it; leave it empty to keep it."
+            ) % {"band": person.generation_label}
         if not can_edit_hr_fields:
             for name in services.HR_FIELDS:
                 del self.fields[name]
@@ -202,7 +212,12 @@ class PersonAboutForm(forms.Form):
         return manager
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self.fields}
+        if data.pop("forget_birth_year", False):
+            data["birth_year"] = None
+        elif data.get("birth_year") is None:
+            data.pop("birth_year", None)  # left empty: the stored year stays
+        return data
 
 
 class SkillRowForm(forms.Form):
