@@ -4,6 +4,8 @@ names and dates, because they are the reader's own."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from balik.feedback.competencies import competency_label
@@ -16,13 +18,14 @@ class OwnAnswer:
     kind: str  # session feedback, programme evaluation or self-assessment, translated
     program: str
     given_at: datetime
-    about: str  # the session (with whom) or the self-assessment's phase and competency
+    about: str  # the session (with whom), the evaluation, or the self-assessment's phase
     question: str
     answer: int | str
 
 
 def own_answers(person: Person, language: str) -> list[OwnAnswer]:
-    """Everything `person` answered, newest first; three queries whatever the number."""
+    """Everything `person` answered, newest first, the answers to one thing together; three
+    queries whatever the number."""
     found: list[OwnAnswer] = []
     feedback_kind = _("Session feedback")
     scores = (
@@ -37,7 +40,7 @@ def own_answers(person: Person, language: str) -> list[OwnAnswer]:
         pair = given.mentorship
         partner = pair.mentee if pair.mentor_id == person.pk else pair.mentor
         about = _("Session of %(date)s with %(partner)s") % {
-            "date": given.session.starts_at.date().isoformat(),
+            "date": date_format(timezone.localtime(given.session.starts_at), "DATE_FORMAT"),
             "partner": partner.full_name,
         }
         answers = [(label, getattr(given, name)) for name, label in scores]
@@ -74,10 +77,24 @@ def own_answers(person: Person, language: str) -> list[OwnAnswer]:
                 assessment_kind,
                 answer.program.name,
                 answer.created_at,
-                f"{phases[answer.phase]}: {competency_label(answer.question.competency)}",
-                answer.question.text_in(language),
+                _("Self-assessment: %(phase)s") % {"phase": phases[answer.phase]},
+                f"{competency_label(answer.question.competency)}: "
+                f"{answer.question.text_in(language)}",
                 answer.value,
             )
         )
-    found.sort(key=lambda own: (own.given_at, own.kind, own.about), reverse=True)
+    # grouped by what they answer (one session, one evaluation, one phase), newest first
+    latest: dict[tuple[str, str, str], datetime] = {}
+    for own in found:
+        key = (own.kind, own.program, own.about)
+        latest[key] = max(latest.get(key, own.given_at), own.given_at)
+    found.sort(
+        key=lambda own: (
+            latest[own.kind, own.program, own.about],
+            own.kind,
+            own.program,
+            own.about,
+        ),
+        reverse=True,
+    )
     return found

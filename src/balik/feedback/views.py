@@ -1,5 +1,7 @@
 """A participant's self-assessment (start, middle, end) and the end-of-programme evaluation."""
 
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -203,7 +205,14 @@ def _own_answers(request: HttpRequest) -> list:
 def my_answers(request: HttpRequest) -> HttpResponse:
     """Everything I answered: session feedback, evaluations, self-assessments. Managers see
     these only as anonymous aggregates; the person who gave them always sees them whole."""
-    return render(request, "feedback/my_answers.html", {"answers": _own_answers(request)})
+    answers = _own_answers(request)
+    groups = [
+        {"kind": kind, "program": program, "about": about, "answers": list(rows)}
+        for (kind, program, about), rows in itertools.groupby(
+            answers, key=lambda own: (own.kind, own.program, own.about)
+        )
+    ]
+    return render(request, "feedback/my_answers.html", {"answers": answers, "groups": groups})
 
 
 @login_required
