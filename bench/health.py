@@ -1,6 +1,7 @@
 """Server time and queries of the programme health page on a large programme.
 
     python -m bench.health [--participants 10000] [--requests 20] [--json] [--create-database]
+                           [--filters "side=mentor&generation=millennial"]
 
 Fills one programme with N participants, N/2 mentorships, 12 sessions per mentorship (60,000
 for N = 10,000), two feedback rows for most held sessions (about 100,000), start and end
@@ -208,7 +209,7 @@ def settle_statistics() -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def measure(slug: str, manager_id: int, requests: int) -> dict[str, Any]:
+def measure(slug: str, manager_id: int, requests: int, filters: str = "") -> dict[str, Any]:
     from django.db import transaction
     from django.test import Client
 
@@ -217,7 +218,7 @@ def measure(slug: str, manager_id: int, requests: int) -> dict[str, Any]:
 
     client = Client()
     client.force_login(User.objects.get(pk=manager_id))
-    url = f"/programs/{slug}/health/"
+    url = f"/programs/{slug}/health/" + (f"?{filters}" if filters else "")
     freeze_loaded_objects()  # as `balik serve` does in each worker
     response = client.get(url)
     assert response.status_code == 200, response.status_code
@@ -247,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--create-database", action="store_true")
+    parser.add_argument(
+        "--filters",
+        default="",
+        help="the page's filters as a query string, e.g. side=mentor&department=Finance: a "
+        "filtered page also works out which of its anonymous figures it may show",
+    )
     options = parser.parse_args(argv)
     if options.participants < 10 or options.requests < 1:
         parser.error("--participants must be at least 10 and --requests at least 1")
@@ -268,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             "sessions": sessions,
             "feedback": feedback,
             "fill_seconds": round(filled, 1),
-            **measure(slug, manager_id, options.requests),
+            "filters": options.filters,
+            **measure(slug, manager_id, options.requests, options.filters),
             "max_rss_mb": round(max_rss_mb(), 1),
         }
     if options.json:
