@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -148,6 +149,30 @@ def test_each_message_is_marked_sent_as_soon_as_it_is_sent():
     assert delivered() == [user.email for user in users]  # each exactly once
 
 
+def test_a_notice_its_caller_sends_is_left_to_the_caller_unless_the_caller_dies():
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(2)]
+    sent_by_caller, orphaned = (
+        services.notify(
+            user, "session_booked", f"k{n}", lambda: ("Booked", ""), "/", email_sent_by_caller=True
+        )
+        for n, user in enumerate(users)
+    )
+    assert services.deliver_emails() == 0  # the worker does not race the caller
+    with_invite = EmailMessage("Booked", "", to=["p0@example.id"])
+    with_invite.attach("invite.ics", b"BEGIN:VCALENDAR", "text/calendar")
+    assert services.deliver_email_now(sent_by_caller, with_invite)
+    assert not services.deliver_email_now(sent_by_caller, with_invite)  # once only
+    # the other caller died before sending: the worker sends it plainly after the grace
+    with time_machine.travel(timezone.now() + services.EMAIL_CALLER_GRACE + timedelta(seconds=1)):
+        assert services.deliver_emails() == 1
+    assert [(m.to, bool(m.attachments)) for m in mail.outbox] == [
+        (["p0@example.id"], True),
+        (["p1@example.id"], False),
+    ]
+    orphaned.refresh_from_db()
+    assert orphaned.email_status == EmailStatus.SENT
+
+
 def test_the_batch_limit_is_respected_and_the_rest_go_next_round():
     users = [UserFactory() for _ in range(3)]
     for n, user in enumerate(users):
@@ -239,6 +264,13 @@ def test_org_admins_see_failed_emails_without_their_text_and_send_them_again(
         "E-mails that could not be delivered"
         in client.get(reverse("notifications:inbox")).content.decode()
     )
+    assert client.post(url, {"notice": ["x", "9" * 30]}).status_code == 302  # ignored
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.RETRYING
     client.post(url, {"notice": [notice.pk]})
     notice.refresh_from_db()
     assert notice.email_status == EmailStatus.PENDING
+    services.deliver_emails()  # refused again
+    client.post(url)  # "Send all again"
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts) == (EmailStatus.PENDING, 0)

@@ -43,11 +43,12 @@ class EmailStatus(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def email_due(self, now: datetime) -> "NotificationQuerySet":
-        """Notices whose e-mail should be attempted now: new ones, and failed ones whose
-        back-off has passed."""
+        """Notices whose e-mail should be attempted now: waiting ones (unless held for the
+        caller that sends them itself, until `email_next_attempt_at`), and failed ones whose
+        delay has passed."""
         return self.filter(
-            models.Q(email_status=EmailStatus.PENDING)
-            | models.Q(email_status=EmailStatus.RETRYING, email_next_attempt_at__lte=now)
+            models.Q(email_next_attempt_at__isnull=True) | models.Q(email_next_attempt_at__lte=now),
+            email_status__in=[EmailStatus.PENDING, EmailStatus.RETRYING],
         )
 
 

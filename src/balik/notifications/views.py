@@ -73,8 +73,12 @@ def failed_emails(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only organisation admins see failed e-mails."))
     failed = services.failed_emails()
     if request.method == "POST":
-        chosen = request.POST.getlist("notice")
-        count = services.email_retry(notices=failed.filter(pk__in=chosen) if chosen else failed)
+        if "notice" in request.POST:  # the rows chosen; else every failed e-mail
+            # row ids; anything else (or a number no id column holds) is ignored
+            values = request.POST.getlist("notice")
+            chosen = [int(value) for value in values if value.isdecimal() and len(value) <= 18]
+            failed = failed.filter(pk__in=chosen)
+        count = services.email_retry(notices=failed)
         messages.success(
             request,
             ngettext(
