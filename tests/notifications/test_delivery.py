@@ -2,7 +2,9 @@
 retried with back-off and finally given up, and never stops the others; each is marked sent as
 soon as it is sent."""
 
+import socket
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -171,6 +173,29 @@ def test_a_notice_its_caller_sends_is_left_to_the_caller_unless_the_caller_dies(
     ]
     orphaned.refresh_from_db()
     assert orphaned.email_status == EmailStatus.SENT
+
+
+def test_a_mail_server_that_never_answers_fails_the_round_quickly_and_is_recorded(settings):
+    """The server accepts the connection and says nothing: the first message is recorded as
+    failed after EMAIL_TIMEOUT, and the round stops there instead of trying every message."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 0.5
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(3)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    try:
+        started = time.monotonic()
+        assert services.deliver_emails() == 0
+        assert time.monotonic() - started < 5
+    finally:
+        silent.close()
+    first, *others = Notification.objects.order_by("pk")
+    assert first.email_status == EmailStatus.RETRYING and "timed out" in first.email_error
+    assert [n.email_status for n in others] == [EmailStatus.PENDING] * 2  # untouched
 
 
 def test_the_batch_limit_is_respected_and_the_rest_go_next_round():
