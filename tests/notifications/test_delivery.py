@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -299,3 +300,19 @@ def test_org_admins_see_failed_emails_without_their_text_and_send_them_again(
     client.post(url)  # "Send all again"
     notice.refresh_from_db()
     assert (notice.email_status, notice.email_attempts) == (EmailStatus.PENDING, 0)
+
+
+def test_the_failed_emails_page_reads_in_a_fixed_number_of_queries(client, org_admin):
+    client.force_login(org_admin.user)
+    url = reverse("notifications:failed")
+
+    def queries_with(count: int) -> int:
+        for user in [UserFactory() for _ in range(count)]:
+            Notification.objects.filter(pk=notice_for(user, f"k{user.pk}").pk).update(
+                email_status=EmailStatus.FAILED, email_error="550 No such mailbox"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(20)
