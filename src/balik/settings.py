@@ -264,6 +264,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# A mail server that does not answer within this many seconds fails the message (it is retried
+# later): delivery holds the message's row while it talks to the server, so never for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 if os.environ.get("EMAIL_URL"):
     globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Balik <balik@localhost>")

@@ -23,6 +23,17 @@ def test_a_token_needs_a_name(participant):
     assert not ApiToken.objects.exists()
 
 
+def test_a_token_name_must_be_one_line(client, participant):
+    with pytest.raises(BalikError) as refused:
+        services.api_token_create(user=participant.user, name="Sync\nBcc: x@example.com")
+    assert refused.value.field == "name"
+    client.force_login(participant.user)
+    response = client.post(reverse("tokens"), {"name": "Sync\x07job"})
+    assert response.status_code == 422
+    assert "U+0007" in response.context["form"].errors["name"][0]
+    assert not ApiToken.objects.exists()
+
+
 def test_nobody_can_revoke_someone_elses_token(participant, outsider):
     issued = services.api_token_create(user=participant.user, name="mine")
     with pytest.raises(NotFound):

@@ -169,6 +169,29 @@ def test_managers_add_their_own_questions(program_manager, participant):
         )
 
 
+def test_a_question_is_one_line_and_a_comment_keeps_its_line_breaks(program_manager, held):
+    program = program_services.create_program(program_manager.user, name="F", kind="flipped")
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_question(
+            program_manager.user,
+            program,
+            audience="mentee",
+            competency="Presenting",
+            text_en="I present\nwith confidence.",
+            text_id="Saya presentasi.",
+        )
+    assert set(refused.value.errors) == {"text_en"}
+    pair, session, start = held
+    with time_machine.travel(start + timedelta(hours=3)):
+        with pytest.raises(ValidationFailed) as refused:
+            services.give_session_feedback(pair.mentee.user, session, **GOOD, comment="Ok\x00")
+        assert set(refused.value.errors) == {"comment"}
+        kept = services.give_session_feedback(
+            pair.mentee.user, session, **GOOD, comment="Good:\n- agenda\n- pace"
+        )
+    assert kept.comment == "Good:\n- agenda\n- pace"
+
+
 def test_feedback_is_given_from_the_mentorship_page(client, held):
     pair, session, start = held
     client.force_login(pair.mentee.user)

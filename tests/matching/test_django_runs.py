@@ -9,6 +9,7 @@ from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services
 from balik.matching.models import PairRule, RunStatus
 from balik.mentorships.models import Agreement, Mentorship, MentorshipStatus
+from balik.people.models import Person
 from balik.programs import services as program_services
 from balik.programs.models import ProgramStatus
 from tests.factories import PersonFactory
@@ -216,6 +217,23 @@ def test_the_review_page_shows_pairs_unmatched_and_the_distribution(
     assert page.count('class="component-bars"') == 4
 
 
+def test_one_match_email_that_cannot_be_sent_never_stops_the_others(
+    program_manager, reverse_programme, django_capture_on_commit_callbacks, settings
+):
+    program, juniors, seniors = reverse_programme
+    type(juniors[0].user).objects.filter(pk=juniors[0].user_id).update(email="refused@example.id")
+    Person.objects.filter(pk=seniors[0].pk).update(full_name="Senior\nBcc: x@example.com")
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    run = services.start_run(program_manager.user, program)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = services.publish(program_manager.user, run)
+    assert len(created) == 4
+    recipients = [address for message in mail.outbox for address in message.to]
+    assert len(recipients) == 7 and len(set(recipients)) == 7  # all but the refused one, once
+    assert all("\n" not in message.subject for message in mail.outbox)
+    assert all(message.message()["Bcc"] is None for message in mail.outbox)
+
+
 def test_the_review_page_does_not_grow_its_queries_with_the_programme(
     client, program_manager, django_assert_max_num_queries
 ):
@@ -232,6 +250,17 @@ def test_the_review_page_does_not_grow_its_queries_with_the_programme(
     services.start_run(program_manager.user, large)
     with django_assert_max_num_queries(20):
         client.get(reverse("programs:matching", args=[large.slug]))
+
+
+def test_a_decline_reason_refuses_invisible_control_characters(program_manager, reverse_programme):
+    program, _juniors, seniors = reverse_programme
+    services.publish(program_manager.user, services.start_run(program_manager.user, program))
+    mentorship = Mentorship.objects.get(mentee=seniors[1])
+    with pytest.raises(ValidationFailed) as refused:
+        services.decline(seniors[1].user, mentorship, "Different\x00zones")
+    assert set(refused.value.errors) == {"reason"}
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
 
 
 def test_the_managers_hear_of_a_decline(

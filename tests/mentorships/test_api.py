@@ -69,6 +69,23 @@ def test_bad_input_is_a_422_not_a_500(client, pair):
     assert response.status_code == 422
 
 
+def test_a_goal_is_one_line_but_a_note_keeps_its_line_breaks(client, pair):
+    mentee = bearer(pair.mentee.user)
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    goal = {"title": "Lead\nBcc: x@example.com", "measure": "m", "target": "t", "due_date": due}
+    response = send(client, "post", f"{BASE}/{pair.pk}/goals", goal, **mentee)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"title"}
+    goal.update(title="Lead the retro", target="Twice\ta month")
+    response = send(client, "post", f"{BASE}/{pair.pk}/goals", goal, **mentee)
+    assert set(response.json()["errors"]) == {"target"}
+    assert not pair.goals.exists()
+    note = send(client, "post", f"{BASE}/{pair.pk}/notes", {"body": "One\nTwo"}, **mentee)
+    assert note.status_code == 201 and note.json()["body"] == "One\nTwo"
+    nul = send(client, "post", f"{BASE}/{pair.pk}/notes", {"body": "One\x00"}, **mentee)
+    assert nul.status_code == 422 and set(nul.json()["errors"]) == {"body"}
+
+
 def test_managers_read_states_but_no_text_and_outsiders_nothing(
     client, pair, program_manager, outsider
 ):

@@ -22,7 +22,8 @@ from balik.mentorships.models import (
 )
 from balik.mentorships.reminders import sweep
 from balik.mentorships.workspace import suggested_times
-from balik.notifications.models import Notification
+from balik.notifications.models import EmailStatus, Notification
+from balik.notifications.services import deliver_emails
 from balik.people.models import Person
 from tests.factories import PersonFactory
 from tests.mentorships.builders import flipped_pair
@@ -160,11 +161,42 @@ def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callb
     assert int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTART").astimezone(UTC) == start.astimezone(UTC)
     # the booked notices went out with their invite: the worker only sends the proposal notice
-    from balik.notifications.services import deliver_emails
-
     assert not Notification.objects.filter(kind="session_booked", emailed_at__isnull=True).exists()
     assert deliver_emails() == 1
     assert deliver_emails() == 0
+
+
+def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
+    pair, django_capture_on_commit_callbacks, settings
+):
+    """The mentee's mail server refuses the invite: the mentor still gets theirs, the booking
+    stands, and the mentee's notice waits for the worker's next attempt with the reason. A line
+    break stored in a name before names were checked reaches no header either."""
+    Person.objects.filter(pk=pair.mentor.pk).update(full_name="Budi\nBcc: x@example.com")
+    type(pair.mentee.user).objects.filter(pk=pair.mentee.user_id).update(email="refused@example.id")
+    settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
+    start = in_days(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = services.propose_session(pair.mentee.user, pair, [start])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = services.accept_option(pair.mentor.user, session, session.options.get().pk)
+    assert booked.status == SessionStatus.BOOKED
+    [invite] = mail.outbox
+    assert invite.to == [pair.mentor.user.email] and invite.attachments
+    assert "\n" not in invite.subject
+    refused = Notification.objects.get(recipient=pair.mentee.user, kind="session_booked")
+    assert refused.email_status == EmailStatus.RETRYING
+    assert "No such mailbox" in refused.email_error
+    mentor_notice = Notification.objects.get(recipient=pair.mentor.user, kind="session_booked")
+    assert mentor_notice.email_status == EmailStatus.SENT
+    # the worker sends it once the server takes it again (without the invite: it is in the app)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(refused.email_next_attempt_at + timedelta(seconds=1)):
+        deliver_emails()
+    assert [m.to for m in mail.outbox].count(["refused@example.id"]) == 1
+    refused.refresh_from_db()
+    assert refused.email_status == EmailStatus.SENT
 
 
 def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_on_commit_callbacks):

@@ -316,6 +316,53 @@ def test_a_failed_patch_writes_nothing(client, participant):
     assert not PersonSkill.objects.filter(person=participant).exists()
 
 
+# --- one line: a name holds no line break (it ends up in e-mail headers) ----------------------
+
+
+def test_a_line_break_in_the_full_name_is_refused_and_nothing_stored(client, participant):
+    response = patch(
+        client,
+        f"{PEOPLE}/me",
+        {"full_name": "Name\nBcc: x@example.com", "bio": "new"},
+        headers=bearer(participant.user),
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert set(errors) == {"full_name"}
+    assert "line break" in errors["full_name"][0]
+    participant.refresh_from_db()
+    participant.user.refresh_from_db()
+    assert (participant.full_name, participant.user.full_name, participant.bio) == (
+        "Rina Junior",
+        "Rina Junior",
+        "",
+    )
+
+
+@pytest.mark.parametrize("field", ["full_name", "job_title", "department"])
+@pytest.mark.parametrize("character", ["\r", "\t", "\x00", "\x1b", "\x85", "\u2028", "\u2029"])
+def test_every_single_line_field_refuses_control_characters(client, participant, field, character):
+    response = patch(
+        client, f"{PEOPLE}/me", {field: f"Data{character}Team"}, headers=bearer(participant.user)
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {field}
+    participant.refresh_from_db()
+    assert character not in getattr(participant, field)
+
+
+def test_the_bio_keeps_its_line_breaks_but_refuses_nul(client, participant):
+    auth = bearer(participant.user)
+    kept = patch(client, f"{PEOPLE}/me", {"bio": "Line one\nLine two\tend"}, headers=auth)
+    assert kept.status_code == 200
+    assert kept.json()["bio"] == "Line one\nLine two\tend"
+    refused = patch(client, f"{PEOPLE}/me", {"bio": "Null\x00byte"}, headers=auth)
+    assert refused.status_code == 422
+    assert set(refused.json()["errors"]) == {"bio"}
+    participant.refresh_from_db()
+    assert participant.bio == "Line one\nLine two\tend"
+
+
 # --- skills -----------------------------------------------------------------------------------
 
 

@@ -204,7 +204,8 @@ def test_line_numbers_are_physical_lines_in_the_file():
         b"bad-email,Rina,Analyst\n"
     )
     report = run_import(content=content, actor=None, dry_run=True)
-    assert where(report) == {(5, "email")}
+    # the quoted line break is itself refused (single-line field), and shifts what follows
+    assert where(report) == {(3, "job_title"), (5, "email")}
 
 
 # --- Validating each row ------------------------------------------------------------------------
@@ -234,6 +235,42 @@ def test_it_refuses_an_empty_or_too_long_full_name():
     report = do_import("budi@example.id,", f"rina@example.id,{'x' * 201}", header="email,full_name")
     assert where(report) == {(2, "full_name"), (3, "full_name")}
     assert "201" in report.errors[1].reason and "200" in report.errors[1].reason
+
+
+def test_it_refuses_a_line_break_inside_a_quoted_full_name():
+    before = row_counts()
+    content = (
+        b'email,full_name,job_title\nbudi@example.id,"Name\nBcc: x@example.com",Analyst\n'
+        b"rina@example.id,Rina,Analyst\nbad-email,Bad,Analyst\n"
+    )
+    report = run_import(content=content, actor=None, dry_run=False)
+    assert not report.applied
+    assert [(e.line, e.column, e.value) for e in report.errors] == [
+        (2, "full_name", "Name\\nBcc: x@example.com"),  # shown with the break made visible
+        (5, "email", "bad-email"),  # physical lines: the quoted break does not shift them
+    ]
+    assert "line break" in report.errors[0].reason
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("column", ["full_name", "job_title", "department"])
+@pytest.mark.parametrize("character", ["\t", "\x01", "\x1b", "\x7f", "\x85", "\u2028"])
+def test_it_refuses_control_characters_in_every_text_column(column, character):
+    """(A NUL makes the whole file unreadable instead: a workbook saved by mistake holds them.)"""
+    cells = {"full_name": "Budi", "job_title": "Analyst", "department": "Data"}
+    cells[column] = f"Data{character}Team"
+    row = f'budi@example.id,"{cells["full_name"]}","{cells["job_title"]}","{cells["department"]}"'
+    report = do_import(row, header="email,full_name,job_title,department")
+    assert [(e.line, e.column) for e in report.errors] == [(2, column)]
+    assert not Person.objects.filter(user__email="budi@example.id").exists()
+
+
+def test_it_refuses_a_control_character_in_a_new_skill_name():
+    before = Skill.objects.count()
+    report = do_import('a@example.id,A,"Wayang\x07puppetry:2"', header="email,full_name,can_teach")
+    assert [(e.line, e.column) for e in report.errors] == [(2, "can_teach")]
+    assert "U+0007" in report.errors[0].reason
+    assert Skill.objects.count() == before
 
 
 def test_it_refuses_a_seniority_level_out_of_range():

@@ -76,6 +76,18 @@ def test_json_lists_every_error_and_exits_1(csv_file):
     assert all(set(error) == {"line", "column", "value", "reason"} for error in payload["errors"])
 
 
+def test_a_line_break_in_a_name_is_reported_on_one_line_and_exits_1(csv_file):
+    path = csv_file('email,full_name\nsiti@example.id,"Siti\nBcc: x@example.com"\n')
+    output, code = run(path)
+    assert code == 1
+    [line] = [line for line in output.splitlines() if "full_name" in line]
+    assert "line 2, column full_name, value Siti\\nBcc: x@example.com: " in line
+    output, code = run(path, "--json")
+    [error] = json.loads(output)["errors"]
+    assert (error["line"], error["column"]) == (2, "full_name")
+    assert Person.objects.count() == 0
+
+
 def test_dry_run_writes_nothing(csv_file):
     output, code = run(csv_file(GOOD), "--dry-run")
     assert code == 0

@@ -107,6 +107,18 @@ def test_a_bad_file_shows_the_error_table_and_cannot_be_confirmed(admin_client_)
     assert PeopleImport.objects.get().applied_at is None
 
 
+def test_a_line_break_in_a_name_is_a_row_error_on_the_upload_page(admin_client_):
+    bad = 'email,full_name\nok@example.id,Ok\nbcc@example.id,"Name\nBcc: x@example.com"\n'
+    url = upload(admin_client_, bad, name="names.csv")["Location"]
+    page = admin_client_.get(url).content.decode()
+    assert 'class="row-error"' in page
+    assert "Name\\nBcc: x@example.com" in page  # the break shown, not hidden in the table
+    assert "line break" in page
+    refused = admin_client_.post(url, follow=True)
+    assert b"Nothing was imported" in refused.content
+    assert not Person.objects.filter(user__email__in=["ok@example.id", "bcc@example.id"]).exists()
+
+
 def test_confirming_checks_the_file_again_against_the_directory(admin_client_):
     csv = "email,full_name,manager_email\nnew@example.id,New,gone@example.id\n"
     from tests.factories import PersonFactory

@@ -277,6 +277,19 @@ def test_it_shows_field_errors_next_to_the_fields(participant_client, participan
     assert participant.languages == ["id", "en"]
 
 
+def test_the_about_form_refuses_a_line_break_in_a_name(participant_client, participant):
+    response = participant_client.post(
+        edit_url(participant),
+        about_data(participant, full_name="Name\r\nBcc: x@example.com", job_title="Lead\tData"),
+    )
+    assert response.status_code == 422
+    errors = response.context["about_form"].errors
+    assert "line break" in errors["full_name"][0]
+    assert "tab" in errors["job_title"][0]
+    participant.refresh_from_db()
+    assert participant.full_name == "Rina Junior"
+
+
 def test_an_admin_edits_someone_else_including_hr_fields(
     admin_client_, participant, other_participant
 ):
@@ -523,6 +536,38 @@ def test_the_admin_refuses_a_manager_cycle(participant, other_participant):
     )
     assert not form.is_valid()
     assert "loop" in form.errors["manager"][0]
+
+
+def test_the_admin_refuses_a_line_break_in_a_name(superuser_client, participant):
+    response = superuser_client.post(
+        f"/admin/accounts/user/{participant.user_id}/change/",
+        {
+            "email": participant.user.email,
+            "full_name": "Name\nBcc: x@example.com",
+            "preferred_language": "",
+            "is_active": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "full_name" in response.context["adminform"].form.errors
+    skill = SkillFactory(slug="zz-ai", name_en="Zz AI", name_id="Zz AI")
+    response = superuser_client.post(
+        f"/admin/people/skill/{skill.pk}/change/",
+        {
+            "slug": "zz-ai",
+            "name_en": "Zz\nAI",
+            "name_id": "Zz AI",
+            "category": "uncategorised",
+            "aliases": "[]",
+        },
+    )
+    assert response.status_code == 200
+    assert "name_en" in response.context["adminform"].form.errors
+    participant.user.refresh_from_db()
+    skill.refresh_from_db()
+    assert (participant.user.full_name, skill.name_en) == ("Rina Junior", "Zz AI")
 
 
 @pytest.mark.parametrize("url_name", ["people:directory", "people:org_chart", "people:skills"])

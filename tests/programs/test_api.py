@@ -59,6 +59,18 @@ def test_a_manager_scripts_the_whole_loop(client, program_manager):
     assert Mentorship.objects.count() == 3
 
 
+def test_a_programme_name_with_a_line_break_is_a_422(client, program_manager):
+    auth = bearer(program_manager.user)
+    response = post(
+        client, PROGRAMS, {"name": "Buddies\nBcc: x@example.com", "kind": "peer"}, **auth
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"name"}
+    from balik.programs.models import Program
+
+    assert not Program.objects.exists()
+
+
 def test_bad_input_gets_field_errors_not_a_500(client, program_manager):
     auth = bearer(program_manager.user)
     response = post(client, PROGRAMS, {"name": "", "kind": "speed-dating"}, **auth)

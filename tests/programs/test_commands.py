@@ -66,6 +66,36 @@ def test_enroll_json_reports_counts_and_errors(tmp_path, program_manager):
     assert Enrolment.objects.get().role == "mentor"
 
 
+def test_enroll_refuses_control_characters_and_keeps_line_breaks_in_goals(
+    tmp_path, program_manager
+):
+    program = enrolling_program(program_manager, kind="classic")
+    PersonFactory(user__email="a@example.id")
+    PersonFactory(user__email="b@example.id")
+    PersonFactory(user__email="c@example.id")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        b'email,role,capacity,goals\na@example.id,mentor,2,"Share\nwhat I know"\n'
+        b'b@example.id,"mentee\x07",,Learn\n'
+        b'c@example.id,mentee,,"Learn\x1b[31m"\n'
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("enroll", program.slug, str(bad), "--json", stdout=out)
+    errors = json.loads(out.getvalue())["errors"]
+    # physical lines: the quoted line break in line 2's goals does not shift the others
+    assert [(e["line"], e["column"], e["value"]) for e in errors] == [
+        (4, "role", "mentee\\x07"),
+        (5, "goals", "Learn\\x1b[31m"),
+    ]
+    assert "U+0007" in errors[0]["reason"]
+    assert not Enrolment.objects.exists()
+    good = tmp_path / "good.csv"
+    good.write_bytes(b'email,role,capacity,goals\na@example.id,mentor,2,"Share\nwhat I know"\n')
+    assert json.loads(run("enroll", program.slug, str(good), "--json"))["enrolled"] == 1
+    assert Enrolment.objects.get().goals == "Share\nwhat I know"
+
+
 def test_enroll_refuses_an_unknown_programme(tmp_path):
     with pytest.raises(CommandError, match="nope"):
         run("enroll", "nope", str(tmp_path / "x.csv"))

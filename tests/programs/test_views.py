@@ -37,6 +37,28 @@ def test_the_create_form_shows_field_errors(client, program_manager):
     assert Program.objects.count() == 1
 
 
+def test_a_programme_name_must_be_one_line(client, program_manager):
+    client.force_login(program_manager.user)
+    response = client.post(
+        reverse("programs:create"), {"template": "classic", "name": "Buddies\nBcc: x@example.com"}
+    )
+    assert response.status_code == 200
+    assert "line break" in response.context["form"].errors["name"][0]
+    assert not Program.objects.exists()
+    program = enrolling_program(program_manager, kind="peer")
+    url = reverse("programs:settings", args=[program.slug])
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data = {key: value for key, value in data.items() if not isinstance(value, list | dict | bool)}
+    data.update(name="Peer\u2028circle", description="Line one\nLine two")
+    data["managers"] = [program_manager.user.pk]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    program.refresh_from_db()
+    assert program.name == "peer programme"
+
+
 def test_participants_cannot_reach_the_create_settings_or_participants_pages(
     client, program_manager, participant
 ):

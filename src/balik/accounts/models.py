@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.fields import SingleLineCharField
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -34,7 +36,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A sign-in. The person's profile lives in `people.Person`; roles are flags that combine."""
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = SingleLineCharField(_("full name"), max_length=200)
     is_org_admin = models.BooleanField(
         _("organisation admin"),
         default=False,
@@ -101,7 +103,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineCharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     display_prefix = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import ApiToken, User, hash_token
 from balik.core.errors import BalikError, NotFound
+from balik.core.text import single_line_problem
 
 MAX_ACTIVE_TOKENS = 20
 
@@ -27,6 +28,8 @@ def api_token_create(*, user: User, name: str) -> IssuedToken:
         )
     if len(name) > 100:
         raise BalikError(_("The name can be at most 100 characters long."), field="name")
+    if problem := single_line_problem(name):
+        raise BalikError(problem, field="name")
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
         raise BalikError(
             _("You already have %(count)d active tokens; revoke one first.")

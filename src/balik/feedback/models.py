@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.fields import SingleLineCharField
 from balik.mentorships.models import Mentorship, Session
 from balik.people.models import Person
 from balik.programs.models import Program
@@ -102,8 +103,8 @@ class Question(models.Model):
         help_text=_("mentee or mentor (in reverse mentoring the junior is the mentor)"),
     )
     competency = models.SlugField(max_length=60)
-    text_en = models.CharField(max_length=300)
-    text_id = models.CharField(max_length=300)
+    text_en = SingleLineCharField(max_length=300)
+    text_id = SingleLineCharField(max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

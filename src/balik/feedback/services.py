@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.text import long_text_problem, single_line_problem
 from balik.feedback.models import (
     SESSION_SCORES,
     Answer,
@@ -56,6 +57,8 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
     comment = (answers.get("comment") or "").strip()
     if len(comment) > 2000:
         errors["comment"] = [_("Use at most %(n)d characters.") % {"n": 2000}]
+    elif problem := long_text_problem(comment):
+        errors["comment"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     feedback, _created = SessionFeedback.objects.update_or_create(
@@ -101,6 +104,8 @@ def evaluate_program(
     improve = (improve or "").strip()
     if len(improve) > 2000:
         errors["improve"] = [_("Use at most %(n)d characters.") % {"n": 2000}]
+    elif problem := long_text_problem(improve):
+        errors["improve"] = [problem]
     if errors:
         raise ValidationFailed(errors)
     evaluation, _created = ProgramEvaluation.objects.update_or_create(
@@ -173,6 +178,8 @@ def add_question(
             errors[name] = [_("Write the question in both languages.")]
         elif len(text) > 300:
             errors[name] = [_("Use at most %(n)d characters.") % {"n": 300}]
+        elif problem := single_line_problem(text.strip()):
+            errors[name] = [problem]
     if errors:
         raise ValidationFailed(errors)
     return Question.objects.create(

@@ -1,12 +1,15 @@
 """E-mails about matching: new pairs, mentor requests and answers, declined matches; each in
-the reader's own language."""
+the reader's own language. Each message is sent on its own: one that cannot be sent (a refused
+address) is logged and never stops the others, nor the change that caused them."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from balik.core.mail import send_each
+from balik.core.text import one_line
 from balik.matching.explain import Explainer
 from balik.mentorships.models import Mentorship
 
@@ -37,10 +40,8 @@ def send_match_emails(mentorship_ids: list[int]) -> int:
                 }
                 subject = render_to_string("matching/email/matched_subject.txt", context)
                 body = render_to_string("matching/email/matched.txt", context)
-            messages.append(EmailMessage(" ".join(subject.split()), body, to=[me.email]))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+            messages.append(EmailMessage(one_line(subject), body, to=[me.email]))
+    return send_each(messages)
 
 
 def _send(
@@ -52,10 +53,8 @@ def _send(
         with translation.override(language or settings.LANGUAGE_CODE):
             subject = render_to_string(subject_template, context)
             body = render_to_string(body_template, context)
-        messages.append(EmailMessage(" ".join(subject.split()), body, to=[address]))
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
+        messages.append(EmailMessage(one_line(subject), body, to=[address]))
+    return send_each(messages)
 
 
 def _language(person) -> str:

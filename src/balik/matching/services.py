@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.core.text import long_text_problem
 from balik.matching import engine
 from balik.matching.explain import stored_fact
 from balik.matching.inputs import ProgramInput, build_program_input
@@ -365,6 +366,8 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         raise ValidationFailed({"reason": [_("Tell the programme manager why, in a few words.")]})
     if len(reason) > 1000:
         raise ValidationFailed({"reason": [_("Use at most 1,000 characters.")]})
+    if problem := long_text_problem(reason):
+        raise ValidationFailed({"reason": [problem]})
     with transaction.atomic():
         locked = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
         if locked.status != MentorshipStatus.ACTIVE:
@@ -486,6 +489,8 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
         raise BalikError(_("You already have a mentor in this programme."), code="already_matched")
     if len(message or "") > 1000:
         raise ValidationFailed({"message": [_("Use at most 1,000 characters.")]})
+    if problem := long_text_problem(message or ""):
+        raise ValidationFailed({"message": [problem]})
     suggestions = {s.mentor.pk: s for s in shortlist(user, program, limit=10_000)}
     suggestion = suggestions.get(mentor_id)
     if suggestion is None:
@@ -521,6 +526,8 @@ def answer_request(
     """
     if match_request.mentor.user_id != user.pk:
         raise PermissionRefused(_("Only the mentor who was asked can answer."))
+    if problem := long_text_problem(reason or ""):
+        raise ValidationFailed({"reason": [problem]})
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update()

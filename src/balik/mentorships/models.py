@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.fields import SingleLineCharField
 from balik.people.models import Person
 from balik.programs.models import Program
 
@@ -104,7 +105,7 @@ class Agreement(models.Model):
     format = models.CharField(
         _("format"), max_length=8, choices=MeetingFormat.choices, default=MeetingFormat.CASUAL
     )
-    meeting_place = models.CharField(
+    meeting_place = SingleLineCharField(
         _("where we meet (a place or a video-call link)"), max_length=300, blank=True
     )
     confidentiality = models.TextField(_("confidentiality"), blank=True)
@@ -130,9 +131,9 @@ class GoalStatus(models.TextChoices):
 
 class Goal(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(_("goal"), max_length=200)
-    measure = models.CharField(_("how success is measured"), max_length=300)
-    target = models.CharField(_("target value or outcome"), max_length=200)
+    title = SingleLineCharField(_("goal"), max_length=200)
+    measure = SingleLineCharField(_("how success is measured"), max_length=300)
+    target = SingleLineCharField(_("target value or outcome"), max_length=200)
     due_date = models.DateField(_("due date"))
     owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(
@@ -150,7 +151,7 @@ class Goal(models.Model):
 class GoalUpdate(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    value = models.CharField(_("progress"), max_length=200, blank=True)
+    value = SingleLineCharField(_("progress"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=GoalStatus.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -188,7 +189,7 @@ class Session(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     zone = models.CharField(max_length=64, default="Asia/Jakarta")
     leader = models.CharField(_("who leads"), max_length=6, choices=Side.choices)
-    location = models.CharField(_("where"), max_length=300, blank=True)
+    location = SingleLineCharField(_("where"), max_length=300, blank=True)
     proposed_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     series_key = models.CharField(max_length=40, blank=True, db_index=True)
     repeat = models.PositiveSmallIntegerField(
@@ -296,7 +297,7 @@ class ActionItem(models.Model):
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
-    title = models.CharField(_("action"), max_length=200)
+    title = SingleLineCharField(_("action"), max_length=200)
     owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     due_date = models.DateField(_("due date"))
     done_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,5 @@
 """Session notices: the inbox entry, and the e-mail with its calendar invite (.ics)."""
 
-import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from balik.mentorships.ics import session_invite
 from balik.mentorships.models import Session, SessionStatus
-from balik.notifications.services import notify
-
-logger = logging.getLogger(__name__)
+from balik.notifications.services import deliver_email_now, notify
 
 
 def invite_bytes(session: Session) -> bytes:
@@ -113,8 +110,6 @@ def send_session_notice(notice, dedupe_key: str) -> None:
         "text/calendar; method="
         + ("CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"),
     )
-    try:
-        message.send()
-    except OSError:
-        logger.exception("could not e-mail the invite of session %s", session.pk)
-        type(created).objects.filter(pk=created.pk).update(emailed_at=None)
+    # A failure is recorded on the notice; the worker then retries it without the invite (the
+    # session and its invite are in the app).
+    deliver_email_now(created, message)

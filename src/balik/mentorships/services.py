@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.text import long_text_problem, single_line_problem
 from balik.mentorships.models import (
     ActionItem,
     Agenda,
@@ -86,12 +87,24 @@ def partner_of(mentorship: Mentorship, person: Person) -> Person:
     return mentorship.mentee if person.pk == mentorship.mentor_id else mentorship.mentor
 
 
-def _text(errors: dict[str, list[str]], field: str, value: Any, *, required: bool = False) -> str:
+def _text(
+    errors: dict[str, list[str]],
+    field: str,
+    value: Any,
+    *,
+    required: bool = False,
+    single_line: bool = False,
+) -> str:
+    """The trimmed text; its problems added to `errors`. A single-line field (a title, a place)
+    holds no control character; a long text keeps its line breaks (see `balik.core.text`)."""
     text = (value or "").strip() if isinstance(value, str | type(None)) else str(value)
     if required and not text:
         errors.setdefault(field, []).append(_("This field is required."))
     if len(text) > MAX_TEXT:
         errors.setdefault(field, []).append(_("Use at most %(n)d characters.") % {"n": MAX_TEXT})
+    problem = single_line_problem(text) if single_line else long_text_problem(text)
+    if problem:
+        errors.setdefault(field, []).append(problem)
     return text
 
 
@@ -195,7 +208,7 @@ def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agre
                 errors[name] = [_("Choose formal or casual.")]
             clean[name] = value
         elif name == "meeting_place":
-            text = _text(errors, name, value)
+            text = _text(errors, name, value, single_line=True)
             if len(text) > 300:
                 errors[name] = [_("Use at most 300 characters.")]
             clean[name] = text
@@ -258,9 +271,9 @@ def add_goal(
     _side, person = require_member(user, mentorship)
     require_active(mentorship)
     errors: dict[str, list[str]] = {}
-    title = _text(errors, "title", title, required=True)
-    measure = _text(errors, "measure", measure, required=True)
-    target = _text(errors, "target", target, required=True)
+    title = _text(errors, "title", title, required=True, single_line=True)
+    measure = _text(errors, "measure", measure, required=True, single_line=True)
+    target = _text(errors, "target", target, required=True, single_line=True)
     for name, value, limit in (
         ("title", title, 200),
         ("measure", measure, 300),
@@ -297,7 +310,7 @@ def update_goal(user: User, goal: Goal, *, value: str, note: str, status: str) -
     _side, person = require_member(user, goal.mentorship)
     require_active(goal.mentorship)
     errors: dict[str, list[str]] = {}
-    value = _text(errors, "value", value)
+    value = _text(errors, "value", value, single_line=True)
     note = _text(errors, "note", note)
     if len(value) > 200:
         errors["value"] = [_("Use at most 200 characters.")]
@@ -691,7 +704,7 @@ def add_action(
     _side, person = require_member(user, mentorship)
     require_active(mentorship)
     errors: dict[str, list[str]] = {}
-    title = _text(errors, "title", title, required=True)
+    title = _text(errors, "title", title, required=True, single_line=True)
     if len(title) > 200:
         errors["title"] = [_("Use at most 200 characters.")]
     owner = {mentorship.mentor_id: mentorship.mentor, mentorship.mentee_id: mentorship.mentee}.get(

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read/", views.mark_read, name="read"),
     path("settings/", views.preferences, name="preferences"),
+    path("failed/", views.failed_emails, name="failed"),
 ]

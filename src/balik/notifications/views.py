@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balik.notifications import services
 from balik.notifications.models import Kind, Preference
 
 INBOX_PAGE = 30
+FAILED_PAGE = 50
 
 
 @login_required
@@ -59,3 +62,32 @@ def preferences(request: HttpRequest) -> HttpResponse:
         for kind, label in Kind.choices
     ]
     return render(request, "notifications/preferences.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def failed_emails(request: HttpRequest) -> HttpResponse:
+    """E-mails that could not be delivered, with the mail server's reason: org admins only.
+    Shows who and which kind of notice, never its text (that belongs to the recipient)."""
+    if not request.user.is_org_admin:
+        raise PermissionDenied(_("Only organisation admins see failed e-mails."))
+    failed = services.failed_emails()
+    if request.method == "POST":
+        if "notice" in request.POST:  # the rows chosen; else every failed e-mail
+            # row ids; anything else (or a number no id column holds) is ignored
+            values = request.POST.getlist("notice")
+            chosen = [int(value) for value in values if value.isdecimal() and len(value) <= 18]
+            failed = failed.filter(pk__in=chosen)
+        count = services.email_retry(notices=failed)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d e-mail will be sent again at the next delivery.",
+                "%(count)d e-mails will be sent again at the next delivery.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("notifications:failed")
+    page = Paginator(failed, FAILED_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notifications/failed.html", {"page": page})

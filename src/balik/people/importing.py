@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound
+from balik.core.text import one_line, single_line_problem, visible
 from balik.people.languages import ISO_639_1
 from balik.people.models import (
     BIRTH_YEAR_MIN,
@@ -272,7 +273,7 @@ def sniff_delimiter(text: str) -> str:
     return ","
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(first physical line, cells) per CSV record; a quoted value may span lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_line = 0
@@ -283,6 +284,8 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _shown(value: str) -> str:
+    """The value as a report shows it: control characters made visible, long values cut."""
+    value = visible(value)
     return value if len(value) <= SHOWN_VALUE_MAX else value[: SHOWN_VALUE_MAX - 1] + "…"
 
 
@@ -431,6 +434,8 @@ class _RowValidator:
                 _("This is %(length)d characters long; the limit is %(limit)d. Shorten it.")
                 % {"length": len(value), "limit": TEXT_LIMITS[column]},
             )
+        elif problem := single_line_problem(value):
+            self.error(line, column, value, problem)
         return value
 
     def _seniority(self, line: int, value: str) -> int | None:
@@ -612,6 +617,9 @@ class _RowValidator:
                     % {"skill": _shown(name)},
                 )
                 continue
+            if problem := single_line_problem(name):
+                self.error(line, column, value, problem)
+                continue
             if len(name) > NAME_MAX_LENGTH:
                 self.error(
                     line,
@@ -721,7 +729,7 @@ def _plan_import(content: bytes) -> _Plan:
         return plan
     delimiter = sniff_delimiter(text)
     try:
-        records = [(line, cells) for line, cells in _records(text, delimiter)]
+        records = [(line, cells) for line, cells in csv_records(text, delimiter)]
     except csv.Error as error:
         plan.errors.append(
             RowError(
@@ -1343,6 +1351,7 @@ def people_import_create(
 
     A file that cannot be read at all (too large, not UTF-8) is not kept: the import is None.
     """
+    file_name = one_line(file_name)[:255] or "people.csv"  # the browser's word: shown and logged
     try:
         text = decode_people_csv(content)
     except UnreadableFile as unreadable:
@@ -1351,7 +1360,7 @@ def people_import_create(
     with transaction.atomic():
         people_import = PeopleImport.objects.create(
             uploaded_by=actor,
-            file_name=file_name[:255] or "people.csv",
+            file_name=file_name,
             content=text,
             summary=report.as_summary(),
         )

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.fields import SingleLineCharField
+
 SENIORITY_MIN, SENIORITY_MAX = 1, 10
 SKILL_LEVEL_MIN, SKILL_LEVEL_MAX = 1, 3
 BIRTH_YEAR_MIN = 1930
@@ -64,8 +66,8 @@ class SkillLevel(models.IntegerChoices):
 
 class Skill(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name_en = models.CharField(_("English name"), max_length=120)
-    name_id = models.CharField(_("Indonesian name"), max_length=120)
+    name_en = SingleLineCharField(_("English name"), max_length=120)
+    name_id = SingleLineCharField(_("Indonesian name"), max_length=120)
     category = models.CharField(
         _("category"),
         max_length=32,
@@ -118,9 +120,9 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    full_name = models.CharField(_("full name"), max_length=200, db_index=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=120, blank=True, db_index=True)
+    full_name = SingleLineCharField(_("full name"), max_length=200, db_index=True)
+    job_title = SingleLineCharField(_("job title"), max_length=200, blank=True)
+    department = SingleLineCharField(_("department"), max_length=120, blank=True, db_index=True)
     manager = models.ForeignKey(
         "self",
         verbose_name=_("manager"),
@@ -273,7 +275,7 @@ class PeopleImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file_name = models.CharField(max_length=255)
+    file_name = SingleLineCharField(max_length=255)
     content = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)

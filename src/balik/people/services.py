@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import PermissionRefused, ValidationFailed
+from balik.core.text import long_text_problem, single_line_problem
 from balik.people.languages import ISO_639_1
 from balik.people.models import (
     BIRTH_YEAR_MIN,
@@ -102,6 +103,10 @@ def _clean_text(field: str, value: Any, errors: dict[str, list[str]]) -> str | N
             _("Use at most %(limit)d characters (this has %(count)d).")
             % {"limit": limit, "count": len(text)}
         ]
+        return None
+    problem = single_line_problem(text)
+    if problem:
+        errors[field] = [problem]
         return None
     return text
 
@@ -214,6 +219,10 @@ def _clean_bio(value: Any, errors: dict[str, list[str]]) -> str | None:
             _("Keep the bio to %(limit)d characters (this has %(count)d).")
             % {"limit": BIO_MAX_LENGTH, "count": len(text)}
         ]
+        return None
+    problem = long_text_problem(text)
+    if problem:
+        errors["bio"] = [problem]
         return None
     return text
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.fields import SingleLineCharField
 from balik.people.models import Person, Skill
 
 
@@ -55,7 +56,7 @@ def new_enrolment_token() -> str:
 
 
 class Program(models.Model):
-    name = models.CharField(_("name"), max_length=160)
+    name = SingleLineCharField(_("name"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ProgramKind.choices)
     template = models.CharField(_("template"), max_length=60, blank=True)

@@ -6,7 +6,6 @@ writes in one transaction, so a refused operation leaves nothing behind.
 """
 
 import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +18,14 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.core.text import long_text_problem, single_line_problem, visible
 from balik.matching.model import COMPONENTS
-from balik.people.importing import UnreadableFile, decode_people_csv, sniff_delimiter
+from balik.people.importing import (
+    UnreadableFile,
+    csv_records,
+    decode_people_csv,
+    sniff_delimiter,
+)
 from balik.people.models import Person, Skill
 from balik.programs.catalog import (
     DEFAULT_SENIORITY_GAP,
@@ -148,6 +153,8 @@ def create_program(
         errors.setdefault("name", []).append(_("Give the programme a name."))
     elif len(name) > 160:
         errors.setdefault("name", []).append(_("Use at most 160 characters."))
+    elif problem := single_line_problem(name):
+        errors.setdefault("name", []).append(problem)
     if kind not in ProgramKind.values:
         errors.setdefault("kind", []).append(
             _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ProgramKind.values)}
@@ -299,6 +306,8 @@ def enrolment_errors(
         ]
     if len(data.goals or "") > MAX_GOALS_LENGTH:
         errors["goals"] = [_("Use at most %(n)d characters.") % {"n": MAX_GOALS_LENGTH}]
+    elif problem := long_text_problem(data.goals or ""):
+        errors["goals"] = [problem]
     if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
         errors["capacity"] = [
             _("A mentor takes between 1 and %(n)d mentees.") % {"n": MAX_CAPACITY}
@@ -421,7 +430,9 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
     report = EnrolReport()
 
     def error(line: int, column: str, value: str, reason: str) -> None:
-        report.errors.append({"line": line, "column": column, "value": value, "reason": reason})
+        report.errors.append(
+            {"line": line, "column": column, "value": visible(value), "reason": reason}
+        )
 
     try:
         text = decode_people_csv(content)
@@ -439,12 +450,13 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
         return report
     try:
         delimiter = sniff_delimiter(text)
-        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        # each record with its first physical line: a quoted goal may span several lines
+        table = list(csv_records(text, delimiter))
     except csv.Error as broken:
         error(0, "", "", _("The file is not a valid CSV file: %(reason)s") % {"reason": broken})
         return report
     reader = iter(table)
-    header = next(reader, None)
+    _header_line, header = next(reader, (1, []))
     if not header:
         error(1, "", "", _("The file is empty."))
         return report
@@ -463,7 +475,7 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
     if report.errors:
         return report
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns):
@@ -488,6 +500,16 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
     seen: dict[str, int] = {}
     planned: list[tuple[Person, EnrolmentData]] = []
     for line, row in rows:
+        # goals are a long text (checked with the enrolment below); every other cell is one line
+        broken = {
+            column: problem
+            for column, value in row.items()
+            if column != "goals" and (problem := single_line_problem(value))
+        }
+        for column, problem in broken.items():
+            error(line, column, row[column], problem)
+        if broken:
+            continue
         email = row["email"].lower()
         person = people.get(email)
         if not email:

@@ -1,0 +1,318 @@
+"""E-mail delivery isolates each message: one that cannot be sent is recorded with its reason,
+retried with back-off and finally given up, and never stops the others; each is marked sent as
+soon as it is sent."""
+
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from balik.notifications import services
+from balik.notifications.models import EmailStatus, Notification
+from tests.factories import UserFactory
+from tests.mail_backends import DyingBackend, WorkerKilled
+
+pytestmark = pytest.mark.django_db
+REFUSING = override_settings(EMAIL_BACKEND="tests.mail_backends.RefusingBackend")
+
+
+def notice_for(user, key: str, title: str = "Agenda due") -> Notification:
+    return services.notify(user, "agenda_due", key, lambda: (title, "Write it"), "/mentorships/1/")
+
+
+def people_with_one_refused(count: int = 5, refused_at: int = 2) -> list:
+    """`count` people; the one at `refused_at` has an address the mail server refuses."""
+    return [
+        UserFactory(email=f"refused{n}@example.id" if n == refused_at else f"ok{n}@example.id")
+        for n in range(count)
+    ]
+
+
+def delivered() -> list[str]:
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+@REFUSING
+def test_one_message_that_cannot_be_sent_never_stops_the_others():
+    users = people_with_one_refused()
+    notices = [notice_for(user, f"k{n}") for n, user in enumerate(users)]
+    now = timezone.now()
+    assert services.deliver_emails() == 4
+    # every other message delivered exactly once
+    assert delivered() == sorted(u.email for u in users if not u.email.startswith("refused"))
+    bad = Notification.objects.get(pk=notices[2].pk)
+    assert bad.email_status == EmailStatus.RETRYING
+    assert bad.emailed_at is None and bad.email_attempts == 1
+    assert "No such mailbox" in bad.email_error and "refused2@example.id" in bad.email_error
+    assert now + services.EMAIL_FIRST_RETRY <= bad.email_next_attempt_at
+    assert bad.email_next_attempt_at <= timezone.now() + services.EMAIL_FIRST_RETRY
+    sent = Notification.objects.exclude(pk=bad.pk)
+    assert set(sent.values_list("email_status", flat=True)) == {EmailStatus.SENT}
+    assert all(n.emailed_at for n in sent)
+    # the next round resends nothing and does not retry before the back-off has passed
+    assert services.deliver_emails() == 0
+    assert len(mail.outbox) == 4
+    assert Notification.objects.get(pk=bad.pk).email_attempts == 1
+
+
+@REFUSING
+def test_a_failed_message_is_retried_with_growing_delays_then_given_up():
+    [user] = people_with_one_refused(count=1, refused_at=0)
+    notice = notice_for(user, "k")
+    delays = []
+    for attempt in range(1, services.EMAIL_MAX_ATTEMPTS + 1):
+        notice.refresh_from_db()
+        due = notice.email_next_attempt_at or timezone.now()
+        with time_machine.travel(due - timedelta(seconds=1)):
+            assert services.deliver_emails() == 0  # not yet due: untouched
+        with time_machine.travel(due + timedelta(seconds=1)):
+            assert services.deliver_emails() == 0
+            notice.refresh_from_db()
+            assert notice.email_attempts == attempt
+            if notice.email_next_attempt_at:
+                delays.append(notice.email_next_attempt_at - timezone.now())
+    first = services.EMAIL_FIRST_RETRY
+    assert [round(delay / first) for delay in delays] == [1, 2, 4, 8, 16, 32, 64]
+    assert notice.email_status == EmailStatus.FAILED  # failed permanently
+    assert notice.email_next_attempt_at is None and "No such mailbox" in notice.email_error
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        assert services.deliver_emails() == 0
+    notice.refresh_from_db()
+    assert notice.email_attempts == services.EMAIL_MAX_ATTEMPTS
+    assert mail.outbox == []
+
+
+def test_a_retry_that_succeeds_is_sent_once_and_clears_the_reason():
+    [user] = people_with_one_refused(count=1, refused_at=0)
+    notice = notice_for(user, "k")
+    with REFUSING:
+        services.deliver_emails()
+    User = type(user)
+    User.objects.filter(pk=user.pk).update(email="fixed@example.id")  # the address is mended
+    notice.refresh_from_db()
+    with time_machine.travel(notice.email_next_attempt_at + timedelta(seconds=1)):
+        assert services.deliver_emails() == 1
+        assert services.deliver_emails() == 0
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts, notice.email_error) == (
+        EmailStatus.SENT,
+        2,
+        "",
+    )
+    assert delivered() == ["fixed@example.id"]
+
+
+def test_a_line_break_already_stored_in_a_title_cannot_stop_delivery():
+    """A row written before names were checked: its e-mail goes out with a one-line subject
+    and no header injected."""
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(3)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    Notification.objects.filter(recipient=users[0]).update(
+        title="Name\nBcc: x@example.com proposed session times"
+    )
+    assert services.deliver_emails() == 3
+    [injected] = [m for m in mail.outbox if m.to == ["p0@example.id"]]
+    assert injected.subject == "Name Bcc: x@example.com proposed session times"
+    rendered = injected.message()
+    assert rendered["Bcc"] is None
+    assert injected.recipients() == ["p0@example.id"]
+    assert delivered() == ["p0@example.id", "p1@example.id", "p2@example.id"]
+
+
+def test_a_new_notice_title_is_kept_on_one_line():
+    user = UserFactory()
+    notice = notice_for(user, "k", title="Name\r\nBcc: x@example.com\x00 proposed")
+    assert notice.title == "Name Bcc: x@example.com proposed"
+
+
+@override_settings(EMAIL_BACKEND="tests.mail_backends.DyingBackend")
+def test_each_message_is_marked_sent_as_soon_as_it_is_sent():
+    """The worker dies while sending the third message: the first two are already marked, so
+    the next round sends the other three and resends none."""
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(5)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    DyingBackend.delivered, DyingBackend.survives = 0, 2
+    with pytest.raises(WorkerKilled):
+        services.deliver_emails()
+    assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 2
+    DyingBackend.survives = 100
+    assert services.deliver_emails() == 3
+    assert delivered() == [user.email for user in users]  # each exactly once
+
+
+def test_a_notice_its_caller_sends_is_left_to_the_caller_unless_the_caller_dies():
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(2)]
+    sent_by_caller, orphaned = (
+        services.notify(
+            user, "session_booked", f"k{n}", lambda: ("Booked", ""), "/", email_sent_by_caller=True
+        )
+        for n, user in enumerate(users)
+    )
+    assert services.deliver_emails() == 0  # the worker does not race the caller
+    with_invite = EmailMessage("Booked", "", to=["p0@example.id"])
+    with_invite.attach("invite.ics", b"BEGIN:VCALENDAR", "text/calendar")
+    assert services.deliver_email_now(sent_by_caller, with_invite)
+    assert not services.deliver_email_now(sent_by_caller, with_invite)  # once only
+    # the other caller died before sending: the worker sends it plainly after the grace
+    with time_machine.travel(timezone.now() + services.EMAIL_CALLER_GRACE + timedelta(seconds=1)):
+        assert services.deliver_emails() == 1
+    assert [(m.to, bool(m.attachments)) for m in mail.outbox] == [
+        (["p0@example.id"], True),
+        (["p1@example.id"], False),
+    ]
+    orphaned.refresh_from_db()
+    assert orphaned.email_status == EmailStatus.SENT
+
+
+def test_a_mail_server_that_never_answers_fails_the_round_quickly_and_is_recorded(settings):
+    """The server accepts the connection and says nothing: the first message is recorded as
+    failed after EMAIL_TIMEOUT, and the round stops there instead of trying every message."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 0.5
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(3)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    try:
+        started = time.monotonic()
+        assert services.deliver_emails() == 0
+        assert time.monotonic() - started < 5
+    finally:
+        silent.close()
+    first, *others = Notification.objects.order_by("pk")
+    assert first.email_status == EmailStatus.RETRYING and "timed out" in first.email_error
+    assert [n.email_status for n in others] == [EmailStatus.PENDING] * 2  # untouched
+
+
+def test_the_batch_limit_is_respected_and_the_rest_go_next_round():
+    users = [UserFactory() for _ in range(3)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    assert services.deliver_emails(limit=2) == 2
+    assert services.deliver_emails(limit=2) == 1
+    assert len(mail.outbox) == 3
+
+
+def test_nothing_is_sent_for_a_notice_nobody_wants_by_email():
+    user = UserFactory()
+    services.set_preferences(user, {"agenda_due": (True, False)})
+    notice = notice_for(user, "k")
+    assert notice.email_status == EmailStatus.NOT_WANTED
+    assert services.deliver_emails() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_message_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: two workers cannot overlap there")
+    users = [UserFactory(email=f"p{n}@example.id") for n in range(30)]
+    for n, user in enumerate(users):
+        notice_for(user, f"k{n}")
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        start.wait()
+        try:
+            services.deliver_emails()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert delivered() == sorted(user.email for user in users)
+    assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 30
+
+
+@REFUSING
+def test_the_admin_lists_failed_deliveries_and_sends_them_again(client):
+    [user] = people_with_one_refused(count=1, refused_at=0)
+    notice = notice_for(user, "k")
+    services.deliver_emails()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    listing = client.get(
+        "/admin/notifications/notification/", {"email_status__exact": EmailStatus.RETRYING}
+    )
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    assert "refused0@example.id" in page and "No such mailbox" in page
+    empty = client.get(
+        "/admin/notifications/notification/", {"email_status__exact": EmailStatus.SENT}
+    )
+    assert "refused0@example.id" not in empty.content.decode()
+    assert client.get(f"/admin/notifications/notification/{notice.pk}/change/").status_code == 200
+    client.post(
+        "/admin/notifications/notification/",
+        {"action": "send_again", "_selected_action": [notice.pk]},
+    )
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts, notice.email_next_attempt_at) == (
+        EmailStatus.PENDING,
+        0,
+        None,
+    )
+
+
+@REFUSING
+def test_org_admins_see_failed_emails_without_their_text_and_send_them_again(
+    client, org_admin, participant
+):
+    [user] = people_with_one_refused(count=1, refused_at=0)
+    notice = notice_for(user, "k", title="How is “Private goal” going?")
+    services.deliver_emails()
+    url = reverse("notifications:failed")
+    client.force_login(participant.user)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.force_login(org_admin.user)
+    page = client.get(url).content.decode()
+    assert "refused0@example.id" in page and "No such mailbox" in page
+    assert "Private goal" not in page  # the notice's text belongs to its recipient
+    assert (
+        "E-mails that could not be delivered"
+        in client.get(reverse("notifications:inbox")).content.decode()
+    )
+    assert client.post(url, {"notice": ["x", "9" * 30]}).status_code == 302  # ignored
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.RETRYING
+    client.post(url, {"notice": [notice.pk]})
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.PENDING
+    services.deliver_emails()  # refused again
+    client.post(url)  # "Send all again"
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts) == (EmailStatus.PENDING, 0)
+
+
+def test_the_failed_emails_page_reads_in_a_fixed_number_of_queries(client, org_admin):
+    client.force_login(org_admin.user)
+    url = reverse("notifications:failed")
+
+    def queries_with(count: int) -> int:
+        for user in [UserFactory() for _ in range(count)]:
+            Notification.objects.filter(pk=notice_for(user, f"k{user.pk}").pk).update(
+                email_status=EmailStatus.FAILED, email_error="550 No such mailbox"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(20)
