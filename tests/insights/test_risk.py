@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from balik.insights.risk import at_risk
@@ -84,6 +85,18 @@ def test_steady_ratings_are_not_flagged(pair):
     for days, rating in ((30, 4), (20, 4), (10, 4), (2, 4)):
         past_session(pair, days, agenda=True, rating=rating)
     assert "falling_ratings" not in codes(pair.program).get(pair.pk, set())
+
+
+def test_falling_ratings_are_never_a_reason_a_manager_sees(pair, client, program_manager):
+    """Feedback is anonymous: how two named people rated their sessions is theirs alone, so a
+    pair whose ratings fall from 5 to 3, and which is otherwise fine, is not listed at risk."""
+    for days, rating in ((30, 5), (20, 5), (10, 3), (2, 3)):
+        past_session(pair, days, agenda=True, rating=rating)
+    assert pair.pk not in codes(pair.program)
+    client.force_login(program_manager.user)
+    page = client.get(reverse("programs:health", args=[pair.program.slug])).content.decode()
+    assert "ratings are falling" not in page
+    assert pair.mentor.full_name not in page and pair.mentee.full_name not in page
 
 
 def test_one_side_not_answering(pair):
