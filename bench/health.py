@@ -38,7 +38,6 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
 
     from balik.accounts.models import User
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
-    from balik.feedback.services import refresh_mean_ratings
     from balik.insights.rhythm import refresh_rhythms
     from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
     from balik.mentorships.models import Agenda, Mentorship, Session
@@ -152,7 +151,6 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                     )
                 )
     SessionFeedback.objects.bulk_create(feedback, batch_size=BATCH)
-    refresh_mean_ratings(Session.objects.filter(mentorship__program=program))
     refresh_feedback_tallies(Q(mentorship__program=program))
     # Bulk writes skip the signals that keep the health page's sums. The rhythms are summed as
     # of 20 days ago, so that every pair's latest session is read as pending, the way a pair
@@ -202,7 +200,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
 def settle_statistics() -> None:
     """Vacuum and refresh the planner's statistics, as autovacuum does within a minute of a bulk
     load in production; without them PostgreSQL plans for tables it still believes empty, and
-    scans the dead rows the mean-rating update left behind."""
+    scans the dead rows the agenda-time update left behind."""
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -1,5 +1,5 @@
 """The rows kept per pair give the same rhythm as the sessions themselves, at any moment, and
-every way a session, agenda or rating changes keeps them in step."""
+every way a session or agenda changes keeps them in step; feedback is no part of a rhythm."""
 
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from balik.feedback.models import SessionFeedback
 from balik.insights.models import Rhythm
 from balik.insights.rhythm import pair_summaries, programme_rhythm, refresh_rhythms
-from balik.insights.risk import DAY, FALLING_BY, session_reasons
+from balik.insights.risk import DAY, session_reasons
 from balik.mentorships.models import Agenda, Agreement, Mentorship, Session, SessionStatus
 from balik.programs.models import Program
 from tests.factories import PersonFactory, give_feedback
@@ -36,7 +36,6 @@ def figures(program, mentorships, now: datetime) -> tuple[tuple, dict]:
         now,
         preparation_hours=program.preparation_hours,
         cadence_days=program.cadence_days,
-        falling_by=FALLING_BY,
     )
     totals = (
         rhythms.matched,
@@ -94,7 +93,6 @@ session_rows = st.lists(
         st.sampled_from(SessionStatus.values),
         st.integers(0, 400),  # starts, in hours after BASE
         st.one_of(st.none(), st.integers(-80, 10)),  # agenda in, hours from the start
-        st.one_of(st.none(), st.sampled_from([1.0, 2.5, 3.0, 4.0, 5.0])),  # mean rating
     ),
     max_size=14,
 )
@@ -143,9 +141,8 @@ def test_kept_rows_give_the_same_figures_as_the_sessions(
                 proposed_by=pairs[pair].mentee,
                 uid=f"rhythm-{index}",
                 agenda_submitted_at=None if agenda is None else at(starts + agenda),
-                mean_rating=rating,
             )
-            for index, (pair, status, starts, agenda, rating) in enumerate(rows)
+            for index, (pair, status, starts, agenda) in enumerate(rows)
         )
         programs.update(preparation_hours=hours_when_settled)  # no signal: rows stay as summed
         for pair, moment in zip(pairs, settled, strict=True):
@@ -176,7 +173,7 @@ def kept(pair) -> Rhythm:
     return Rhythm.objects.get(mentorship=pair)
 
 
-def test_writing_a_session_an_agenda_or_feedback_keeps_the_row(pairs):
+def test_writing_a_session_or_an_agenda_keeps_the_row(pairs):
     pair = pairs[0]
     past = datetime.now(UTC) - timedelta(days=3)
     session = session_of(pair, past, SessionStatus.HELD)
@@ -190,21 +187,22 @@ def test_writing_a_session_an_agenda_or_feedback_keeps_the_row(pairs):
     agenda.delete()
     assert (kept(pair).prepared, kept(pair).unprepared_run) == (0, 1)
 
-    for days_ago, rating in ((30, 5), (20, 5), (10, 2)):
-        earlier = session_of(
-            pair, past - timedelta(days=days_ago), SessionStatus.HELD, f"r{days_ago}"
-        )
-        for author in (pair.mentor, pair.mentee):
-            give_feedback(earlier, author, rating)
-    assert kept(pair).latest_rating is None  # three rated sessions: no trend yet
-    for author, rating in ((pair.mentor, 1), (pair.mentee, 2)):
-        give_feedback(session, author, rating)
-    assert (kept(pair).earlier_rating, kept(pair).latest_rating) == (5.0, 1.75)
-    SessionFeedback.objects.filter(session=session).delete()
-    assert kept(pair).latest_rating is None
-
+    session_of(pair, past - timedelta(days=10), SessionStatus.HELD, "earlier")
+    assert (kept(pair).held, kept(pair).started) == (2, 2)
     session.delete()
-    assert (kept(pair).held, kept(pair).started) == (3, 3)
+    assert (kept(pair).held, kept(pair).started) == (1, 1)
+
+
+def test_feedback_leaves_the_row_alone(pairs):
+    """A rhythm reads nothing of how the two rated a session, so feedback does not sum the
+    pair again."""
+    pair = pairs[0]
+    session = session_of(pair, datetime.now(UTC) - timedelta(days=3), SessionStatus.HELD)
+    settled = kept(pair).settled_at
+    for author, rating in ((pair.mentor, 1), (pair.mentee, 5)):
+        give_feedback(session, author, rating)
+    SessionFeedback.objects.filter(session=session).delete()
+    assert kept(pair).settled_at == settled
 
 
 def test_a_booked_session_counts_once_it_has_started_without_any_write(pairs):

@@ -73,20 +73,6 @@ def test_agendas_missing_twice_running(pair):
     assert "agendas_missing" in codes(pair.program)[pair.pk]
 
 
-def test_falling_ratings(pair):
-    for days, rating in ((30, 5), (20, 5), (10, 3), (2, 3)):
-        past_session(pair, days, agenda=True, rating=rating)
-    result = at_risk(pair.program)
-    reasons = dict(result[0].reasons)
-    assert reasons["falling_ratings"] == {"from": 5.0, "to": 3.0}
-
-
-def test_steady_ratings_are_not_flagged(pair):
-    for days, rating in ((30, 4), (20, 4), (10, 4), (2, 4)):
-        past_session(pair, days, agenda=True, rating=rating)
-    assert "falling_ratings" not in codes(pair.program).get(pair.pk, set())
-
-
 def test_falling_ratings_are_never_a_reason_a_manager_sees(pair, client, program_manager):
     """Feedback is anonymous: how two named people rated their sessions is theirs alone, so a
     pair whose ratings fall from 5 to 3, and which is otherwise fine, is not listed at risk."""
@@ -164,12 +150,3 @@ def test_a_session_still_ahead_does_not_count_as_unprepared(pair):
     past_session(pair, 3, agenda=False)
     book(pair, in_days(2))  # no agenda yet, but the session has not started
     assert "agendas_missing" not in codes(pair.program).get(pair.pk, set())
-
-
-def test_falling_ratings_need_four_rated_sessions(pair):
-    for days, rating in ((20, 5), (10, 2), (2, 2)):
-        past_session(pair, days, agenda=True, rating=rating)
-    past_session(pair, 1, agenda=True)  # held, not rated yet: not a rating of its own
-    assert "falling_ratings" not in codes(pair.program).get(pair.pk, set())
-    past_session(pair, 30, agenda=True, rating=5)
-    assert "falling_ratings" in codes(pair.program)[pair.pk]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from balik.feedback.models import (
 )
 from balik.mentorships.models import Attendance, Session, SessionStatus
 from balik.mentorships.services import require_member
-from balik.mentorships.signals import deleted_on_its_own, sessions_changed
 from balik.programs.models import Enrolment, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
 
@@ -65,23 +64,6 @@ def give_session_feedback(user: User, session: Session, **answers: Any) -> Sessi
         session=session, author=person, defaults={**scores, "comment": comment}
     )
     return feedback
-
-
-def refresh_mean_ratings(sessions: QuerySet[Session]) -> int:
-    """Set each session's mean overall rating from its feedback (None when it has none)."""
-    means = (
-        SessionFeedback.objects.filter(session=OuterRef("pk"))
-        .values("session")
-        .annotate(mean=Avg("rating"))
-        .values("mean")
-    )
-    return sessions.update(mean_rating=Subquery(means, output_field=FloatField()))
-
-
-def feedback_changed(sender, instance: SessionFeedback, **kwargs) -> None:
-    refresh_mean_ratings(Session.objects.filter(pk=instance.session_id))
-    if "origin" not in kwargs or deleted_on_its_own(kwargs["origin"]):
-        sessions_changed.send(sender=SessionFeedback, mentorship_ids=[instance.mentorship_id])
 
 
 def _participant(user: User, program: Program, refusal: str) -> Enrolment:

@@ -33,7 +33,7 @@ from balik.insights.anonymity import COMMENTS, EVALUATION, FEEDBACK, Verdicts, v
 from balik.insights.models import EVERY_SIDE, CompetencyTally, FeedbackTally
 from balik.insights.queries import rows_over
 from balik.insights.rhythm import Rhythms, programme_rhythm
-from balik.insights.risk import FALLING_BY, AtRisk, at_risk
+from balik.insights.risk import AtRisk, at_risk
 from balik.insights.statistics import (
     MIN_GROUP,
     NPS,
@@ -434,7 +434,6 @@ def _rhythm_and_risks(program: Program, within: Q, now: datetime) -> tuple[Rhyth
         now,
         preparation_hours=program.preparation_hours,
         cadence_days=program.cadence_days,
-        falling_by=FALLING_BY,
     )
     return rhythms, at_risk(program, now, within=within, concerns=rhythms.concerns)
 
@@ -482,9 +481,6 @@ def reason_sentence(mentorship: Mentorship, code: str, data: dict) -> str:
         )
     if code == "agendas_missing":
         return _("The agenda was missing or late for the last %(count)s sessions.") % data
-    if code == "falling_ratings":
-        # no numbers: they would be the ratings of two people, below the anonymity threshold
-        return _("Their session ratings are falling.")
     if code == "not_answering":
         silent = mentorship.mentor if data["person"] == mentorship.mentor_id else mentorship.mentee
         return _("%(name)s has not answered a session proposal for %(days)s days.") % {

@@ -10,8 +10,8 @@ from balik.programs.models import Program
 
 class Rhythm(models.Model):
     """A mentorship's sessions summed up as of `settled_at`, rewritten whenever one of its
-    sessions, agendas or ratings changes (`insights.rhythm`), so that the health page reads
-    one row per pair instead of scanning every session on each request.
+    sessions or agendas changes (`insights.rhythm`), so that the health page reads one row per
+    pair instead of scanning every session on each request.
 
     Time moves on without a write: a booked session that starts after `settled_at` is not yet
     counted as met. `pending_from` is the first such session's start, and readers add those
@@ -29,8 +29,6 @@ class Rhythm(models.Model):
     prepared = models.PositiveIntegerField(default=0)  # of those, agenda in by the deadline
     last_meeting = models.DateTimeField(null=True, blank=True)
     unprepared_run = models.PositiveSmallIntegerField(default=0)  # latest unprepared, up to 2
-    earlier_rating = models.FloatField(null=True, blank=True)
-    latest_rating = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.mentorship_id} @ {self.settled_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,15 @@
-"""Each mentorship's rhythm: how often the pair met and prepared, and how they rate sessions.
+"""Each mentorship's rhythm: how often the pair met and prepared.
 
 `pair_summaries` computes it from the sessions themselves, in one pass of window functions.
-`refresh_rhythms` keeps a `Rhythm` row per pair from it on every write of a pair's sessions,
-agendas or ratings. `programme_rhythm` sums the programme from those rows in the database:
-each row with the few booked sessions that have started since it was summed (the same window
-functions over those sessions alone), a pair without a usable row from all its sessions. Python
-receives the totals and the pairs whose sessions give the risk rules something to decide, not a
-row per pair. Both ways give the same answer (a property test).
+`refresh_rhythms` keeps a `Rhythm` row per pair from it on every write of a pair's sessions or
+agendas. `programme_rhythm` sums the programme from those rows in the database: each row with
+the few booked sessions that have started since it was summed (the same window functions over
+those sessions alone), a pair without a usable row from all its sessions. Python receives the
+totals and the pairs whose sessions give the risk rules something to decide, not a row per
+pair. Both ways give the same answer (a property test).
+
+Nothing here reads feedback: a pair's ratings are two identifiable people's answers, which no
+manager may learn (issue 10), so no rule about a pair may rest on them.
 """
 
 from __future__ import annotations
@@ -44,8 +47,6 @@ class PairSummary:
     started: int = 0  # booked or held sessions that have started
     prepared: int = 0  # of those, the ones whose agenda was in by the deadline
     unprepared_run: int = 0  # the latest started sessions without an agenda in time, up to 2
-    earlier_rating: float | None = None  # mean score of the 3rd and 4th latest rated sessions
-    latest_rating: float | None = None  # ... and of the two latest; None below 4 rated sessions
 
     @property
     def latest_two_unprepared(self) -> bool:
@@ -61,8 +62,8 @@ _PAIR_FIELDS = (
     "mentee_id",
 )
 
-# Per mentorship, from one row per session: `met_rank` and `rated_rank` count, newest first,
-# the started meetings and the rated sessions, so "the last two" and "the last four" are ranks.
+# Per mentorship, from one row per session: `met_rank` counts, newest first, the started
+# meetings, so "the last two" is a rank.
 _PER_PAIR_SQL = """
 SELECT pair,
   MAX(CASE WHEN met_past = 1 THEN started END) AS last_meeting,
@@ -71,15 +72,11 @@ SELECT pair,
   SUM(held) AS held, SUM(met_past) AS started, SUM(met_past * prepared) AS prepared,
   SUM(CASE WHEN met_past = 1 AND met_rank = 1 THEN 1 - prepared ELSE 0 END) AS unprepared_one,
   SUM(CASE WHEN met_past = 1 AND met_rank <= 2 THEN 1 - prepared ELSE 0 END) AS unprepared_two,
-  SUM(CASE WHEN score IS NOT NULL AND rated_rank <= 4 THEN 1 ELSE 0 END) AS rated,
-  AVG(CASE WHEN score IS NOT NULL AND rated_rank IN (3, 4) THEN score END) AS earlier,
-  AVG(CASE WHEN score IS NOT NULL AND rated_rank <= 2 THEN score END) AS latest,
   MAX(CASE WHEN met_past = 1 THEN moment END) AS last_meeting_at,
   MIN(CASE WHEN met_future = 1 THEN moment END) AS next_meeting_at
 FROM (
   SELECT per_session.*,
-    SUM(met_past) OVER latest_first AS met_rank,
-    COUNT(score) OVER latest_first AS rated_rank
+    SUM(met_past) OVER latest_first AS met_rank
   FROM ({rows}) AS per_session
   WINDOW latest_first AS (
     PARTITION BY pair ORDER BY started DESC, session DESC
@@ -112,7 +109,6 @@ def _session_rows(sessions: QuerySet[Session], now: datetime, preparation_hours:
             met_future=_flag(met & Q(starts_at__gt=now)),
             held=_flag(Q(status=SessionStatus.HELD)),
             prepared=_flag(_on_time(preparation_hours)),
-            score=F("mean_rating"),
             moment=F("starts_at"),
         )
         .order_by()
@@ -122,8 +118,8 @@ def _session_rows(sessions: QuerySet[Session], now: datetime, preparation_hours:
 def pair_summaries(
     mentorships: QuerySet[Mentorship], now: datetime, preparation_hours: int
 ) -> list[PairSummary]:
-    """Every mentorship of the queryset with its meetings, preparation and ratings as of `now`,
-    from its sessions, in two queries whatever their number: the database ranks and sums."""
+    """Every mentorship of the queryset with its meetings and preparation as of `now`, from its
+    sessions, in two queries whatever their number: the database ranks and sums."""
     return [
         summary for summary, _moments in _summaries_and_moments(mentorships, now, preparation_hours)
     ]
@@ -147,9 +143,7 @@ def _summaries_and_moments(
         summary.next_meeting = row[3]
         summary.held, summary.started, summary.prepared = (int(v or 0) for v in row[4:7])
         summary.unprepared_run = 2 if row[8] == 2 else int(row[7] or 0)
-        if row[9] == 4:
-            summary.earlier_rating, summary.latest_rating = float(row[10]), float(row[11])
-        moments[row[0]] = (_as_moment(row[12]), _as_moment(row[13]))
+        moments[row[0]] = (_as_moment(row[9]), _as_moment(row[10]))
     return [(summary, moments.get(pk, (None, None))) for pk, summary in summaries.items()]
 
 
@@ -166,8 +160,6 @@ _RHYTHM_FIELDS = (
     "prepared",
     "last_meeting",
     "unprepared_run",
-    "earlier_rating",
-    "latest_rating",
 )
 
 
@@ -203,8 +195,6 @@ def refresh_rhythms(mentorships: QuerySet[Mentorship], now: datetime | None = No
                         prepared=summary.prepared,
                         last_meeting=last_meeting,
                         unprepared_run=summary.unprepared_run,
-                        earlier_rating=summary.earlier_rating,
-                        latest_rating=summary.latest_rating,
                     )
                 )
         Rhythm.objects.bulk_create(
@@ -220,7 +210,7 @@ def refresh_rhythms(mentorships: QuerySet[Mentorship], now: datetime | None = No
 @dataclass
 class Rhythms:
     """A set of mentorships summed, and the active pairs among them whose sessions may give the
-    risk rules a reason (quiet too long, agendas missing, ratings falling); the rules decide."""
+    risk rules a reason (quiet too long, agendas missing); the rules decide."""
 
     matched: int = 0
     active: int = 0
@@ -251,9 +241,7 @@ SELECT p.pair, p.status, p.created, COALESCE(p.cadence, {cadence}) AS cadence,
       CASE WHEN q.unprepared_one = 0 THEN 0 WHEN p.fit = 1 AND p.run >= 1 THEN 2 ELSE 1 END
     WHEN p.fit = 1 THEN p.run
     ELSE 0
-  END AS run,
-  CASE WHEN p.fit = 1 THEN p.earlier WHEN q.rated = 4 THEN q.earlier END AS earlier,
-  CASE WHEN p.fit = 1 THEN p.latest WHEN q.rated = 4 THEN q.latest END AS latest
+  END AS run
 FROM ({pairs}) AS p LEFT JOIN (PENDING_PER_PAIR) AS q ON q.pair = p.pair
 """.replace("PENDING_PER_PAIR", _PER_PAIR_SQL.replace("{rows}", "{pending}"))
 
@@ -273,12 +261,11 @@ totals AS (
 )
 SELECT totals.*, concern.* FROM totals LEFT JOIN (
   SELECT pair, status, created, cadence, mentor_id, mentee_id, last_meeting, ahead,
-    next_meeting, held, started, prepared, run, earlier, latest
+    next_meeting, held, started, prepared, run
   FROM merged
   WHERE status = '{active}' AND (
     (ahead = 0 AND ({now} - COALESCE(last_meeting, created)) / 86400.0 > 2 * cadence - 0.01)
     OR run >= 2
-    OR (earlier IS NOT NULL AND earlier - latest >= {falling_by} - 0.01)
   )
 ) AS concern ON 1 = 1
 """
@@ -290,11 +277,10 @@ def programme_rhythm(
     *,
     preparation_hours: int,
     cadence_days: int,
-    falling_by: float,
 ) -> Rhythms:
     """The mentorships' rhythm as of `now`, summed in the database from the kept rows, in
     one query whatever the number of pairs; `cadence_days` is the programme's, for pairs
-    without an agreement, and `falling_by` the risk rule's drop in ratings."""
+    without an agreement."""
     fit = Q(rhythm__preparation_hours=preparation_hours, rhythm__settled_at__lte=now)
     pairs = mentorships.values(
         "status",
@@ -309,8 +295,6 @@ def programme_rhythm(
         started=F("rhythm__started"),
         prepared=F("rhythm__prepared"),
         run=F("rhythm__unprepared_run"),
-        earlier=F("rhythm__earlier_rating"),
-        latest=F("rhythm__latest_rating"),
     ).order_by()
     # Two reads the indexes serve: every session of a pair without a fitting row (few, on
     # the mentorship index), and the booked sessions that started after their pair's row was
@@ -338,7 +322,6 @@ def programme_rhythm(
         .replace("{cadence}", str(int(cadence_days)))
         .replace("{active}", MentorshipStatus.ACTIVE.value)
         .replace("{now}", repr(now.timestamp()))
-        .replace("{falling_by}", repr(float(falling_by)))
     )
     rows = rows_over(sql, pairs=pairs, pending=pending)
     rhythms = Rhythms(*(int(value) for value in rows[0][:6]))
@@ -357,8 +340,6 @@ def programme_rhythm(
             started=int(row[10]),
             prepared=int(row[11]),
             unprepared_run=int(row[12]),
-            earlier_rating=None if row[13] is None else float(row[13]),
-            latest_rating=None if row[14] is None else float(row[14]),
         )
         for row in (row[6:] for row in rows)
         if row[0] is not None

@@ -1,9 +1,11 @@
 """Relationships at risk, each with its reasons, for a programme manager to act on.
 
-The rules (issue 5): no session for twice the cadence; agendas missing twice running; falling
-ratings; one side not answering; goals overdue. Each pair's rhythm comes from the rows kept in
-step with its sessions (insights.rhythm), and two small reads find waiting proposals and
-overdue goals, so the list costs the same number of queries for 10 pairs or 5,000.
+The rules (issue 5): no session for twice the cadence; agendas missing twice running; one side
+not answering; goals overdue. Never the pair's ratings (issue 10): feedback is anonymous, and a
+reason given for a named pair would tell the manager how those two people rated their sessions.
+Each pair's rhythm comes from the rows kept in step with its sessions (insights.rhythm), and two
+small reads find waiting proposals and overdue goals, so the list costs the same number of
+queries for 10 pairs or 5,000.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +26,6 @@ from balik.mentorships.models import (
 from balik.programs.models import Program
 
 UNANSWERED_AFTER = timedelta(days=7)
-FALLING_BY = 1.0  # points on the 1-5 scale between the earlier and the latest ratings
 DAY = 86400.0  # seconds
 
 
@@ -62,7 +63,6 @@ def at_risk(
             now,
             preparation_hours=program.preparation_hours,
             cadence_days=program.cadence_days,
-            falling_by=FALLING_BY,
         ).concerns
     waiting: dict[int, tuple[datetime, int, int, int]] = {}
     for mentorship_id, created_at, proposer, mentor, mentee in (
@@ -116,7 +116,7 @@ def session_reasons(
     pair: PairSummary, program: Program, now_seconds: float
 ) -> list[tuple[str, dict]]:
     """What the pair's sessions say: no meeting for twice the cadence and none booked, the
-    last two agendas missing, ratings falling."""
+    last two agendas missing."""
     reasons: list[tuple[str, dict]] = []
     cadence = pair.cadence_days or program.cadence_days
     quiet_days = (now_seconds - (pair.last_meeting or pair.created)) / DAY
@@ -124,8 +124,6 @@ def session_reasons(
         reasons.append(("no_session", {"days": int(quiet_days), "cadence": cadence}))
     if pair.latest_two_unprepared:
         reasons.append(("agendas_missing", {"count": 2}))
-    if pair.earlier_rating is not None and pair.earlier_rating - pair.latest_rating >= FALLING_BY:
-        reasons.append(("falling_ratings", {"from": pair.earlier_rating, "to": pair.latest_rating}))
     return reasons
 
 

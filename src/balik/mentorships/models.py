@@ -204,9 +204,6 @@ class Session(models.Model):
     cancelled_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Both people's mean overall rating, kept by the feedback app as feedback is given, so
-    # the risk rules rank rated sessions without reading every feedback row.
-    mean_rating = models.FloatField(null=True, blank=True, editable=False)
     # When the agenda was submitted, copied from it as it is saved, so that the preparation
     # figures of a programme read sessions alone instead of joining every agenda.
     agenda_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -1,7 +1,10 @@
-"""What other apps may keep in step with: a pair's sessions, agendas or ratings changed.
+"""What other apps may keep in step with: a pair's sessions or agendas changed.
 
-Sent after the mentorships and feedback apps have updated the copies they keep on sessions
-(agenda submission time, mean rating), so that a receiver reads settled rows."""
+Sent after the mentorships app has updated the copy it keeps on sessions (agenda submission
+time), so that a receiver reads settled rows. Feedback does not send it: no summary of a pair
+reads how the two rated their sessions (feedback is anonymous); the feedback sums the health
+page adds up are kept by their own receivers (insights.tallies), which use the deletion
+helpers below."""
 
 from django.dispatch import Signal
 
