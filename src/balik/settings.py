@@ -149,6 +149,23 @@ TEMPLATES = [
     }
 ]
 
+
+def sqlite_database(path: str | Path) -> dict[str, object]:
+    """A SQLite file, readable by its owner only (so are its journals); IMMEDIATE transactions
+    and a busy timeout, so a writer waits for another instead of failing."""
+    return {
+        "ENGINE": "balik.core.sqlite3",
+        "NAME": str(path),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "TEST": {"NAME": None},
+    }
+
+
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'balik.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -156,14 +173,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions and a busy timeout: a writer waits for another instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    DATABASES["default"].update(sqlite_database(DATABASES["default"]["NAME"]))
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiles a plan for ~150 ms before running it: a loss for a page's short aggregates
     # over tens of thousands of rows, which is all Balik asks. Sorts of that size stay in memory.
