@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,8 @@ class ActivatingPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:
         return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """The link goes to the site's public address, whatever host the request named."""
+        context = {**context, "site_url": settings.BALIK_SITE_URL}
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
