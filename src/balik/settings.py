@@ -302,6 +302,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# limit 1..500 and offset 0..10**9 on every list: a number the database cannot hold is a 422
+NINJA_PAGINATION_CLASS = "balik.core.schemas.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,

@@ -90,9 +90,15 @@ def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+# How long a new token lives, in days: the form's choices, and the API's bounds.
+TOKEN_LIFETIME_CHOICES = (30, 90, 180, 365)
+TOKEN_LIFETIME_DEFAULT = 90
+TOKEN_LIFETIME_MAX = 365
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -106,6 +112,7 @@ class ApiToken(models.Model):
     display_prefix = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -123,5 +130,16 @@ class ApiToken(models.Model):
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """`revoked`, `expired` or `active`: revoking is the owner's act, so it names the end."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"

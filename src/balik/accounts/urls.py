@@ -2,7 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from balik.accounts import views
-from balik.accounts.forms import ActivatingPasswordResetForm, EmailAuthenticationForm
+from balik.accounts.forms import (
+    ActivatingPasswordResetForm,
+    EmailAuthenticationForm,
+    TokenRevokingPasswordChangeForm,
+    TokenRevokingSetPasswordForm,
+)
 
 urlpatterns = [
     path(
@@ -13,7 +18,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(form_class=TokenRevokingPasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -31,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=TokenRevokingSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -29,7 +29,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            issued = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
         except BalikError as error:
             form.add_error(error.field, str(error.message))
         else:

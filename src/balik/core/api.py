@@ -1,7 +1,10 @@
 """The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from datetime import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -11,6 +14,14 @@ from balik.accounts.models import ApiToken, User, hash_token
 from balik.core.errors import BalikError
 
 
+class TokenExpired(AuthenticationError):
+    """A known token past its expiry: the owner should hear why, not only "unauthenticated"."""
+
+    def __init__(self, expires_at: datetime):
+        super().__init__()
+        self.expires_at = expires_at
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer blk_...`: a personal token, looked up by its hash."""
 
@@ -18,18 +29,22 @@ class TokenAuth(HttpBearer):
         """A bad token is a 401 at once: falling through to the session check would answer
         a script's bad token with a confusing CSRF refusal."""
         api_token = (
-            ApiToken.objects.active()
+            ApiToken.objects.filter(
+                token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True
+            )
             .select_related("user")
-            .filter(token_hash=hash_token(token), user__is_active=True)
             .first()
         )
         if api_token is None:
             raise AuthenticationError
+        if api_token.is_expired:
+            raise TokenExpired(api_token.expires_at)
         now = timezone.now()
         # Record use at most once a minute, so a busy script does not write on every call.
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
+        request.api_token = api_token  # the operations a token may not do look for it
         return api_token.user
 
 
@@ -63,14 +78,31 @@ def validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpR
         ]
         field = ".".join(location) or "__all__"
         errors.setdefault(field, []).append(str(item.get("msg", "invalid")))
-    body = {"code": "validation_failed", "message": "Some fields are not valid.", "errors": errors}
+    body = {
+        "code": "validation_failed",
+        "message": _("Some fields are not valid."),
+        "errors": errors,
+    }
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    body = {"code": "unauthenticated", "message": "Sign in, or send a valid API token."}
+    if isinstance(error, TokenExpired):
+        body = {
+            "code": "token_expired",
+            "message": _("This API token expired on %(date)s; create a new one under API tokens.")
+            % {"date": formats.date_format(timezone.localtime(error.expires_at), "DATE_FORMAT")},
+        }
+    else:
+        body = {"code": "unauthenticated", "message": _("Sign in, or send a valid API token.")}
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": _("There is nothing at this address.")}
+    return api.create_response(request, body, status=404)
 
 
 @api.exception_handler(HttpError)
