@@ -1,13 +1,16 @@
 """The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
 
 from datetime import datetime
+from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, django_auth
 
 from balik.accounts.models import ApiToken, User, hash_token
@@ -48,7 +51,28 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(
+class BalikAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Every operation that reads a body may answer 400 when the body is not JSON at all;
+        the document says so once here rather than on every route."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"$ref": "#/components/schemas/Error"}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault(
+                        400,
+                        {
+                            "description": "The body is not JSON.",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = BalikAPI(
     title="Balik API",
     version="1",
     description="Flipped, reverse, classic and peer mentoring. Authenticate with a personal "
@@ -107,9 +131,18 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    code = "bad_request" if error.status_code == 400 else "error"
     return api.create_response(
-        request, {"code": "error", "message": str(error)}, status=error.status_code
+        request, {"code": code, "message": str(error)}, status=error.status_code
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for an address no route matches: under /api/, in the API's error shape."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": _("There is nothing at this address.")}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def register_routers() -> None:

@@ -11,10 +11,11 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from balik.core.errors import NotFound, ValidationFailed
+from balik.core.schemas import ObjectId, answers
 from balik.people import selectors, services
 from balik.people.models import (
     SENIORITY_MAX,
@@ -133,13 +134,6 @@ class PersonDetailOut(PersonOut):
         return slots
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    errors: dict[str, list[str]] | None = None
-
-
 class PeopleFilters(Schema):
     q: str = Field("", max_length=100, description="Part of a name, email or job title.")
     department: str = ""
@@ -239,10 +233,10 @@ def _apply_patch(person: Person, user: Any, payload: PersonPatchIn) -> None:
 
 @router.get(
     "",
-    response={200: list[PersonOut], 422: ErrorOut},
+    response=answers({200: list[PersonOut]}, 422),
     summary="List people, with the directory's filters",
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
     skill = None
     if filters.skill:
@@ -276,14 +270,14 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
     )
 
 
-@router.get("/me", response={200: PersonDetailOut, 404: ErrorOut}, summary="My profile")
+@router.get("/me", response=answers({200: PersonDetailOut}, 404), summary="My profile")
 def get_me(request: HttpRequest) -> Person:
     return _person_detail(_my_person_id(request.user), request.user)
 
 
 @router.patch(
     "/me",
-    response={200: PersonDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=answers({200: PersonDetailOut}, 403, 404, 422),
     summary="Update my profile (only the fields sent)",
 )
 def patch_me(request: HttpRequest, payload: PersonPatchIn) -> Person:
@@ -293,18 +287,18 @@ def patch_me(request: HttpRequest, payload: PersonPatchIn) -> Person:
 
 
 @router.get(
-    "/{int:person_id}", response={200: PersonDetailOut, 404: ErrorOut}, summary="One person"
+    "/{person_id}", response=answers({200: PersonDetailOut}, 404, 422), summary="One person"
 )
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: ObjectId) -> Person:
     return _person_detail(person_id, request.user)
 
 
 @router.patch(
-    "/{int:person_id}",
-    response={200: PersonDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    "/{person_id}",
+    response=answers({200: PersonDetailOut}, 403, 404, 422),
     summary="Update a person (org admins; anyone for themself)",
 )
-def patch_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> Person:
+def patch_person(request: HttpRequest, person_id: ObjectId, payload: PersonPatchIn) -> Person:
     person = get_person_for_api_edit(request.user, person_id)
     _apply_patch(person, request.user, payload)
     return _person_detail(person.pk, request.user)
@@ -313,7 +307,7 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -
 # --- skills -----------------------------------------------------------------------------------
 
 
-@skills_router.get("", response=list[SkillOut], summary="The skill taxonomy")
+@skills_router.get("", response=answers({200: list[SkillOut]}, 422), summary="The skill taxonomy")
 def list_skills(
     request: HttpRequest,
     category: SkillCategory | None = None,
@@ -334,7 +328,7 @@ def list_skills(
 
 
 @skills_router.get(
-    "/{slug}", response={200: SkillDetailOut, 404: ErrorOut}, summary="One skill, with counts"
+    "/{slug}", response=answers({200: SkillDetailOut}, 404), summary="One skill, with counts"
 )
 def get_skill(request: HttpRequest, slug: str) -> Skill:
     skill = (
