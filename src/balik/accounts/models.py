@@ -143,3 +143,26 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "expired" if self.is_expired else "active"
+
+
+class RateCounter(models.Model):
+    """Recent attempts of one kind (`scope`) for one account or address (`key`).
+
+    Kept in the database, not the cache: `balik serve` runs several worker processes (and a
+    large install several servers), each with its own in-memory cache, so only the database
+    sees every attempt.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=254)
+    count = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    last_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="accounts_ratecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.count}"
