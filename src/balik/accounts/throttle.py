@@ -189,3 +189,26 @@ def lockout_response(
     response = render(request, "registration/locked_out.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+# --- password reset e-mails -------------------------------------------------------------------
+
+RESET_WINDOW = timedelta(hours=1)
+
+
+def password_reset_allowed(*, address: str | None, email: str) -> bool:
+    """Whether to send a reset e-mail: every request counts against the asking address (known
+    account or not), and one within that limit against the account asked for."""
+    if address and not rate_hit(
+        scope="reset-address",
+        key=address,
+        limit=settings.BALIK_RESET_REQUESTS_PER_ADDRESS_PER_HOUR,
+        window=RESET_WINDOW,
+    ):
+        return False
+    return rate_hit(
+        scope="reset-account",
+        key=email.strip().lower(),
+        limit=settings.BALIK_RESET_EMAILS_PER_ACCOUNT_PER_HOUR,
+        window=RESET_WINDOW,
+    )

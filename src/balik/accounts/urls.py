@@ -3,7 +3,6 @@ from django.urls import path
 
 from balik.accounts import views
 from balik.accounts.forms import (
-    ActivatingPasswordResetForm,
     EmailAuthenticationForm,
     TokenRevokingPasswordChangeForm,
     TokenRevokingSetPasswordForm,
@@ -30,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=ActivatingPasswordResetForm),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
