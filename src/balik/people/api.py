@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from balik.core.errors import NotFound, ValidationFailed
-from balik.core.schemas import ObjectId, answers
+from balik.core.schemas import MAX_ID, ObjectId, answers
 from balik.people import selectors, services
 from balik.people.models import (
     SENIORITY_MAX,
@@ -164,16 +164,19 @@ class PersonPatchIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = None
-    job_title: str | None = None
-    department: str | None = None
-    manager: int | None = Field(None, description="The manager's person id; null for none.")
-    seniority_level: int | None = None
+    # Not nullable: leave a field out to keep it. (None is only the "not sent" default.)
+    full_name: str = Field(None, min_length=1, max_length=200, pattern=r"\S")
+    job_title: str | None = Field(None, max_length=200, description="null or empty: none.")
+    department: str | None = Field(None, max_length=120, description="null or empty: none.")
+    manager: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The manager's person id; null for none."
+    )
+    seniority_level: int = Field(None, ge=SENIORITY_MIN, le=SENIORITY_MAX)
     hire_date: datetime.date | None = None
     birth_year: int | None = Field(None, description="Stored privately; never returned.")
     languages: list[str] | None = Field(None, description='ISO 639-1 codes, e.g. ["id", "en"].')
-    timezone: str | None = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")
-    bio: str | None = None
+    timezone: str = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")
+    bio: str | None = Field(None, max_length=2000, description="null or empty: none.")
     availability: list[AvailabilityIn] | None = Field(
         None, description="Replaces the whole weekly availability."
     )
