@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from balik.accounts import services
 from balik.accounts.models import TOKEN_LIFETIME_DEFAULT, TOKEN_LIFETIME_MAX, ApiToken
 from balik.core.errors import PermissionRefused
-from balik.core.schemas import ObjectId, answers
+from balik.core.schemas import BodyIn, ObjectId, answers
 
 router = Router(tags=["tokens"])
 
@@ -24,7 +24,7 @@ class TokenOut(Schema):
     state: Literal["active", "expired", "revoked"]
 
 
-class TokenIn(Schema):
+class TokenIn(BodyIn):
     name: str = Field(min_length=1, max_length=100, pattern=r"\S", description="Not blank.")
     expires_in_days: int = Field(
         TOKEN_LIFETIME_DEFAULT,

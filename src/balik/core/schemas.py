@@ -2,11 +2,13 @@
 pages. A number the database cannot hold is refused here, with the field named, before it can
 overflow a query into a 500."""
 
+import datetime
 from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.params.functions import Path
+from pydantic import ConfigDict, Strict
 
 # Both databases store ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
@@ -23,6 +25,17 @@ class Error(Schema):
     errors: dict[str, list[str]] | None = Field(
         None, description="Field name → messages; `__all__` for the request as a whole."
     )
+
+
+class BodyIn(Schema):
+    """A request body, read as JSON types: "5" is not a number, 0 is not false. Dates and times
+    have no JSON type, so they stay ISO 8601 strings (`Date`, `DateTime`)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+Date = Annotated[datetime.date, Strict(False)]
+DateTime = Annotated[datetime.datetime, Strict(False)]
 
 
 def answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
-from balik.core.schemas import ObjectId, answers
+from balik.core.schemas import MAX_ID, BodyIn, Date, DateTime, ObjectId, answers
 from balik.mentorships import services
 from balik.mentorships.models import Mentorship, Session
 from balik.mentorships.notices import invite_bytes
@@ -47,30 +47,30 @@ class GoalOut(Schema):
     title: str
     measure: str | None
     target: str | None
-    due_date: datetime.date
+    due_date: Date
     owner_id: int
     status: str
 
 
-class ProposeIn(Schema):
-    starts: list[datetime.datetime] = Field(min_length=1, max_length=5)
+class ProposeIn(BodyIn):
+    starts: list[DateTime] = Field(min_length=1, max_length=5)
     leader: Literal["mentor", "mentee"] | None = None
     repeat: int = Field(1, ge=1, le=26, description="Book a series: one every agreed cadence.")
 
 
-class AcceptIn(Schema):
-    option_starts_at: datetime.datetime
+class AcceptIn(BodyIn):
+    option_starts_at: DateTime
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodyIn):
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class MoveIn(ReasonIn):
-    starts_at: datetime.datetime
+    starts_at: DateTime
 
 
-class AgendaIn(Schema):
+class AgendaIn(BodyIn):
     topics: str = ""
     research: str = ""
     key_questions: str = ""
@@ -79,10 +79,10 @@ class AgendaIn(Schema):
     submit: bool = False
 
 
-class NoteIn(Schema):
+class NoteIn(BodyIn):
     body: str = Field(min_length=1, max_length=5000)
     private: bool = False
-    session_id: int | None = None
+    session_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class NoteOut(Schema):
@@ -93,17 +93,17 @@ class NoteOut(Schema):
     created_at: datetime.datetime
 
 
-class LearningIn(Schema):
+class LearningIn(BodyIn):
     taught: str = ""
     learned: str = ""
 
 
-class GoalIn(Schema):
+class GoalIn(BodyIn):
     title: str
     measure: str
     target: str
-    due_date: datetime.date
-    owner_id: int | None = None
+    due_date: Date
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:

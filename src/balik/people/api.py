@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from balik.core.errors import NotFound, ValidationFailed
-from balik.core.schemas import MAX_ID, ObjectId, answers
+from balik.core.schemas import MAX_ID, BodyIn, Date, ObjectId, answers
 from balik.people import selectors, services
 from balik.people.models import (
     SENIORITY_MAX,
@@ -144,14 +144,14 @@ class PeopleFilters(Schema):
     generation: Generation | None = None
 
 
-class SkillItemIn(Schema):
+class SkillItemIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     skill: str = Field(description="A slug, a name in either language, or an alias.")
     level: int = Field(description="1 basic, 2 good, 3 expert.")
 
 
-class AvailabilityIn(Schema):
+class AvailabilityIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     weekday: int = Field(description="0 = Monday ... 6 = Sunday.")
@@ -159,8 +159,12 @@ class AvailabilityIn(Schema):
     end: str = Field(description="HH:MM; 24:00 (or 00:00) is midnight.")
 
 
-class PersonPatchIn(Schema):
-    """Only the fields sent are changed. Manager, seniority and hire date: org admins only."""
+class PersonPatchIn(BodyIn):
+    """Only the fields sent are changed. Manager, seniority and hire date: org admins only.
+
+    Rules about several fields at once (times, skills, zones, languages) are checked together
+    by the service, so every field at fault is named in one answer.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -172,7 +176,7 @@ class PersonPatchIn(Schema):
         None, ge=1, le=MAX_ID, description="The manager's person id; null for none."
     )
     seniority_level: int = Field(None, ge=SENIORITY_MIN, le=SENIORITY_MAX)
-    hire_date: datetime.date | None = None
+    hire_date: Date | None = None
     birth_year: int | None = Field(None, description="Stored privately; never returned.")
     languages: list[str] | None = Field(None, description='ISO 639-1 codes, e.g. ["id", "en"].')
     timezone: str = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")

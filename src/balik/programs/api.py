@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
-from balik.core.schemas import answers
+from balik.core.schemas import BodyIn, answers
 from balik.matching import services as matching_services
 from balik.matching.explain import Explainer
 from balik.matching.models import RunStatus
@@ -44,18 +44,18 @@ class ProgramOut(Schema):
     min_score: float
 
 
-class ProgramIn(Schema):
+class ProgramIn(BodyIn):
     name: str = Field(min_length=1, max_length=160)
     kind: Literal["flipped", "reverse", "classic", "peer"]
     template: str | None = Field(None, description="A template slug of the same kind.")
     slug: str | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(BodyIn):
     status: Literal["draft", "enrolling", "matching", "active", "closed"]
 
 
-class EnrolmentIn(Schema):
+class EnrolmentIn(BodyIn):
     email: str | None = Field(None, description="Whom to enrol (managers only); empty: yourself.")
     role: Literal["mentor", "mentee", "both"]
     goals: str = Field("", max_length=2000)
