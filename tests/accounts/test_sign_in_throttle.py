@@ -161,3 +161,20 @@ def test_without_a_proxy_x_forwarded_for_is_ignored(client, participant, passwor
         sign_in(client, email, "wrong", "203.0.113.5", HTTP_X_FORWARDED_FOR=f"1.2.3.{number}")
     forged = sign_in(client, email, password, "203.0.113.5", HTTP_X_FORWARDED_FOR="9.9.9.9")
     assert forged.status_code == 429
+
+
+@THROTTLED
+def test_the_admin_sign_in_is_slowed_down_too(client, org_admin, password):
+    email = org_admin.user.email
+    with time_machine.travel(timezone.now(), tick=False):
+        for number in range(6):
+            client.post(
+                "/admin/login/",
+                {"username": email, "password": "wrong"},
+                REMOTE_ADDR=f"10.2.0.{number}",
+            )
+        refused = client.post(
+            "/admin/login/", {"username": email, "password": password}, REMOTE_ADDR="10.2.1.1"
+        )
+        assert refused.status_code == 429
+        assert "_auth_user_id" not in client.session
