@@ -103,7 +103,15 @@ def run(schema, tally: Tally) -> None:
                 title = check.failure_info.failure.title if check.failure_info else ""
                 status = response.status_code if response is not None else "no answer"
                 body = response.content[:300] if response is not None else b""
-                tally.failures.append(f"{check.name}: {recorder.label} [{status}] {title} {body!r}")
+                sent = (
+                    f"{interaction.request.method} {interaction.request.uri} "
+                    f"{(interaction.request.body or b'')[:300]!r}"
+                    if interaction
+                    else ""
+                )
+                tally.failures.append(
+                    f"{check.name}: {recorder.label} [{status}] {title} {body!r} <- {sent}"
+                )
 
 
 def fuzz(base_url: str, secret: str) -> Tally:
