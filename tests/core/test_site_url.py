@@ -45,7 +45,14 @@ def test_make_run_points_links_at_the_address_it_serves(tmp_path):
     """`make run HOST=… PORT=…` gives the server and the worker the same BALIK_SITE_URL."""
     fake_balik = tmp_path / "balik"
     record = tmp_path / "calls.txt"
-    fake_balik.write_text(f'#!/bin/sh\necho "$1 $BALIK_SITE_URL" >> {record}\n')
+    # `serve` waits (a little) for the worker `make run` starts in the background to report.
+    fake_balik.write_text(
+        "#!/bin/sh\n"
+        f'echo "$1 $BALIK_SITE_URL" >> {record}\n'
+        'if [ "$1" = serve ]; then\n'
+        f"  for _ in $(seq 100); do grep -q '^worker ' {record} && break; sleep 0.05; done\n"
+        "fi\n"
+    )
     fake_balik.chmod(0o755)
     stamp = tmp_path / "installed"
     stamp.touch()  # newer than pyproject.toml: nothing is installed
