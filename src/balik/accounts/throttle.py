@@ -114,7 +114,13 @@ def sign_in_claim(*, username: str) -> int:
     An attempt that goes ahead takes the slot at once, so guesses sent side by side do not all
     slip through the same gap.
     """
-    counter = _locked_counter(SIGN_IN_SCOPE, username)
+    counter = (
+        RateCounter.objects.select_for_update()
+        .filter(scope=SIGN_IN_SCOPE, key=username[:KEY_LENGTH])
+        .first()
+    )
+    if counter is None:  # no wrong password yet: nothing to write on an ordinary sign-in
+        return 0
     now = timezone.now()
     if now - counter.last_at > SIGN_IN_MEMORY:
         counter.count = 0
