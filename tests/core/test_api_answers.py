@@ -128,3 +128,27 @@ def test_a_rule_the_state_breaks_is_a_409_and_a_bad_field_a_422(client, program_
     matching = client.post(f"/api/v1/programs/{slug}/matching", **auth)
     assert matching.status_code == 409
     assert matching.json()["code"] == "not_ready"
+
+
+def test_bodies_are_read_as_json_types(client, participant):
+    """JSON Schema's integer includes 30.0 and 3e1; a string or a boolean is no number."""
+    client.force_login(participant.user)
+
+    def create(days: object):
+        return client.post(
+            "/api/v1/tokens",
+            {"name": f"for {days!r}", "expires_in_days": days},
+            content_type="application/json",
+        )
+
+    assert create(30.0).status_code == 201
+    whole = client.post(
+        "/api/v1/tokens",
+        '{"name": "exponent", "expires_in_days": 3e1}',
+        content_type="application/json",
+    )
+    assert whole.status_code == 201
+    for refused in ("30", True, 30.5):
+        response = create(refused)
+        assert response.status_code == 422, refused
+        assert "expires_in_days" in response.json()["errors"]

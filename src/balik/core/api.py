@@ -1,5 +1,6 @@
 """The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from balik.accounts.models import ApiToken, User, hash_token
@@ -51,6 +53,18 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
+def json_number(text: str) -> int | float:
+    """JSON has one number type; JSON Schema counts 30.0 and 3e1 as integers, so do we. (Bodies
+    are validated strictly, where a Python float is never an int.)"""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+class JsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return json.loads(request.body, parse_float=json_number)
+
+
 class BalikAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -79,6 +93,7 @@ api = BalikAPI(
     "token (`Authorization: Bearer blk_…`, created under API tokens) or a browser session "
     "with its CSRF token.",
     auth=[TokenAuth(), django_auth],
+    parser=JsonParser(),
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",

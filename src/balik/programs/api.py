@@ -47,7 +47,9 @@ class ProgramOut(Schema):
 class ProgramIn(BodyIn):
     name: str = Field(min_length=1, max_length=160)
     kind: Literal["flipped", "reverse", "classic", "peer"]
-    template: str | None = Field(None, description="A template slug of the same kind.")
+    template: Literal[tuple(TEMPLATES_BY_SLUG)] | None = Field(  # type: ignore[valid-type]
+        None, description="A template of the same kind."
+    )
     slug: str | None = None
 
 
@@ -130,8 +132,6 @@ def list_programs(request: HttpRequest) -> list[Program]:
     "", response=answers({201: ProgramOut}, 403, 409, 422), summary="Create a draft programme"
 )
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
-    if payload.template and payload.template not in TEMPLATES_BY_SLUG:
-        raise ValidationFailed({"template": [_("Unknown template.")]})
     program = services.create_program(
         _user(request),
         name=payload.name,
