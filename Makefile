@@ -22,6 +22,8 @@ $(TEST_STAMP): $(STAMP) pyproject.toml
 
 # Plain HTTP on loopback: secure-only cookies would not reach the browser there.
 run: export BALIK_HTTPS ?= 0
+# Links in e-mails and invites (sent by the worker) point at the address this serves from.
+run: export BALIK_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BALIK) migrate --noinput
 	$(BALIK) demo

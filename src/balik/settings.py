@@ -75,9 +75,12 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("BALIK_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("BALIK_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("BALIK_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("BALIK_HSTS_PRELOAD", False)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BALIK_BEHIND_PROXY", False) else None
-)
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, and take the client's address
+# from the X-Forwarded-For entry it appended (the right-most; BALIK_PROXY_COUNT proxies in a
+# row: that many from the right). Without a proxy both headers are the client's own words.
+BALIK_BEHIND_PROXY = envbool("BALIK_BEHIND_PROXY", False)
+BALIK_PROXY_COUNT = envint("BALIK_PROXY_COUNT", 1)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BALIK_BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -149,6 +152,23 @@ TEMPLATES = [
     }
 ]
 
+
+def sqlite_database(path: str | Path) -> dict[str, object]:
+    """A SQLite file, readable by its owner only (so are its journals); IMMEDIATE transactions
+    and a busy timeout, so a writer waits for another instead of failing."""
+    return {
+        "ENGINE": "balik.core.sqlite3",
+        "NAME": str(path),
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "TEST": {"NAME": None},
+    }
+
+
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'balik.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -156,14 +176,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions and a busy timeout: a writer waits for another instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    DATABASES["default"].update(sqlite_database(DATABASES["default"]["NAME"]))
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiles a plan for ~150 ms before running it: a loss for a page's short aggregates
     # over tens of thousands of rows, which is all Balik asks. Sorts of that size stay in memory.
@@ -189,17 +202,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed sign-ins are throttled per account *and* address, so nobody can lock out a colleague
-# from another machine.
+# Failed sign-ins are paused per account *and* address, so nobody can lock out a colleague
+# from another machine; across addresses each account's wrong passwords slow further attempts
+# down (2, 4, 8 … seconds, at most a few minutes), see balik/accounts/throttle.py.
 AXES_FAILURE_LIMIT = envint("BALIK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("BALIK_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "balik.accounts.throttle.username_for_throttle"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "balik.accounts.throttle.client_address"
+AXES_HANDLER = "balik.accounts.throttle.BalikAxesHandler"
+AXES_LOCKOUT_CALLABLE = "balik.accounts.throttle.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("BALIK_LOGIN_THROTTLE", True)
+BALIK_LOGIN_ACCOUNT_FREE_FAILURES = envint("BALIK_LOGIN_ACCOUNT_FREE_FAILURES", 10)
+BALIK_LOGIN_ACCOUNT_MAX_DELAY_SECONDS = envint("BALIK_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+# Password reset e-mails: at most this many per account, and requests per address, an hour.
+BALIK_RESET_EMAILS_PER_ACCOUNT_PER_HOUR = envint("BALIK_RESET_EMAILS_PER_ACCOUNT_PER_HOUR", 3)
+BALIK_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = envint("BALIK_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 10)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
@@ -295,6 +316,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# limit 1..500 and offset 0..10**9 on every list: a number the database cannot hold is a 422
+NINJA_PAGINATION_CLASS = "balik.core.schemas.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,

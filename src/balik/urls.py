@@ -24,3 +24,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a missing address answers in the API's error shape, not with an HTML page.
+handler404 = "balik.core.api.page_not_found"

@@ -85,7 +85,8 @@ def test_bad_input_gets_field_errors_not_a_500(client, program_manager):
     )
     assert response.status_code == 422
     response = post(client, f"{PROGRAMS}/{program.slug}/status", {"status": "active"}, **auth)
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert response.json()["errors"] == {"status": [response.json()["message"]]}
 
 
 def test_refusals(client, program_manager, participant):

@@ -1,10 +1,19 @@
 from collections.abc import Iterator
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.conf import settings
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from balik.accounts.models import User
+from balik.accounts import services
+from balik.accounts.models import TOKEN_LIFETIME_CHOICES, TOKEN_LIFETIME_DEFAULT, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -20,6 +29,18 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. “HR sync script”."),
     )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        choices=[
+            (str(days), ngettext_lazy("%(days)d day", "%(days)d days", "days") % {"days": days})
+            for days in TOKEN_LIFETIME_CHOICES
+        ],
+        coerce=int,
+        required=False,
+        empty_value=TOKEN_LIFETIME_DEFAULT,
+        initial=str(TOKEN_LIFETIME_DEFAULT),
+        help_text=_("After that it stops working; create a new one then."),
+    )
 
 
 class ActivatingPasswordResetForm(PasswordResetForm):
@@ -30,3 +51,30 @@ class ActivatingPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[User]:
         return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """The link goes to the site's public address, whatever host the request named."""
+        context = {**context, "site_url": settings.BALIK_SITE_URL}
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class TokenRevokingSetPasswordForm(SetPasswordForm):
+    """A new password (by reset link) shuts out whoever knew the old one, scripts included."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if commit:
+                services.api_tokens_revoke_all(user=user)
+        return user
+
+
+class TokenRevokingPasswordChangeForm(PasswordChangeForm):
+    """Changing the password revokes the API tokens too, as a reset does."""
+
+    def save(self, commit: bool = True) -> User:
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            if commit:
+                services.api_tokens_revoke_all(user=user)
+        return user

@@ -92,9 +92,15 @@ def hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
+# How long a new token lives, in days: the form's choices, and the API's bounds.
+TOKEN_LIFETIME_CHOICES = (30, 90, 180, 365)
+TOKEN_LIFETIME_DEFAULT = 90
+TOKEN_LIFETIME_MAX = 365
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -108,6 +114,7 @@ class ApiToken(models.Model):
     display_prefix = models.CharField(max_length=16)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -125,5 +132,39 @@ class ApiToken(models.Model):
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def state(self) -> str:
+        """`revoked`, `expired` or `active`: revoking is the owner's act, so it names the end."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+
+class RateCounter(models.Model):
+    """Recent attempts of one kind (`scope`) for one account or address (`key`).
+
+    Kept in the database, not the cache: `balik serve` runs several worker processes (and a
+    large install several servers), each with its own in-memory cache, so only the database
+    sees every attempt.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=254)
+    count = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    last_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="accounts_ratecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.count}"

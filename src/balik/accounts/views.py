@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from balik.accounts import services
-from balik.accounts.forms import ApiTokenForm
+from balik.accounts import services, throttle
+from balik.accounts.forms import ActivatingPasswordResetForm, ApiTokenForm
 from balik.accounts.models import ApiToken
 from balik.core.errors import BalikError
 
@@ -29,7 +30,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            issued = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
         except BalikError as error:
             form.add_error(error.field, str(error.message))
         else:
@@ -56,3 +61,20 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("tokens")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the number of e-mails limited per account and per address.
+
+    A refused request gets the same answer as a granted one: the page tells nobody whether an
+    account exists, nor that someone is flooding it.
+    """
+
+    form_class = ActivatingPasswordResetForm
+
+    def form_valid(self, form: ActivatingPasswordResetForm) -> HttpResponse:
+        if not throttle.password_reset_allowed(
+            address=throttle.client_address(self.request), email=form.cleaned_data["email"]
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

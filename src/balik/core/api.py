@@ -1,14 +1,30 @@
 """The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from balik.accounts.models import ApiToken, User, hash_token
 from balik.core.errors import BalikError
+
+
+class TokenExpired(AuthenticationError):
+    """A known token past its expiry: the owner should hear why, not only "unauthenticated"."""
+
+    def __init__(self, expires_at: datetime):
+        super().__init__()
+        self.expires_at = expires_at
 
 
 class TokenAuth(HttpBearer):
@@ -18,28 +34,66 @@ class TokenAuth(HttpBearer):
         """A bad token is a 401 at once: falling through to the session check would answer
         a script's bad token with a confusing CSRF refusal."""
         api_token = (
-            ApiToken.objects.active()
+            ApiToken.objects.filter(
+                token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True
+            )
             .select_related("user")
-            .filter(token_hash=hash_token(token), user__is_active=True)
             .first()
         )
         if api_token is None:
             raise AuthenticationError
+        if api_token.is_expired:
+            raise TokenExpired(api_token.expires_at)
         now = timezone.now()
         # Record use at most once a minute, so a busy script does not write on every call.
         if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
+        request.api_token = api_token  # the operations a token may not do look for it
         return api_token.user
 
 
-api = NinjaAPI(
+def json_number(text: str) -> int | float:
+    """JSON has one number type; JSON Schema counts 30.0 and 3e1 as integers, so do we. (Bodies
+    are validated strictly, where a Python float is never an int.)"""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+class JsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return json.loads(request.body, parse_float=json_number)
+
+
+class BalikAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Every operation that reads a body may answer 400 when the body is not JSON at all;
+        the document says so once here rather than on every route."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"$ref": "#/components/schemas/Error"}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault(
+                        400,
+                        {
+                            "description": "The body is not JSON.",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = BalikAPI(
     title="Balik API",
     version="1",
     description="Flipped, reverse, classic and peer mentoring. Authenticate with a personal "
     "token (`Authorization: Bearer blk_…`, created under API tokens) or a browser session "
     "with its CSRF token.",
     auth=[TokenAuth(), django_auth],
+    parser=JsonParser(),
     openapi_url="/openapi.json",
     docs_url="/docs",
     urls_namespace="api",
@@ -63,21 +117,47 @@ def validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpR
         ]
         field = ".".join(location) or "__all__"
         errors.setdefault(field, []).append(str(item.get("msg", "invalid")))
-    body = {"code": "validation_failed", "message": "Some fields are not valid.", "errors": errors}
+    body = {
+        "code": "validation_failed",
+        "message": _("Some fields are not valid."),
+        "errors": errors,
+    }
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    body = {"code": "unauthenticated", "message": "Sign in, or send a valid API token."}
+    if isinstance(error, TokenExpired):
+        body = {
+            "code": "token_expired",
+            "message": _("This API token expired on %(date)s; create a new one under API tokens.")
+            % {"date": formats.date_format(timezone.localtime(error.expires_at), "DATE_FORMAT")},
+        }
+    else:
+        body = {"code": "unauthenticated", "message": _("Sign in, or send a valid API token.")}
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": _("There is nothing at this address.")}
+    return api.create_response(request, body, status=404)
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    code = "bad_request" if error.status_code == 400 else "error"
     return api.create_response(
-        request, {"code": "error", "message": str(error)}, status=error.status_code
+        request, {"code": code, "message": str(error)}, status=error.status_code
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for an address no route matches: under /api/, in the API's error shape."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": _("There is nothing at this address.")}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def register_routers() -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
+from balik.core.schemas import MAX_ID, BodyIn, Date, DateTime, ObjectId, answers
 from balik.mentorships import services
 from balik.mentorships.models import Mentorship, Session
 from balik.mentorships.notices import invite_bytes
@@ -46,30 +47,30 @@ class GoalOut(Schema):
     title: str
     measure: str | None
     target: str | None
-    due_date: datetime.date
+    due_date: Date
     owner_id: int
     status: str
 
 
-class ProposeIn(Schema):
-    starts: list[datetime.datetime] = Field(min_length=1, max_length=5)
+class ProposeIn(BodyIn):
+    starts: list[DateTime] = Field(min_length=1, max_length=5)
     leader: Literal["mentor", "mentee"] | None = None
     repeat: int = Field(1, ge=1, le=26, description="Book a series: one every agreed cadence.")
 
 
-class AcceptIn(Schema):
-    option_starts_at: datetime.datetime
+class AcceptIn(BodyIn):
+    option_starts_at: DateTime
 
 
-class ReasonIn(Schema):
+class ReasonIn(BodyIn):
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class MoveIn(ReasonIn):
-    starts_at: datetime.datetime
+    starts_at: DateTime
 
 
-class AgendaIn(Schema):
+class AgendaIn(BodyIn):
     topics: str = ""
     research: str = ""
     key_questions: str = ""
@@ -78,10 +79,10 @@ class AgendaIn(Schema):
     submit: bool = False
 
 
-class NoteIn(Schema):
+class NoteIn(BodyIn):
     body: str = Field(min_length=1, max_length=5000)
     private: bool = False
-    session_id: int | None = None
+    session_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class NoteOut(Schema):
@@ -92,17 +93,17 @@ class NoteOut(Schema):
     created_at: datetime.datetime
 
 
-class LearningIn(Schema):
+class LearningIn(BodyIn):
     taught: str = ""
     learned: str = ""
 
 
-class GoalIn(Schema):
+class GoalIn(BodyIn):
     title: str
     measure: str
     target: str
-    due_date: datetime.date
-    owner_id: int | None = None
+    due_date: Date
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:
@@ -159,7 +160,7 @@ def _out(mentorship: Mentorship, side: str) -> dict:
     }
 
 
-@router.get("", response=list[MentorshipOut], summary="Your mentorships")
+@router.get("", response=answers({200: list[MentorshipOut]}), summary="Your mentorships")
 def list_mentorships(request: HttpRequest) -> list[dict]:
     person = services.person_of(request.user)
     if person is None:
@@ -173,22 +174,32 @@ def list_mentorships(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/{mentorship_id}", response=MentorshipOut, summary="One mentorship")
-def get_mentorship(request: HttpRequest, mentorship_id: int) -> dict:
+@router.get(
+    "/{mentorship_id}", response=answers({200: MentorshipOut}, 404, 422), summary="One mentorship"
+)
+def get_mentorship(request: HttpRequest, mentorship_id: ObjectId) -> dict:
     mentorship, side = _mentorship(request, mentorship_id)
     return _out(mentorship, side)
 
 
-@router.get("/{mentorship_id}/sessions", response=list[SessionOut], summary="Its sessions")
-def list_sessions(request: HttpRequest, mentorship_id: int) -> list[dict]:
+@router.get(
+    "/{mentorship_id}/sessions",
+    response=answers({200: list[SessionOut]}, 404, 422),
+    summary="Its sessions",
+)
+def list_sessions(request: HttpRequest, mentorship_id: ObjectId) -> list[dict]:
     mentorship, side = _mentorship(request, mentorship_id)
     member = side in ("mentor", "mentee")
     sessions = mentorship.sessions.select_related("agenda").prefetch_related("options")
     return [_session_out(s, member) for s in sessions.order_by("starts_at", "pk")]
 
 
-@router.post("/{mentorship_id}/sessions", response={201: SessionOut}, summary="Propose times")
-def propose(request: HttpRequest, mentorship_id: int, payload: ProposeIn) -> Status:
+@router.post(
+    "/{mentorship_id}/sessions",
+    response=answers({201: SessionOut}, 403, 404, 409, 422),
+    summary="Propose times",
+)
+def propose(request: HttpRequest, mentorship_id: ObjectId, payload: ProposeIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = services.propose_session(
         request.user, mentorship, payload.starts, leader=payload.leader, repeat=payload.repeat
@@ -198,10 +209,12 @@ def propose(request: HttpRequest, mentorship_id: int, payload: ProposeIn) -> Sta
 
 @router.post(
     "/{mentorship_id}/sessions/{session_id}/accept",
-    response=SessionOut,
+    response=answers({200: SessionOut}, 403, 404, 409, 422),
     summary="Book one proposed time",
 )
-def accept(request: HttpRequest, mentorship_id: int, session_id: int, payload: AcceptIn) -> dict:
+def accept(
+    request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: AcceptIn
+) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = _session(mentorship, session_id)
     option = session.options.filter(starts_at=payload.option_starts_at).first()
@@ -211,9 +224,13 @@ def accept(request: HttpRequest, mentorship_id: int, session_id: int, payload: A
 
 
 @router.post(
-    "/{mentorship_id}/sessions/{session_id}/move", response=SessionOut, summary="Reschedule"
+    "/{mentorship_id}/sessions/{session_id}/move",
+    response=answers({200: SessionOut}, 403, 404, 409, 422),
+    summary="Reschedule",
 )
-def move(request: HttpRequest, mentorship_id: int, session_id: int, payload: MoveIn) -> dict:
+def move(
+    request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: MoveIn
+) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = services.reschedule(
         request.user, _session(mentorship, session_id), payload.starts_at, payload.reason
@@ -221,8 +238,14 @@ def move(request: HttpRequest, mentorship_id: int, session_id: int, payload: Mov
     return _session_out(session, True)
 
 
-@router.post("/{mentorship_id}/sessions/{session_id}/cancel", response=SessionOut, summary="Cancel")
-def cancel(request: HttpRequest, mentorship_id: int, session_id: int, payload: ReasonIn) -> dict:
+@router.post(
+    "/{mentorship_id}/sessions/{session_id}/cancel",
+    response=answers({200: SessionOut}, 403, 404, 409, 422),
+    summary="Cancel",
+)
+def cancel(
+    request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: ReasonIn
+) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = services.cancel(request.user, _session(mentorship, session_id), payload.reason)
     return _session_out(session, True)
@@ -230,10 +253,12 @@ def cancel(request: HttpRequest, mentorship_id: int, session_id: int, payload: R
 
 @router.put(
     "/{mentorship_id}/sessions/{session_id}/agenda",
-    response=SessionOut,
+    response=answers({200: SessionOut}, 403, 404, 409, 422),
     summary="Write or submit the agenda",
 )
-def agenda(request: HttpRequest, mentorship_id: int, session_id: int, payload: AgendaIn) -> dict:
+def agenda(
+    request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: AgendaIn
+) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = _session(mentorship, session_id)
     fields = payload.dict()
@@ -244,11 +269,11 @@ def agenda(request: HttpRequest, mentorship_id: int, session_id: int, payload: A
 
 @router.put(
     "/{mentorship_id}/sessions/{session_id}/learning",
-    response={204: None},
+    response=answers({204: None}, 403, 404, 409, 422),
     summary="What I taught and learned",
 )
 def learning(
-    request: HttpRequest, mentorship_id: int, session_id: int, payload: LearningIn
+    request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: LearningIn
 ) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     services.record_learning(
@@ -263,9 +288,17 @@ def learning(
 @router.get(
     "/{mentorship_id}/sessions/{session_id}/invite.ics",
     summary="The calendar invite",
-    response={200: None},
+    response=answers({200: None}, 403, 404, 422),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "An iCalendar (RFC 5545) invite",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
-def invite(request: HttpRequest, mentorship_id: int, session_id: int) -> HttpResponse:
+def invite(request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId) -> HttpResponse:
     mentorship, side = _mentorship(request, mentorship_id)
     if side not in ("mentor", "mentee"):
         raise PermissionRefused(_("Only the two people in this mentorship get its invites."))
@@ -275,14 +308,22 @@ def invite(request: HttpRequest, mentorship_id: int, session_id: int) -> HttpRes
     return HttpResponse(invite_bytes(session), content_type="text/calendar; charset=utf-8")
 
 
-@router.get("/{mentorship_id}/notes", response=list[NoteOut], summary="Notes you may read")
-def notes(request: HttpRequest, mentorship_id: int) -> list:
+@router.get(
+    "/{mentorship_id}/notes",
+    response=answers({200: list[NoteOut]}, 404, 422),
+    summary="Notes you may read",
+)
+def notes(request: HttpRequest, mentorship_id: ObjectId) -> list:
     mentorship, _side = _mentorship(request, mentorship_id)
     return list(services.visible_notes(request.user, mentorship))
 
 
-@router.post("/{mentorship_id}/notes", response={201: NoteOut}, summary="Add a note")
-def add_note(request: HttpRequest, mentorship_id: int, payload: NoteIn) -> Status:
+@router.post(
+    "/{mentorship_id}/notes",
+    response=answers({201: NoteOut}, 403, 404, 409, 422),
+    summary="Add a note",
+)
+def add_note(request: HttpRequest, mentorship_id: ObjectId, payload: NoteIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = _session(mentorship, payload.session_id) if payload.session_id else None
     note = services.add_note(
@@ -291,8 +332,12 @@ def add_note(request: HttpRequest, mentorship_id: int, payload: NoteIn) -> Statu
     return Status(201, note)
 
 
-@router.get("/{mentorship_id}/goals", response=list[GoalOut], summary="Goals and their status")
-def goals(request: HttpRequest, mentorship_id: int) -> list:
+@router.get(
+    "/{mentorship_id}/goals",
+    response=answers({200: list[GoalOut]}, 404, 422),
+    summary="Goals and their status",
+)
+def goals(request: HttpRequest, mentorship_id: ObjectId) -> list:
     mentorship, side = _mentorship(request, mentorship_id)
     rows = list(mentorship.goals.all())
     if side not in ("mentor", "mentee"):
@@ -312,8 +357,12 @@ def goals(request: HttpRequest, mentorship_id: int) -> list:
     return rows
 
 
-@router.post("/{mentorship_id}/goals", response={201: GoalOut}, summary="Add a goal")
-def add_goal(request: HttpRequest, mentorship_id: int, payload: GoalIn) -> Status:
+@router.post(
+    "/{mentorship_id}/goals",
+    response=answers({201: GoalOut}, 403, 404, 409, 422),
+    summary="Add a goal",
+)
+def add_goal(request: HttpRequest, mentorship_id: ObjectId, payload: GoalIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     goal = services.add_goal(
         request.user,

@@ -11,10 +11,11 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from balik.core.errors import NotFound, ValidationFailed
+from balik.core.schemas import MAX_ID, BodyIn, Date, ObjectId, answers
 from balik.people import selectors, services
 from balik.people.models import (
     SENIORITY_MAX,
@@ -133,13 +134,6 @@ class PersonDetailOut(PersonOut):
         return slots
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    errors: dict[str, list[str]] | None = None
-
-
 class PeopleFilters(Schema):
     q: str = Field("", max_length=100, description="Part of a name, email or job title.")
     department: str = ""
@@ -150,14 +144,14 @@ class PeopleFilters(Schema):
     generation: Generation | None = None
 
 
-class SkillItemIn(Schema):
+class SkillItemIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     skill: str = Field(description="A slug, a name in either language, or an alias.")
     level: int = Field(description="1 basic, 2 good, 3 expert.")
 
 
-class AvailabilityIn(Schema):
+class AvailabilityIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     weekday: int = Field(description="0 = Monday ... 6 = Sunday.")
@@ -165,21 +159,28 @@ class AvailabilityIn(Schema):
     end: str = Field(description="HH:MM; 24:00 (or 00:00) is midnight.")
 
 
-class PersonPatchIn(Schema):
-    """Only the fields sent are changed. Manager, seniority and hire date: org admins only."""
+class PersonPatchIn(BodyIn):
+    """Only the fields sent are changed. Manager, seniority and hire date: org admins only.
+
+    Rules about several fields at once (times, skills, zones, languages) are checked together
+    by the service, so every field at fault is named in one answer.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = None
-    job_title: str | None = None
-    department: str | None = None
-    manager: int | None = Field(None, description="The manager's person id; null for none.")
-    seniority_level: int | None = None
-    hire_date: datetime.date | None = None
+    # Not nullable: leave a field out to keep it. (None is only the "not sent" default.)
+    full_name: str = Field(None, min_length=1, max_length=200, pattern=r"\S")
+    job_title: str | None = Field(None, max_length=200, description="null or empty: none.")
+    department: str | None = Field(None, max_length=120, description="null or empty: none.")
+    manager: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The manager's person id; null for none."
+    )
+    seniority_level: int = Field(None, ge=SENIORITY_MIN, le=SENIORITY_MAX)
+    hire_date: Date | None = None
     birth_year: int | None = Field(None, description="Stored privately; never returned.")
     languages: list[str] | None = Field(None, description='ISO 639-1 codes, e.g. ["id", "en"].')
-    timezone: str | None = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")
-    bio: str | None = None
+    timezone: str = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")
+    bio: str | None = Field(None, max_length=2000, description="null or empty: none.")
     availability: list[AvailabilityIn] | None = Field(
         None, description="Replaces the whole weekly availability."
     )
@@ -239,10 +240,10 @@ def _apply_patch(person: Person, user: Any, payload: PersonPatchIn) -> None:
 
 @router.get(
     "",
-    response={200: list[PersonOut], 422: ErrorOut},
+    response=answers({200: list[PersonOut]}, 422),
     summary="List people, with the directory's filters",
 )
-@paginate(LimitOffsetPagination)
+@paginate
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
     skill = None
     if filters.skill:
@@ -276,14 +277,14 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> Any:
     )
 
 
-@router.get("/me", response={200: PersonDetailOut, 404: ErrorOut}, summary="My profile")
+@router.get("/me", response=answers({200: PersonDetailOut}, 404), summary="My profile")
 def get_me(request: HttpRequest) -> Person:
     return _person_detail(_my_person_id(request.user), request.user)
 
 
 @router.patch(
     "/me",
-    response={200: PersonDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response=answers({200: PersonDetailOut}, 403, 404, 422),
     summary="Update my profile (only the fields sent)",
 )
 def patch_me(request: HttpRequest, payload: PersonPatchIn) -> Person:
@@ -293,18 +294,18 @@ def patch_me(request: HttpRequest, payload: PersonPatchIn) -> Person:
 
 
 @router.get(
-    "/{int:person_id}", response={200: PersonDetailOut, 404: ErrorOut}, summary="One person"
+    "/{person_id}", response=answers({200: PersonDetailOut}, 404, 422), summary="One person"
 )
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: ObjectId) -> Person:
     return _person_detail(person_id, request.user)
 
 
 @router.patch(
-    "/{int:person_id}",
-    response={200: PersonDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    "/{person_id}",
+    response=answers({200: PersonDetailOut}, 403, 404, 422),
     summary="Update a person (org admins; anyone for themself)",
 )
-def patch_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> Person:
+def patch_person(request: HttpRequest, person_id: ObjectId, payload: PersonPatchIn) -> Person:
     person = get_person_for_api_edit(request.user, person_id)
     _apply_patch(person, request.user, payload)
     return _person_detail(person.pk, request.user)
@@ -313,7 +314,7 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatchIn) -
 # --- skills -----------------------------------------------------------------------------------
 
 
-@skills_router.get("", response=list[SkillOut], summary="The skill taxonomy")
+@skills_router.get("", response=answers({200: list[SkillOut]}, 422), summary="The skill taxonomy")
 def list_skills(
     request: HttpRequest,
     category: SkillCategory | None = None,
@@ -334,7 +335,7 @@ def list_skills(
 
 
 @skills_router.get(
-    "/{slug}", response={200: SkillDetailOut, 404: ErrorOut}, summary="One skill, with counts"
+    "/{slug}", response=answers({200: SkillDetailOut}, 404), summary="One skill, with counts"
 )
 def get_skill(request: HttpRequest, slug: str) -> Skill:
     skill = (

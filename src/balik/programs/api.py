@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
+from balik.core.schemas import BodyIn, answers
 from balik.matching import services as matching_services
 from balik.matching.explain import Explainer
 from balik.matching.models import RunStatus
@@ -43,18 +44,20 @@ class ProgramOut(Schema):
     min_score: float
 
 
-class ProgramIn(Schema):
+class ProgramIn(BodyIn):
     name: str = Field(min_length=1, max_length=160)
     kind: Literal["flipped", "reverse", "classic", "peer"]
-    template: str | None = Field(None, description="A template slug of the same kind.")
+    template: Literal[tuple(TEMPLATES_BY_SLUG)] | None = Field(  # type: ignore[valid-type]
+        None, description="A template of the same kind."
+    )
     slug: str | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(BodyIn):
     status: Literal["draft", "enrolling", "matching", "active", "closed"]
 
 
-class EnrolmentIn(Schema):
+class EnrolmentIn(BodyIn):
     email: str | None = Field(None, description="Whom to enrol (managers only); empty: yourself.")
     role: Literal["mentor", "mentee", "both"]
     goals: str = Field("", max_length=2000)
@@ -117,16 +120,18 @@ def _program(request: HttpRequest, slug: str) -> Program:
 
 
 @router.get(
-    "", response=list[ProgramOut], summary="Programmes you manage, take part in or can join"
+    "",
+    response=answers({200: list[ProgramOut]}),
+    summary="Programmes you manage, take part in or can join",
 )
 def list_programs(request: HttpRequest) -> list[Program]:
     return list(services.visible_programs(_user(request)).order_by("-created_at")[:500])
 
 
-@router.post("", response={201: ProgramOut}, summary="Create a draft programme")
+@router.post(
+    "", response=answers({201: ProgramOut}, 403, 409, 422), summary="Create a draft programme"
+)
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
-    if payload.template and payload.template not in TEMPLATES_BY_SLUG:
-        raise ValidationFailed({"template": [_("Unknown template.")]})
     program = services.create_program(
         _user(request),
         name=payload.name,
@@ -137,18 +142,26 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     return Status(201, program)
 
 
-@router.get("/{slug}", response=ProgramOut, summary="One programme")
+@router.get("/{slug}", response=answers({200: ProgramOut}, 404), summary="One programme")
 def get_program(request: HttpRequest, slug: str) -> Program:
     return _program(request, slug)
 
 
-@router.post("/{slug}/status", response=ProgramOut, summary="Move the programme's status")
+@router.post(
+    "/{slug}/status",
+    response=answers({200: ProgramOut}, 403, 404, 409, 422),
+    summary="Move the programme's status",
+)
 def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program:
     program = _program(request, slug)
     return services.change_status(_user(request), program, payload.status)
 
 
-@router.get("/{slug}/enrolments", response=list[EnrolmentOut], summary="Who is enrolled")
+@router.get(
+    "/{slug}/enrolments",
+    response=answers({200: list[EnrolmentOut]}, 403, 404),
+    summary="Who is enrolled",
+)
 def list_enrolments(request: HttpRequest, slug: str) -> list[dict]:
     program = _program(request, slug)
     services.require_manager(_user(request), program)
@@ -177,7 +190,11 @@ def _skills(slugs: list[str] | None, field: str) -> list[Skill] | None:
     return [found[slug] for slug in slugs]
 
 
-@router.post("/{slug}/enrolments", response={201: EnrolmentOut}, summary="Enrol yourself or others")
+@router.post(
+    "/{slug}/enrolments",
+    response=answers({201: EnrolmentOut}, 403, 404, 409, 422),
+    summary="Enrol yourself or others",
+)
 def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
     program = _program(request, slug)
     user = _user(request)
@@ -215,7 +232,11 @@ def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
     )
 
 
-@router.delete("/{slug}/enrolments/me", response={204: None}, summary="Withdraw yourself")
+@router.delete(
+    "/{slug}/enrolments/me",
+    response=answers({204: None}, 404, 409),
+    summary="Withdraw yourself",
+)
 def withdraw(request: HttpRequest, slug: str) -> Status:
     program = _program(request, slug)
     enrolment = Enrolment.objects.filter(
@@ -262,7 +283,11 @@ def _run_out(run) -> dict:
     }
 
 
-@router.get("/{slug}/matching", response=RunOut, summary="The latest matching proposal")
+@router.get(
+    "/{slug}/matching",
+    response=answers({200: RunOut}, 403, 404),
+    summary="The latest matching proposal",
+)
 def latest_matching(request: HttpRequest, slug: str) -> dict:
     program = _program(request, slug)
     services.require_manager(_user(request), program)
@@ -272,14 +297,22 @@ def latest_matching(request: HttpRequest, slug: str) -> dict:
     return _run_out(run)
 
 
-@router.post("/{slug}/matching", response={201: RunOut}, summary="Run matching (keeps locks)")
+@router.post(
+    "/{slug}/matching",
+    response=answers({201: RunOut}, 403, 404, 409),
+    summary="Run matching (keeps locks)",
+)
 def run_matching(request: HttpRequest, slug: str) -> Status:
     program = _program(request, slug)
     run = matching_services.start_run(_user(request), program)
     return Status(201, _run_out(run))
 
 
-@router.post("/{slug}/matching/publish", response=RunOut, summary="Publish the latest proposal")
+@router.post(
+    "/{slug}/matching/publish",
+    response=answers({200: RunOut}, 403, 404, 409),
+    summary="Publish the latest proposal",
+)
 def publish(request: HttpRequest, slug: str) -> dict:
     program = _program(request, slug)
     services.require_manager(_user(request), program)

@@ -252,6 +252,7 @@ def change_status(actor: User | None, program: Program, status: str) -> Program:
             % {"old": program.get_status_display(), "new": status},
             field="status",
             code="invalid_move",
+            status=409,
         )
     program.status = status
     program.save(update_fields=["status"])

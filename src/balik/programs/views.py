@@ -1,6 +1,7 @@
 """Programme pages: list, create from a template, overview, settings, status, participants,
 enrolment. Thin: forms type the input, services decide, templates show."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -146,7 +148,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "pending_for_me": pending_for_me,
         "my_request": my_request,
         "next_statuses": program.next_statuses() if manager else (),
-        "join_url": request.build_absolute_uri(f"/programs/join/{program.enrolment_token}/"),
+        # shared with people by mail or chat: the site's public address, not this request's host
+        "join_url": settings.BALIK_SITE_URL
+        + reverse("programs:join", args=[program.enrolment_token]),
         "export_tables": [
             ("pairs", _("pairs")),
             ("sessions", _("sessions")),
