@@ -171,7 +171,7 @@ def test_program_status_explains_a_refusal_in_the_users_language():
     Program.objects.create(name="Fixed", slug="fixed", kind="classic", status="closed")
     code, _out, err = status_command("fixed", "enrolling", language="id")
     assert code == 1
-    assert "tidak dapat" in err  # "cannot" in Indonesian: the reason is translated
+    assert "tidak bisa diubah dari Ditutup" in err  # the reason, in Indonesian
 
 
 def test_program_status_refuses_an_unknown_programme_or_status():
