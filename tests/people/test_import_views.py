@@ -1,5 +1,6 @@
 """The upload page: org admins only; upload -> preview -> confirm; bad files never get applied."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,13 @@ def test_the_sample_csv_imports_cleanly_with_the_shipped_skills():
     assert report.ok, report.errors
     assert report.warnings == []
     assert report.created == 5
+
+
+def test_the_preview_shows_a_future_hire_date_as_a_warning_and_imports_it(admin_client_):
+    starts = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    response = upload(admin_client_, f"email,full_name,hire_date\nbaru@example.id,Baru,{starts}\n")
+    assert response.status_code == 302
+    page = admin_client_.get(response["Location"]).content.decode()
+    assert "Warnings" in page and f"starts on {starts}" in page
+    admin_client_.post(response["Location"])
+    assert Person.objects.get(user__email="baru@example.id").hire_date.isoformat() == starts
