@@ -551,7 +551,12 @@ def test_the_profile_and_edit_pages_render_in_indonesian(participant_client, par
 def test_an_admin_enters_the_hire_date_of_someone_who_starts_next_month(admin_client_, participant):
     starts = datetime.date.today() + datetime.timedelta(days=25)
     response = admin_client_.post(
-        edit_url(participant), about_data(participant, hire_date=starts.isoformat())
+        edit_url(participant),
+        about_data(
+            participant,
+            seniority_level=participant.seniority_level,
+            hire_date=starts.isoformat(),
+        ),
     )
     assert response.status_code == 302
     participant.refresh_from_db()

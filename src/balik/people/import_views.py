@@ -32,7 +32,12 @@ COLUMN_GUIDE = [
         gettext_lazy("In the file or already in the directory; no loops."),
     ),
     ("seniority_level", False, "3", gettext_lazy("1 (entry level) to 10 (top executive).")),
-    ("hire_date", False, "2021-03-15", gettext_lazy("YYYY-MM-DD, not in the future.")),
+    (
+        "hire_date",
+        False,
+        "2021-03-15",
+        gettext_lazy("YYYY-MM-DD; up to a year ahead for someone who starts later (a warning)."),
+    ),
     (
         "birth_year",
         False,

@@ -55,6 +55,7 @@ from balik.people.models import (
     PersonSkill,
     SkillDirection,
     birth_year_max,
+    latest_hire_date,
 )
 from balik.people.skill_lookup import NAME_MAX_LENGTH, MatchKind, SkillMatch, SkillResolver
 
@@ -332,7 +333,9 @@ class _RowValidator:
         self.delimiter = delimiter
         self.resolver = resolver
         self.errors: list[RowError] = []
+        self.warnings: list[RowWarning] = []
         self.today = timezone.localdate()
+        self.latest_hire_date = latest_hire_date(self.today)
         self.birth_year_max = birth_year_max()
         self.manager_emails: dict[str, bool] = {}  # a manager manages many: check each once
 
@@ -464,18 +467,32 @@ class _RowValidator:
                 _("The hire date must be a real date written YYYY-MM-DD, e.g. 2021-03-15."),
             )
             return None
-        if hired > self.today:
+        if hired > self.latest_hire_date:
             self.error(
                 line,
                 "hire_date",
                 value,
                 _(
-                    "The hire date %(value)s is in the future. Check the year, or leave the "
-                    "cell empty until the person has started."
+                    "The hire date %(value)s is more than a year in the future (after "
+                    "%(latest)s). Check the year."
                 )
-                % {"value": value},
+                % {"value": value, "latest": self.latest_hire_date.isoformat()},
             )
             return None
+        if hired > self.today:
+            self.warnings.append(
+                RowError(
+                    line,
+                    "hire_date",
+                    value,
+                    _(
+                        "This person starts on %(value)s, in the future: they are imported now, "
+                        "so that they can be matched (an onboarding buddy, say) before their "
+                        "first day. Check the date if they have already started."
+                    )
+                    % {"value": value},
+                )
+            )
         return hired
 
     def _birth_year(self, line: int, value: str) -> int | None:
@@ -685,9 +702,10 @@ class _Plan:
 
     def report(self, *, dry_run: bool) -> ImportReport:
         errors = sorted(self.errors, key=_position)
+        warnings = sorted(self.warnings, key=_position)
         if errors:
             return ImportReport(
-                ok=False, errors=errors, warnings=self.warnings, dry_run=dry_run, applied=False
+                ok=False, errors=errors, warnings=warnings, dry_run=dry_run, applied=False
             )
         previews = sorted(self.previews.values(), key=lambda preview: preview.line)
         counts = {"create": 0, "update": 0, "unchanged": 0}
@@ -698,7 +716,7 @@ class _Plan:
             created=counts["create"],
             updated=counts["update"],
             unchanged=counts["unchanged"],
-            warnings=self.warnings,
+            warnings=warnings,
             rows=previews,
             dry_run=dry_run,
         )
@@ -778,6 +796,7 @@ def _plan_import(content: bytes) -> _Plan:
         first_line_of[row.email] = line
         plan.rows.append(row)
     plan.errors.extend(validator.errors)
+    plan.warnings.extend(validator.warnings)
     _skill_warnings(plan)
     _load_existing(plan)
     _check_managers(plan, has_manager_column="manager_email" in columns)
