@@ -179,15 +179,6 @@ def test_it_refuses_a_file_that_is_not_utf8():
     assert Person.objects.count() == 0
 
 
-def test_it_refuses_a_file_over_the_size_limit_before_reading_it(settings):
-    settings.BALIK_IMPORT_MAX_BYTES = 100
-    content = b"\xff" * 101  # not even UTF-8: the size is checked first
-    report = run_import(content=content, actor=None, dry_run=False)
-    [error] = report.errors
-    assert error.line == 0
-    assert "limit" in error.reason and "100" in error.reason
-
-
 def test_it_refuses_a_line_with_too_many_values():
     report = do_import("budi@example.id,Budi,Analyst,extra", header="email,full_name,job_title")
     assert where(report) == {(2, "")}
