@@ -89,14 +89,18 @@ def upload(request: HttpRequest) -> HttpResponse:
     problems: list[importing.RowError] = []
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        # Never read more than one byte past the limit: the importer refuses it from the length.
-        content = uploaded.read(limit + 1)
-        people_import, report = importing.people_import_create(
-            content=content, file_name=uploaded.name or "", actor=request.user
-        )
-        if people_import is not None:
-            return redirect("people:import_preview", import_id=people_import.pk)
-        problems = report.errors
+        try:
+            # From the size alone: an upload over the limit was never stored (core.uploads).
+            importing.check_upload_size(uploaded.size)
+        except importing.UnreadableFile as too_large:
+            problems = [too_large.error]
+        else:
+            people_import, report = importing.people_import_create(
+                content=uploaded.read(), file_name=uploaded.name or "", actor=request.user
+            )
+            if people_import is not None:
+                return redirect("people:import_preview", import_id=people_import.pk)
+            problems = report.errors
     recent = (
         PeopleImport.objects.select_related("uploaded_by")
         .defer("content")

@@ -2,7 +2,8 @@
 
 The contract lives in DESIGN.md ("People CSV"). The shape of an import:
 
-1. read the bytes (size limit, UTF-8 with an optional BOM, comma or semicolon);
+1. read the bytes (UTF-8 with an optional BOM, comma or semicolon; a web upload is first held
+   to BALIK_IMPORT_MAX_BYTES by `check_upload_size`);
 2. validate every row and every column, collecting *all* problems (no write yet);
 3. look the people up in the directory (a few queries per 900 emails, never one per row),
    check managers exist and that the management graph stays free of loops;
@@ -207,22 +208,36 @@ class UnreadableFile(BalikError):
 # --- Reading the file -------------------------------------------------------------------------
 
 
-def decode_people_csv(content: bytes) -> str:
-    """The file as text, or `UnreadableFile` naming the problem (checked before any parsing)."""
+def check_upload_size(size: int, *, command: str = "balik import-people") -> None:
+    """`UnreadableFile` when a file sent through the web is over BALIK_IMPORT_MAX_BYTES.
+
+    Only uploads are limited (they pass through a web worker's memory); the command line reads
+    files of any size, and the message points there.
+    """
     limit = settings.BALIK_IMPORT_MAX_BYTES
-    if len(content) > limit:
+    if size > limit:
         raise UnreadableFile(
             RowError(
                 0,
                 "",
                 "",
                 _(
-                    "The file is %(size)s; the limit is %(limit)s. Split it into smaller files "
-                    "and import them one after another."
+                    "The file is %(size)s; the limit is %(limit)s for an upload. Split it into "
+                    "smaller files and upload them one after another, or ask an administrator "
+                    "to import it on the server with “%(command)s”, which reads files of any "
+                    "size."
                 )
-                % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)},
+                % {
+                    "size": filesizeformat(size),
+                    "limit": filesizeformat(limit),
+                    "command": command,
+                },
             )
         )
+
+
+def decode_people_csv(content: bytes) -> str:
+    """The file as text, or `UnreadableFile` naming the problem (checked before any parsing)."""
     has_bom = content.startswith(codecs.BOM_UTF8)
     body = content[len(codecs.BOM_UTF8) :] if has_bom else content
     try:
@@ -1363,6 +1378,7 @@ def people_import_create(
     A file that cannot be read at all (too large, not UTF-8) is not kept: the import is None.
     """
     try:
+        check_upload_size(len(content))
         text = decode_people_csv(content)
     except UnreadableFile as unreadable:
         return None, ImportReport(ok=False, errors=[unreadable.error])
