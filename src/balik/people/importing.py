@@ -355,6 +355,7 @@ class _RowValidator:
         self.birth_year_max = birth_year_max()
         self.manager_emails: dict[str, bool] = {}  # a manager manages many: check each once
         self.skill_entries: dict[str, tuple[_SkillEntry, str]] = {}  # by entry as written
+        self.skill_cells: dict[str, list[_SkillEntry]] = {}  # good cells, shared by their rows
 
     def error(self, line: int, column: str, value: str, reason: str) -> None:
         self.errors.append(RowError(line, column, _shown(value), reason))
@@ -603,6 +604,10 @@ class _RowValidator:
         return manager
 
     def _skills(self, line: int, column: str, value: str) -> list[_SkillEntry]:
+        known_cell = self.skill_cells.get(value)
+        if known_cell is not None:
+            return known_cell
+        errors_before = len(self.errors)
         entries: list[_SkillEntry] = []
         seen: dict[int | tuple[str, str], str] = {}
         for part in value.split(";"):
@@ -633,6 +638,8 @@ class _RowValidator:
                 continue
             seen[skill_entry.ref] = name
             entries.append(skill_entry)
+        if len(self.errors) == errors_before:  # a good cell reads the same on every row
+            self.skill_cells[value] = entries
         return entries
 
     def _skill_entry(
@@ -1324,6 +1331,22 @@ def _adapt(adapters: list[Any], values: list[Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _adapted_rows(
+    adapters: list[Any], values_of: Any, defaults: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each row's values in field order (defaults filled in), adapted where a field needs it."""
+    adapting = [(index, adapt) for index, adapt in enumerate(adapters) if adapt is not None]
+    if not adapting:
+        return [values_of({**defaults, **row}) for row in rows]
+    parameters = []
+    for row in rows:
+        values = list(values_of({**defaults, **row}))
+        for index, adapt in adapting:
+            values[index] = adapt(values[index])
+        parameters.append(tuple(values))
+    return parameters
+
+
 def _rows_per_statement(database: Any, values_per_row: int) -> int:
     limit = database.features.max_query_params or 30_000  # SQLite: 999
     return max(1, min(1000, limit // values_per_row))
@@ -1367,11 +1390,7 @@ def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
     quote = database.ops.quote_name
     # Only names from the model's metadata go into SQL text; every value is a parameter.
     table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
-    values_of = operator.itemgetter(*defaults)
-    if any(adapters):
-        parameters = [_adapt(adapters, list(values_of({**defaults, **row}))) for row in rows]
-    else:
-        parameters = [values_of({**defaults, **row}) for row in rows]
+    parameters = _adapted_rows(adapters, operator.itemgetter(*defaults), defaults, rows)
     with database.cursor() as cursor:
         if database.vendor == "postgresql":
             _copy(cursor, table, columns, parameters)
