@@ -1268,15 +1268,11 @@ def _apply(plan: _Plan) -> None:
         ]
         for chunk in _chunks(stale):
             PersonSkill.objects.filter(person_id__in=chunk, direction=direction).delete()
-        _insert(
+        _insert_tuples(
             PersonSkill,
+            ("person", "skill", "direction", "level"),
             [
-                {
-                    "person_id": person_ids[row.email],
-                    "skill_id": skill_id(entry),
-                    "direction": direction,
-                    "level": entry.level,
-                }
+                (person_ids[row.email], skill_id(entry), direction, entry.level)
                 for row in replaced
                 for entry in row.skills[direction]
             ],
@@ -1385,12 +1381,35 @@ def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
     with_pk = meta.pk.attname in rows[0]
     fields = [field for field in meta.concrete_fields if with_pk or not field.primary_key]
     defaults = {field.attname: field.get_default() for field in fields}
+    adapters = [_adapter(field, connections[DEFAULT_DB_ALIAS]) for field in fields]
+    _write_rows(
+        model, fields, _adapted_rows(adapters, operator.itemgetter(*defaults), defaults, rows)
+    )
+
+
+def _insert_tuples(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows given as tuples in the order of `names` (attribute names, every concrete
+    field but the automatic primary key): for the many small rows of PersonSkill."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    assert {field.attname for field in fields} == {
+        field.attname for field in meta.concrete_fields if not field.primary_key
+    }
     database = connections[DEFAULT_DB_ALIAS]
     adapters = [_adapter(field, database) for field in fields]
+    if any(adapters):
+        rows = [_adapt(adapters, list(row)) for row in rows]
+    _write_rows(model, fields, rows)
+
+
+def _write_rows(model: Any, fields: list[Any], parameters: list[tuple[Any, ...]]) -> None:
+    if not parameters:
+        return
+    database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
     # Only names from the model's metadata go into SQL text; every value is a parameter.
-    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
-    parameters = _adapted_rows(adapters, operator.itemgetter(*defaults), defaults, rows)
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
     with database.cursor() as cursor:
         if database.vendor == "postgresql":
             _copy(cursor, table, columns, parameters)
