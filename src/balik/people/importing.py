@@ -356,6 +356,7 @@ class _RowValidator:
         self.manager_emails: dict[str, bool] = {}  # a manager manages many: check each once
         self.skill_entries: dict[str, tuple[_SkillEntry, str]] = {}  # by entry as written
         self.skill_cells: dict[str, list[_SkillEntry]] = {}  # good cells, shared by their rows
+        self.language_cells: dict[str, tuple[str, ...]] = {}
 
     def error(self, line: int, column: str, value: str, reason: str) -> None:
         self.errors.append(RowError(line, column, _shown(value), reason))
@@ -473,11 +474,8 @@ class _RowValidator:
     def _hire_date(self, line: int, value: str) -> date | None:
         if not value:
             return None
-        try:
-            if not _ISO_DATE.fullmatch(value):
-                raise ValueError(value)
-            hired = date.fromisoformat(value)
-        except ValueError:
+        hired = _iso_date(value)
+        if hired is None:
             self.error(
                 line,
                 "hire_date",
@@ -532,6 +530,10 @@ class _RowValidator:
         return year
 
     def _languages(self, line: int, value: str) -> list[str]:
+        known = self.language_cells.get(value)
+        if known is not None:
+            return list(known)
+        errors_before = len(self.errors)
         codes: list[str] = []
         for code in _LIST_SEPARATORS.split(value.lower()):
             if not code:
@@ -549,6 +551,8 @@ class _RowValidator:
                 )
             elif code not in codes:
                 codes.append(code)
+        if len(self.errors) == errors_before:  # a file repeats a few language lists
+            self.language_cells[value] = tuple(codes)
         return codes
 
     def _timezone(self, line: int, value: str) -> str | None:
@@ -725,6 +729,17 @@ def _is_email(value: str) -> bool:
     return bool(_EMAIL_USER_PART.match(user_part)) and _is_email_domain(domain)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _iso_date(value: str) -> date | None:
+    """A real date written YYYY-MM-DD, or None. A file repeats its dates: each is read once."""
+    if not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def _whole_number(value: str) -> int | None:
     return int(value) if _WHOLE_NUMBER.fullmatch(value) else None
 
@@ -803,7 +818,7 @@ def _plan_import(content: bytes) -> _Plan:
             )
         )
         return plan
-    records = [(line, cells) for line, cells in records if any(cell.strip() for cell in cells)]
+    records = [(line, cells) for line, cells in records if "".join(cells).strip()]
     if not records:
         plan.errors.append(_empty_file_error())
         return plan
