@@ -1190,7 +1190,7 @@ def _apply(plan: _Plan) -> None:
         user_ids.update(zip([row.email for row in new_accounts], reserved, strict=True))
     _insert(
         User,
-        [
+        (
             {
                 **({"id": user_ids[row.email]} if reserved is not None else {}),
                 "email": row.email,
@@ -1199,7 +1199,8 @@ def _apply(plan: _Plan) -> None:
                 "date_joined": now,
             }
             for row in new_accounts
-        ],
+        ),
+        with_pk=reserved is not None,
     )
     if reserved is None:
         for chunk in _chunks([row.email for row in new_accounts]):
@@ -1234,7 +1235,11 @@ def _apply(plan: _Plan) -> None:
     reserved = _reserve_ids(Person, len(creating))
     if reserved is not None:
         person_ids.update(zip([row.email for row in creating], reserved, strict=True))
-        _insert(Person, [{"id": person_ids[row.email], **new_person(row)} for row in creating])
+        _insert(
+            Person,
+            ({"id": person_ids[row.email], **new_person(row)} for row in creating),
+            with_pk=True,
+        )
     # Elsewhere a management level at a time: everyone's manager exists (and has an id)
     # before they do, so new people never need a second UPDATE for their manager.
     waiting = creating if reserved is None else []
@@ -1286,11 +1291,11 @@ def _apply(plan: _Plan) -> None:
         _insert_tuples(
             PersonSkill,
             ("person", "skill", "direction", "level"),
-            [
+            (
                 (person_ids[row.email], skill_id(entry), direction, entry.level)
                 for row in replaced
                 for entry in row.skills[direction]
-            ],
+            ),
         )
 
 
@@ -1343,19 +1348,19 @@ def _adapt(adapters: list[Any], values: list[Any]) -> tuple[Any, ...]:
 
 
 def _adapted_rows(
-    adapters: list[Any], values_of: Any, defaults: dict[str, Any], rows: list[dict[str, Any]]
-) -> list[tuple[Any, ...]]:
-    """Each row's values in field order (defaults filled in), adapted where a field needs it."""
+    adapters: list[Any], values_of: Any, defaults: dict[str, Any], rows: Iterable[dict[str, Any]]
+) -> Iterator[tuple[Any, ...]]:
+    """Each row's values in field order (defaults filled in), adapted where a field needs it;
+    made one at a time, so that PostgreSQL stores one part of a COPY while the next is made."""
     adapting = [(index, adapt) for index, adapt in enumerate(adapters) if adapt is not None]
-    if not adapting:
-        return [values_of({**defaults, **row}) for row in rows]
-    parameters = []
     for row in rows:
-        values = list(values_of({**defaults, **row}))
-        for index, adapt in adapting:
-            values[index] = adapt(values[index])
-        parameters.append(tuple(values))
-    return parameters
+        values = values_of({**defaults, **row})
+        if adapting:
+            values = list(values)
+            for index, adapt in adapting:
+                values[index] = adapt(values[index])
+            values = tuple(values)
+        yield values
 
 
 def _rows_per_statement(database: Any, values_per_row: int) -> int:
@@ -1387,13 +1392,10 @@ def _reserve_ids(model: Any, count: int) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT rows (dicts by attribute name; missing ones take the field's default). The primary
-    key is written when the rows carry it (reserved by `_reserve_ids`)."""
-    if not rows:
-        return
+def _insert(model: Any, rows: Iterable[dict[str, Any]], *, with_pk: bool = False) -> None:
+    """INSERT rows (dicts by attribute name; missing ones take the field's default). With
+    `with_pk` the rows carry their primary key (reserved by `_reserve_ids`)."""
     meta = model._meta
-    with_pk = meta.pk.attname in rows[0]
     fields = [field for field in meta.concrete_fields if with_pk or not field.primary_key]
     defaults = {field.attname: field.get_default() for field in fields}
     adapters = [_adapter(field, connections[DEFAULT_DB_ALIAS]) for field in fields]
@@ -1402,7 +1404,7 @@ def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _insert_tuples(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _insert_tuples(model: Any, names: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """INSERT rows given as tuples in the order of `names` (attribute names, every concrete
     field but the automatic primary key): for the many small rows of PersonSkill."""
     meta = model._meta
@@ -1413,13 +1415,11 @@ def _insert_tuples(model: Any, names: Sequence[str], rows: list[tuple[Any, ...]]
     database = connections[DEFAULT_DB_ALIAS]
     adapters = [_adapter(field, database) for field in fields]
     if any(adapters):
-        rows = [_adapt(adapters, list(row)) for row in rows]
+        rows = (_adapt(adapters, list(row)) for row in rows)
     _write_rows(model, fields, rows)
 
 
-def _write_rows(model: Any, fields: list[Any], parameters: list[tuple[Any, ...]]) -> None:
-    if not parameters:
-        return
+def _write_rows(model: Any, fields: list[Any], parameters: Iterable[tuple[Any, ...]]) -> None:
     database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
     # Only names from the model's metadata go into SQL text; every value is a parameter.
@@ -1429,8 +1429,9 @@ def _write_rows(model: Any, fields: list[Any], parameters: list[tuple[Any, ...]]
         if database.vendor == "postgresql":
             _copy(cursor, table, columns, parameters)
             return
+        rows = list(parameters)
         one_row = "({})".format(", ".join(["%s"] * len(fields)))
-        for chunk in _chunks(parameters, _rows_per_statement(database, len(fields))):
+        for chunk in _chunks(rows, _rows_per_statement(database, len(fields))):
             values = ", ".join([one_row] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608
