@@ -377,7 +377,7 @@ class _RowValidator:
                 % {"found": len(cells), "expected": len(self.columns), "delimiter": self.delimiter},
             )
             return None
-        raw = {column: cell.strip() for column, cell in zip(self.columns, cells, strict=True)}
+        raw = dict(zip(self.columns, map(str.strip, cells), strict=True))
         raw.pop("", None)
         email = self._email(line, raw["email"])
         full_name = self._text(line, "full_name", raw["full_name"], required=True)
@@ -1184,15 +1184,10 @@ def _apply(plan: _Plan) -> None:
 
     # Accounts: new people get a user that cannot sign in until they set a password.
     new_accounts = [row for row in creating if row.email not in plan.existing]
-    user_ids = {email: existing.user_id for email, existing in plan.existing.items()}
-    reserved = _reserve_ids(User, len(new_accounts))
-    if reserved is not None:
-        user_ids.update(zip([row.email for row in new_accounts], reserved, strict=True))
     _insert(
         User,
         (
             {
-                **({"id": user_ids[row.email]} if reserved is not None else {}),
                 "email": row.email,
                 "full_name": row.full_name,
                 "password": UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20),
@@ -1200,11 +1195,18 @@ def _apply(plan: _Plan) -> None:
             }
             for row in new_accounts
         ),
-        with_pk=reserved is not None,
     )
-    if reserved is None:
-        for chunk in _chunks([row.email for row in new_accounts]):
-            user_ids.update(User.objects.filter(email__in=chunk).values_list("email", "id"))
+    user_ids = {email: existing.user_id for email, existing in plan.existing.items()}
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    email_column = quote(User._meta.get_field("email").column)
+    user_ids.update(
+        _select_in(
+            f"SELECT {email_column}, {quote(User._meta.pk.column)} "  # noqa: S608
+            f"FROM {quote(User._meta.db_table)}",
+            email_column,
+            [row.email for row in new_accounts],
+        )
+    )
     _update(
         User,
         ["full_name"],
