@@ -743,3 +743,20 @@ def test_it_imports_without_a_query_per_row():
     # Within one write batch the count is constant; beyond it, it grows by batches, not rows.
     assert queries_for(10, "small") == queries_for(80, "medium")
     assert queries_for(600, "large") < 40
+
+
+def test_the_import_leaves_the_cycle_collector_as_it_found_it():
+    """It is switched off while a large file is read (a speed-up), and back on afterwards."""
+    import gc
+
+    assert gc.isenabled()
+    do_import(SITI)
+    assert gc.isenabled()
+    do_import("bad-email,X", header="email,full_name", dry_run=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        do_import(SITI)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

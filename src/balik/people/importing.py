@@ -20,9 +20,11 @@ value (a new person gets the default: level 1, Asia/Jakarta).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import functools
+import gc
 import io
 import json
 import logging
@@ -1498,6 +1500,20 @@ def _update(model: Any, names: list[str], rows: list[dict[str, Any]]) -> None:
 # --- Public entry points ----------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while an import builds its millions of rows, cells and
+    dicts: none of them forms a cycle (reference counting frees them), yet each full collection
+    walks them all, a second or two of a 100,000-person import. On again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     *, content: bytes, actor: User | None, dry_run: bool, file_name: str = ""
 ) -> ImportReport:
@@ -1507,9 +1523,10 @@ def run_import(
     error writes nothing (not even new skills). The report says what was (or would be) done.
     """
     if dry_run:
-        return _plan_import(content).report(dry_run=True)
+        with _no_cycle_collection():
+            return _plan_import(content).report(dry_run=True)
     try:
-        with transaction.atomic():
+        with _no_cycle_collection(), transaction.atomic():
             plan = _plan_import(content)
             report = plan.report(dry_run=False)
             if report.errors:
