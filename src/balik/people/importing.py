@@ -5,11 +5,17 @@ The contract lives in DESIGN.md ("People CSV"). The shape of an import:
 1. read the bytes (UTF-8 with an optional BOM, comma or semicolon; a web upload is first held
    to BALIK_IMPORT_MAX_BYTES by `check_upload_size`);
 2. validate every row and every column, collecting *all* problems (no write yet);
-3. look the people up in the directory (a few queries per 900 emails, never one per row),
-   check managers exist and that the management graph stays free of loops;
+3. look the people up in the directory (one query on PostgreSQL, one per 900 emails on
+   SQLite, never one per row), check managers exist and that the management graph stays free
+   of loops;
 4. work out what changes per person (create / update / unchanged);
 5. unless it is a dry run or anything was wrong: write, in one transaction, many rows per
-   statement (COPY on PostgreSQL); new people a management level at a time, managers first.
+   statement (COPY on PostgreSQL, where new people get ids reserved from the sequence and go
+   in at once; elsewhere a management level at a time, managers first).
+
+A 100,000-person file is the size this is built for (bench/import_people.py): each distinct
+cell value (a skill list, a date, a language list) is read once per file, and Python's cycle
+collector rests while the rows are built.
 
 Columns absent from the file leave existing values alone; an empty cell in a present column
 clears the value (job title, department, manager, hire date, birth year, languages, skills).
@@ -26,6 +32,7 @@ import difflib
 import functools
 import gc
 import io
+import itertools
 import json
 import logging
 import operator
@@ -1424,6 +1431,11 @@ def _insert_tuples(model: Any, names: Sequence[str], rows: Iterable[tuple[Any, .
 
 
 def _write_rows(model: Any, fields: list[Any], parameters: Iterable[tuple[Any, ...]]) -> None:
+    rows = iter(parameters)
+    first = next(rows, None)
+    if first is None:
+        return
+    parameters = itertools.chain([first], rows)
     database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
     # Only names from the model's metadata go into SQL text; every value is a parameter.
@@ -1433,9 +1445,8 @@ def _write_rows(model: Any, fields: list[Any], parameters: Iterable[tuple[Any, .
         if database.vendor == "postgresql":
             _copy(cursor, table, columns, parameters)
             return
-        rows = list(parameters)
         one_row = "({})".format(", ".join(["%s"] * len(fields)))
-        for chunk in _chunks(rows, _rows_per_statement(database, len(fields))):
+        for chunk in _chunks(list(parameters), _rows_per_statement(database, len(fields))):
             values = ", ".join([one_row] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608
