@@ -247,10 +247,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
-# Uploads: the people CSV may be up to 10 MB; the importer says so before reading further.
-BALIK_IMPORT_MAX_BYTES = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads: a people or enrolment CSV sent through the web may be up to BALIK_IMPORT_MAX_MB
+# (100,000 people make about 20 MB); the command line reads files of any size. An upload over
+# 2.5 MB is streamed to a temporary file, which stops taking bytes at the limit, so that the
+# page can say how big the file is and what the limit is.
+BALIK_IMPORT_MAX_MB = envint("BALIK_IMPORT_MAX_MB", 50)
+if not 1 <= BALIK_IMPORT_MAX_MB <= 10_240:
+    raise ImproperlyConfigured(
+        "BALIK_IMPORT_MAX_MB must be a whole number of megabytes from 1 to 10240; "
+        f"got {os.environ.get('BALIK_IMPORT_MAX_MB')!r}"
+    )
+BALIK_IMPORT_MAX_BYTES = BALIK_IMPORT_MAX_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(BALIK_IMPORT_MAX_BYTES, 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "balik.core.uploads.CappedTemporaryFileUploadHandler",
+]
+# The form fields and JSON bodies of a request; an uploaded file's bytes do not count here.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 
 def email_settings_from_url(url: str) -> dict[str, object]:

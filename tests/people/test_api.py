@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import pytest
@@ -414,3 +415,18 @@ def test_a_body_that_is_not_json_is_a_client_error(client, participant):
         headers=bearer(participant.user),
     )
     assert 400 <= response.status_code < 500
+
+
+def test_an_admin_sets_a_hire_date_next_month_but_not_two_years_ahead(
+    client, org_admin, participant
+):
+    next_month = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    headers = bearer(org_admin.user)
+    url = f"{PEOPLE}/{participant.pk}"
+    response = patch(client, url, {"hire_date": next_month}, headers=headers)
+    assert response.status_code == 200, response.content
+    assert response.json()["hire_date"] == next_month
+    two_years = (datetime.date.today() + datetime.timedelta(days=730)).isoformat()
+    response = patch(client, url, {"hire_date": two_years}, headers=headers)
+    assert response.status_code == 422
+    assert "hire_date" in response.json()["errors"]

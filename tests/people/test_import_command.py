@@ -1,5 +1,6 @@
 """`balik import-people FILE [--dry-run] [--json]`: output, exit codes, and the JSON contract."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -130,3 +131,19 @@ def test_the_balik_command_exits_1_on_a_missing_or_unreadable_file(tmp_path):
     payload = json.loads(not_utf8.stdout)
     assert set(payload) == CONTRACT_KEYS
     assert payload["errors"][0]["line"] == 2
+
+
+def test_json_and_text_show_a_future_hire_date_as_a_warning(csv_file):
+    starts = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    path = csv_file(f"email,full_name,hire_date\nbaru@example.id,Karyawan Baru,{starts}\n")
+    output, code = run(path, "--dry-run", "--json")
+    assert code == 0
+    payload = json.loads(output)
+    assert payload["errors"] == []
+    [warning] = payload["warnings"]
+    assert set(warning) == {"line", "column", "value", "reason"}
+    assert (warning["line"], warning["column"], warning["value"]) == (2, "hire_date", starts)
+    output, code = run(path)
+    assert code == 0
+    assert f"warning: line 2, column hire_date, value {starts}: " in output
+    assert Person.objects.get().hire_date.isoformat() == starts

@@ -5,12 +5,14 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from balik.accounts.models import User
-from balik.people.importing import run_import
+from balik.people.importing import EMAIL_MAX_LENGTH, _is_email, run_import
 from balik.people.models import Person, PersonSkill, Skill
 from tests.factories import PersonFactory, SkillFactory
 
@@ -144,3 +146,42 @@ def test_a_file_is_written_entirely_or_not_at_all(case, delimiter):
             emails = {row["email"] for row in rows}
             assert Person.objects.filter(user__email__in=emails).count() == len(rows)
         transaction.set_rollback(True)
+
+
+def _django_says_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= EMAIL_MAX_LENGTH
+
+
+email_like = st.lists(
+    st.sampled_from(
+        [
+            *"ab.-_+@",
+            "@",
+            "@@",
+            "x",
+            "contoh",
+            ".co.id",
+            ".id",
+            "[127.0.0.1]",
+            "[::1]",
+            "é",
+            " ",
+            "localhost",
+            "..",
+            "-",
+            "a" * 64,
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@given(st.one_of(email_like, st.text(max_size=40), st.emails().map(str)))
+@settings(max_examples=400, deadline=None)
+def test_the_importers_email_check_agrees_with_djangos(value):
+    """The importer's fast email check is Django's rule, not a second one that could disagree."""
+    assert _is_email(value) == _django_says_email(value)

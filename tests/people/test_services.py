@@ -130,13 +130,21 @@ def test_it_updates_profile_fields_and_the_account_name(participant):
     assert participant.bio == "Data nerd."
 
 
-def test_it_refuses_a_hire_date_in_the_future(org_admin, participant):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+def test_it_takes_a_hire_date_up_to_a_year_ahead(org_admin, participant):
+    next_month = datetime.date.today() + datetime.timedelta(days=31)
+    services.person_update(person=participant, actor=org_admin.user, data={"hire_date": next_month})
+    participant.refresh_from_db()
+    assert participant.hire_date == next_month
+
+
+def test_it_refuses_a_hire_date_more_than_a_year_ahead(org_admin, participant):
+    too_far = datetime.date.today() + datetime.timedelta(days=367)
     with pytest.raises(ValidationFailed) as caught:
         services.person_update(
-            person=participant, actor=org_admin.user, data={"hire_date": tomorrow}
+            person=participant, actor=org_admin.user, data={"hire_date": too_far}
         )
     assert "hire_date" in caught.value.errors
+    assert "a year" in caught.value.errors["hire_date"][0]
 
 
 def test_it_refuses_an_unknown_field(participant):

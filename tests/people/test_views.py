@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -589,3 +591,20 @@ def test_the_profile_and_edit_pages_render_in_indonesian(participant_client, par
         response = participant_client.get(url)
         assert response.status_code == 200
         assert 'lang="id"' in response.content.decode()
+
+
+def test_an_admin_enters_the_hire_date_of_someone_who_starts_next_month(admin_client_, participant):
+    starts = datetime.date.today() + datetime.timedelta(days=25)
+    response = admin_client_.post(
+        edit_url(participant),
+        about_data(
+            participant,
+            seniority_level=participant.seniority_level,
+            hire_date=starts.isoformat(),
+        ),
+    )
+    assert response.status_code == 302
+    participant.refresh_from_db()
+    assert participant.hire_date == starts
+    profile = admin_client_.get(reverse("people:profile", args=[participant.pk])).content.decode()
+    assert "Starts" in profile and "years of service" not in profile

@@ -3,9 +3,13 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from balik.mentorships.models import Mentorship
 from balik.programs.models import Enrolment, Program, ProgramStatus
@@ -128,3 +132,118 @@ def test_match_json_export_scores_and_apply(tmp_path, program_manager):
     assert Mentorship.objects.count() == 3
     program.refresh_from_db()
     assert program.status == ProgramStatus.ACTIVE
+
+
+# --- `balik program status PROGRAM [STATUS]` -----------------------------------------------------
+
+
+def status_command(*args: str, language: str = "en") -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `balik program status ...`, in the given language."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with translation.override(language):
+            call_command("program", "status", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_program_status_prints_the_status():
+    slug = run("program", "create", "--name", "Leaders learn AI", "--kind", "reverse").strip()
+    assert status_command(slug) == (0, "draft\n", "")
+    code, out, _err = status_command(slug, "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "slug": slug,
+        "status": "draft",
+        "next_statuses": ["enrolling", "closed"],
+    }
+
+
+def test_program_status_moves_along_every_documented_step():
+    slug = run("program", "create", "--name", "Cycle", "--kind", "classic").strip()
+    # Forward, then each documented step back, then forward again and closed.
+    for status in ("enrolling", "matching", "enrolling", "matching", "active", "matching"):
+        code, out, _err = status_command(slug, status)
+        assert code == 0, out
+        assert Program.objects.get(slug=slug).status == status
+        assert status_command(slug)[1] == f"{status}\n"
+    code, out, _err = status_command(slug, "active", "--json")
+    assert (code, json.loads(out)["status"]) == (0, "active")
+    assert status_command(slug, "closed")[0] == 0
+    assert Program.objects.get(slug=slug).status == ProgramStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        ("draft", "matching"),
+        ("draft", "active"),
+        ("enrolling", "active"),
+        ("enrolling", "draft"),
+        ("active", "enrolling"),
+        ("closed", "enrolling"),
+        ("closed", "active"),
+        ("draft", "draft"),
+    ],
+)
+def test_program_status_refuses_a_move_the_life_cycle_does_not_allow(start, target):
+    program = Program.objects.create(name="Fixed", slug="fixed", kind="classic", status=start)
+    code, out, err = status_command("fixed", target)
+    assert code == 1
+    assert out == ""
+    assert "cannot move" in err
+    program.refresh_from_db()
+    assert program.status == start
+
+
+def test_program_status_explains_a_refusal_in_the_users_language():
+    Program.objects.create(name="Fixed", slug="fixed", kind="classic", status="closed")
+    code, _out, err = status_command("fixed", "enrolling", language="id")
+    assert code == 1
+    assert "tidak bisa diubah dari Ditutup" in err  # the reason, in Indonesian
+
+
+def test_program_status_refuses_an_unknown_programme_or_status():
+    Program.objects.create(name="Known", slug="known", kind="classic")
+    code, _out, err = status_command("unknown")
+    assert code == 1 and "unknown" in err and "no programme" in err
+    code, _out, err = status_command("unknown", "enrolling")
+    assert code == 1 and "no programme" in err
+    code, _out, err = status_command("known", "open")
+    assert code == 1
+    assert "“open” is not a programme status" in err
+    assert "draft, enrolling, matching, active, closed" in err
+    assert Program.objects.get(slug="known").status == ProgramStatus.DRAFT
+
+
+def test_balik_program_status_exits_1_with_the_reason_on_stderr(tmp_path):
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "balik.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/status.sqlite3",
+        "BALIK_DATA_DIR": str(tmp_path),
+    }
+
+    def balik(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, "-m", "balik", *args],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert balik("migrate", "--noinput").returncode == 0
+    created = balik("program", "create", "--name", "Pilot", "--kind", "peer")
+    assert (created.returncode, created.stdout.strip()) == (0, "pilot")
+    refused = balik("program", "status", "pilot", "active")
+    assert refused.returncode == 1
+    assert "cannot move from Draft to Active" in refused.stderr
+    assert refused.stdout == ""
+    moved = balik("program", "status", "pilot", "enrolling")
+    assert moved.returncode == 0, moved.stderr
+    shown = balik("program", "status", "pilot")
+    assert (shown.returncode, shown.stdout) == (0, "enrolling\n")

@@ -142,6 +142,7 @@ class PersonAboutForm(forms.Form):
     hire_date = forms.DateField(
         label=gettext_lazy("Hire date"),
         required=False,
+        help_text=gettext_lazy("Up to a year ahead for someone who has not started yet."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     birth_year = forms.IntegerField(

@@ -32,7 +32,12 @@ COLUMN_GUIDE = [
         gettext_lazy("In the file or already in the directory; no loops."),
     ),
     ("seniority_level", False, "3", gettext_lazy("1 (entry level) to 10 (top executive).")),
-    ("hire_date", False, "2021-03-15", gettext_lazy("YYYY-MM-DD, not in the future.")),
+    (
+        "hire_date",
+        False,
+        "2021-03-15",
+        gettext_lazy("YYYY-MM-DD; up to a year ahead for someone who starts later (a warning)."),
+    ),
     (
         "birth_year",
         False,
@@ -84,14 +89,18 @@ def upload(request: HttpRequest) -> HttpResponse:
     problems: list[importing.RowError] = []
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        # Never read more than one byte past the limit: the importer refuses it from the length.
-        content = uploaded.read(limit + 1)
-        people_import, report = importing.people_import_create(
-            content=content, file_name=uploaded.name or "", actor=request.user
-        )
-        if people_import is not None:
-            return redirect("people:import_preview", import_id=people_import.pk)
-        problems = report.errors
+        try:
+            # From the size alone: an upload over the limit was never stored (core.uploads).
+            importing.check_upload_size(uploaded.size)
+        except importing.UnreadableFile as too_large:
+            problems = [too_large.error]
+        else:
+            people_import, report = importing.people_import_create(
+                content=uploaded.read(), file_name=uploaded.name or "", actor=request.user
+            )
+            if people_import is not None:
+                return redirect("people:import_preview", import_id=people_import.pk)
+            problems = report.errors
     recent = (
         PeopleImport.objects.select_related("uploaded_by")
         .defer("content")

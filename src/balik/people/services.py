@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
@@ -30,6 +29,7 @@ from balik.people.models import (
     Skill,
     SkillDirection,
     birth_year_max,
+    latest_hire_date,
 )
 from balik.people.selectors import DAY_MINUTES, merge_ranges
 from balik.people.skill_lookup import MatchKind, SkillResolver
@@ -167,8 +167,15 @@ def _clean_hire_date(value: Any, errors: dict[str, list[str]]) -> datetime.date 
     if not isinstance(value, datetime.date):
         errors["hire_date"] = [_("Give the hire date as YYYY-MM-DD, e.g. 2021-03-15.")]
         return None
-    if value > timezone.localdate():
-        errors["hire_date"] = [_("The hire date cannot be in the future.")]
+    latest = latest_hire_date()
+    if value > latest:
+        errors["hire_date"] = [
+            _(
+                "The hire date can be at most a year ahead (%(latest)s), for someone who has "
+                "not started yet. Check the year."
+            )
+            % {"latest": latest.isoformat()}
+        ]
         return None
     return value
 

@@ -244,18 +244,41 @@ def update_program(actor: User, program: Program, **changes: Any) -> Program:
 
 
 def change_status(actor: User | None, program: Program, status: str) -> Program:
+    """Move the programme along its life cycle (`STATUS_MOVES`); the web page, the API and
+    `balik program status` all move it here. Checked under the row's lock."""
     if actor is not None:
         require_manager(actor, program)
-    if status not in program.next_statuses():
+    if status not in ProgramStatus.values:
         raise BalikError(
-            _("A programme cannot move from %(old)s to %(new)s.")
-            % {"old": program.get_status_display(), "new": status},
+            _("“%(status)s” is not a programme status; choose one of %(choices)s.")
+            % {"status": status, "choices": ", ".join(ProgramStatus.values)},
             field="status",
-            code="invalid_move",
-            status=409,
+            code="invalid_status",
         )
-    program.status = status
-    program.save(update_fields=["status"])
+    with transaction.atomic():
+        current = Program.objects.select_for_update().only("status").get(pk=program.pk)
+        program.status = current.status
+        allowed = program.next_statuses()
+        if status not in allowed:
+            reason = _("A programme cannot move from %(old)s to %(new)s.") % {
+                "old": program.get_status_display(),
+                "new": ProgramStatus(status).label,
+            }
+            hint = (
+                _("From %(old)s it can move to %(next)s.")
+                % {
+                    "old": program.get_status_display(),
+                    "next": ", ".join(str(ProgramStatus(s).label) for s in allowed),
+                }
+                if allowed
+                else _("A closed programme stays closed.")
+            )
+            # the value is a status, refused by the programme's state: a conflict, not bad input
+            raise BalikError(
+                f"{reason} {hint}", field="status", code="invalid_move", status=409
+            )
+        program.status = status
+        program.save(update_fields=["status"])
     return program
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.core.forms import attach_errors
+from balik.people.importing import UnreadableFile, check_upload_size
 from balik.people.models import Person
 from balik.programs import services
 from balik.programs.catalog import TEMPLATES_BY_SLUG, readiness_questions
@@ -223,9 +224,13 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     elif request.method == "POST" and request.POST.get("action") == "csv":
         csv_form = EnrolCsvForm(request.POST, request.FILES)
         if csv_form.is_valid():
-            csv_report = services.enroll_csv(
-                request.user, program, csv_form.cleaned_data["file"].read()
-            )
+            uploaded = csv_form.cleaned_data["file"]
+            try:
+                check_upload_size(uploaded.size, command="balik enroll")
+            except UnreadableFile as too_large:
+                csv_report = services.EnrolReport(errors=[too_large.error.as_dict()])
+            else:
+                csv_report = services.enroll_csv(request.user, program, uploaded.read())
             if not csv_report.errors:
                 messages.success(
                     request,
