@@ -274,9 +274,7 @@ def change_status(actor: User | None, program: Program, status: str) -> Program:
                 else _("A closed programme stays closed.")
             )
             # the value is a status, refused by the programme's state: a conflict, not bad input
-            raise BalikError(
-                f"{reason} {hint}", field="status", code="invalid_move", status=409
-            )
+            raise BalikError(f"{reason} {hint}", field="status", code="invalid_move", status=409)
         program.status = status
         program.save(update_fields=["status"])
     return program
