@@ -58,23 +58,21 @@ class ActivatingPasswordResetForm(PasswordResetForm):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
-class TokenRevokingSetPasswordForm(SetPasswordForm):
-    """A new password (by reset link) shuts out whoever knew the old one, scripts included."""
+class RevokesTokensOnSave:
+    """A new password, by reset link or by change, shuts out whoever knew the old one,
+    scripts holding API tokens included."""
 
     def save(self, commit: bool = True) -> User:
         with transaction.atomic():
-            user = super().save(commit=commit)
+            user = super().save(commit=commit)  # type: ignore[misc]
             if commit:
                 services.api_tokens_revoke_all(user=user)
         return user
 
 
-class TokenRevokingPasswordChangeForm(PasswordChangeForm):
-    """Changing the password revokes the API tokens too, as a reset does."""
+class TokenRevokingSetPasswordForm(RevokesTokensOnSave, SetPasswordForm):
+    pass
 
-    def save(self, commit: bool = True) -> User:
-        with transaction.atomic():
-            user = super().save(commit=commit)
-            if commit:
-                services.api_tokens_revoke_all(user=user)
-        return user
+
+class TokenRevokingPasswordChangeForm(RevokesTokensOnSave, PasswordChangeForm):
+    pass

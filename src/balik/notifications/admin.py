@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from balik.notifications import services
 from balik.notifications.models import Notification
@@ -53,11 +52,6 @@ class NotificationAdmin(admin.ModelAdmin):
         count = services.email_retry(notices=queryset)
         self.message_user(
             request,
-            ngettext(
-                "%(count)d e-mail will be sent again at the next delivery.",
-                "%(count)d e-mails will be sent again at the next delivery.",
-                count,
-            )
-            % {"count": count},
+            services.email_retry_sentence(count),
             messages.SUCCESS,
         )

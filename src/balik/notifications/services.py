@@ -23,6 +23,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from balik.accounts.models import User
 from balik.core.mail import close_quietly, failure_reason, send_one
@@ -218,6 +219,15 @@ def email_retry(*, notices: QuerySet[Notification]) -> int:
     return notices.filter(email_status__in=[EmailStatus.RETRYING, EmailStatus.FAILED]).update(
         email_status=EmailStatus.PENDING, email_attempts=0, email_next_attempt_at=None
     )
+
+
+def email_retry_sentence(count: int) -> str:
+    """What a manager is told after asking for `count` e-mails to be sent again."""
+    return ngettext(
+        "%(count)d e-mail will be sent again at the next delivery.",
+        "%(count)d e-mails will be sent again at the next delivery.",
+        count,
+    ) % {"count": count}
 
 
 def failed_emails() -> QuerySet[Notification]:

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balik.notifications import services
@@ -81,12 +80,7 @@ def failed_emails(request: HttpRequest) -> HttpResponse:
         count = services.email_retry(notices=failed)
         messages.success(
             request,
-            ngettext(
-                "%(count)d e-mail will be sent again at the next delivery.",
-                "%(count)d e-mails will be sent again at the next delivery.",
-                count,
-            )
-            % {"count": count},
+            services.email_retry_sentence(count),
         )
         return redirect("notifications:failed")
     page = Paginator(failed, FAILED_PAGE).get_page(request.GET.get("page"))
