@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from balik.core.exporting import csv_bytes, xlsx_bytes
 from balik.feedback.competencies import competency_label
 from balik.feedback.models import Answer, Phase, SessionFeedback
-from balik.insights.anonymity import Labeller, family
+from balik.insights.anonymity import enrolment_roles, family, phase_populations
 from balik.insights.disclosure import ANY, coarsen_labels
 from balik.mentorships.models import Mentorship, Session, Side
 from balik.people.models import Generation
@@ -172,25 +172,16 @@ def _outcomes(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
         _("mean (1-5)"),
         _("standard deviation"),
     ]
-    labeller = Labeller(program)
+    populations = phase_populations(program)
     # (competency, phase) -> person -> side -> (sum, count)
     sums: dict[tuple[str, str], dict[int, dict[str, list[int]]]] = {}
-    people: dict[int, tuple[str, int | None]] = {}
-    for person, department, year, competency, phase, side, total, count in (
+    for person, competency, phase, side, total, count in (
         Answer.objects.filter(program=program)
-        .values_list(
-            "person_id",
-            "person__department",
-            "person__birth_year",
-            "question__competency",
-            "phase",
-            "question__audience",
-        )
+        .values_list("person_id", "question__competency", "phase", "question__audience")
         .annotate(total=Sum("value"), count=Count("pk"))
         .order_by()
         .iterator(chunk_size=CHUNK)
     ):
-        people[person] = (department, year)
         by_side = sums.setdefault((competency, phase), {}).setdefault(person, {})
         for key in (side, ANY):
             kept = by_side.setdefault(key, [0, 0])
@@ -205,12 +196,7 @@ def _outcomes(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
     for competency in sorted({competency for competency, _phase in sums}):
         for phase in Phase:
             answered = sums.get((competency, phase.value), {})
-            shown = family(
-                [
-                    labeller.member(person, *people[person], set(by_side) - {ANY})
-                    for person, by_side in answered.items()
-                ]
-            )
+            shown = family(populations.get((competency, phase.value), []))
             for side, side_name in sides:
                 means = [
                     total / count
@@ -255,7 +241,7 @@ def _outcome_answers(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
         .iterator(chunk_size=CHUNK)
     ):
         answers.setdefault(answer.person_id, []).append(answer)
-    labeller = Labeller(program)
+    roles = enrolment_roles(program)
     respondents = list(answers)
     _SHUFFLE.shuffle(respondents)
     labels = coarsen_labels(
@@ -263,7 +249,7 @@ def _outcome_answers(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
             (
                 person,
                 (
-                    labeller.role(person),
+                    roles.get(person, ""),
                     answers[person][0].person.department,
                     answers[person][0].person.generation or ANY,
                 ),
@@ -274,13 +260,13 @@ def _outcome_answers(program: Program) -> tuple[list[str], Iterator[list[Any]]]:
     if labels is None:
         return header, iter(())
     codes = _fresh_codes(len(respondents))
-    roles = dict(EnrolmentRole.choices)
+    role_names = dict(EnrolmentRole.choices)
     generations = dict(Generation.choices)
     phases = dict(Phase.choices)
     rows = [
         [
             code,
-            roles.get(role, ""),
+            role_names.get(role, ""),
             department,
             generations.get(generation, ""),
             competency_label(answer.question.competency),

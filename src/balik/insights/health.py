@@ -279,7 +279,6 @@ def program_health(
     within = _mentorship_q(filters, people)
     rhythm = alongside(lambda: _rhythm_and_risks(program, within, now))
     outcomes = alongside(lambda: _outcomes(program, filters, people, language))
-    shown = disclosure.result() if disclosure else None
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
     # sessions held per week, Monday to Sunday in the current time zone: the weeks' first
@@ -308,11 +307,7 @@ def program_health(
         **{f"sum_{score}": Sum(f"{score}_sum", default=0) for score in SESSION_SCORES},
         **{f"rated_{rating}": Sum(f"rated_{rating}", default=0) for rating in RATINGS},
     )
-    withheld = set()
-    enough_feedback = summary["people"] >= MIN_GROUP and _may_show(shown, FEEDBACK, withheld)
     rating_counts = [summary[f"rated_{rating}"] for rating in RATINGS]
-    enough_comments = min(summary["comments"], summary["commenters"]) >= MIN_GROUP
-    enough_comments = enough_comments and _may_show(shown, COMMENTS, withheld)
     latest_comments = _latest_comments(counted)  # read always: the same queries for any data
 
     # the end-of-programme evaluation
@@ -332,8 +327,6 @@ def program_health(
     ):
         satisfactions += [satisfaction] * count
         recommendations += [recommend] * count
-    if len(satisfactions) >= MIN_GROUP and not _may_show(shown, EVALUATION, withheld):
-        satisfactions, recommendations = [], []
 
     # goals and two-way learning
     goals = Goal.objects.filter(_pairs_q(program, filters, people, "mentorship__")).aggregate(
@@ -354,6 +347,15 @@ def program_health(
         " COALESCE(SUM(CASE WHEN authors >= 2 THEN 1 ELSE 0 END), 0) FROM ({rows}) AS per_pair",
         rows=per_pair,
     )
+
+    # what this view may show of the answers, worked out alongside the queries above
+    shown = disclosure.result() if disclosure else None
+    withheld: set[str] = set()
+    enough_feedback = summary["people"] >= MIN_GROUP and _may_show(shown, FEEDBACK, withheld)
+    enough_comments = min(summary["comments"], summary["commenters"]) >= MIN_GROUP
+    enough_comments = enough_comments and _may_show(shown, COMMENTS, withheld)
+    if len(satisfactions) >= MIN_GROUP and not _may_show(shown, EVALUATION, withheld):
+        satisfactions, recommendations = [], []
 
     rhythms, risks = rhythm.result()
     return Health(
