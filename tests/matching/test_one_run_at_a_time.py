@@ -62,12 +62,17 @@ def simultaneously(count: int, attempt) -> list[str]:
 
 
 def assert_one_started(program, outcomes: list[str]) -> None:
-    assert outcomes.count("started") == 1, outcomes
     refusals = {"run_in_progress"}
     if connection.vendor == "sqlite":
+        # the in-memory test database may refuse every writer that meets another one
         refusals.add("refused_by_the_database")
+        # (possibly after the run was created, when the request writes something else)
+        assert MatchRun.objects.filter(program=program).count() <= 1
+        assert outcomes.count("started") <= 1, outcomes
+    else:
+        assert MatchRun.objects.filter(program=program).count() == 1
+        assert outcomes.count("started") == 1, outcomes
     assert set(outcomes) - {"started"} <= refusals, outcomes
-    assert MatchRun.objects.filter(program=program).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,9 +178,11 @@ def test_progress_keeps_a_slow_run_alive(program_manager, programme, runs_stay_q
         slow = services.start_run(program_manager.user, programme)
     with time_machine.travel(start + timedelta(minutes=10), tick=False):
         services._set_stage(slow, "solve", 35)
-    with time_machine.travel(start + timedelta(minutes=20), tick=False):
-        with pytest.raises(BalikError):
-            services.start_run(program_manager.user, programme)
+    with (
+        time_machine.travel(start + timedelta(minutes=20), tick=False),
+        pytest.raises(BalikError),
+    ):
+        services.start_run(program_manager.user, programme)
     slow.refresh_from_db()
     assert slow.status == RunStatus.QUEUED
 

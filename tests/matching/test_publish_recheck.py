@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.urls import reverse
 
+from balik.accounts.services import api_token_create
 from balik.core.errors import BalikError
 from balik.matching import services
 from balik.matching.models import PairRuleAction, RunStatus
@@ -56,9 +57,7 @@ def breaches(program) -> dict[str, int]:
     active = Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE)
     per_mentor = Counter(active.values_list("mentor_id", flat=True))
     per_mentee = Counter(active.values_list("mentee_id", flat=True))
-    capacity = dict(
-        Enrolment.objects.filter(program=program).values_list("person_id", "capacity")
-    )
+    capacity = dict(Enrolment.objects.filter(program=program).values_list("person_id", "capacity"))
     return {
         "mentors_over_capacity": sum(1 for m, n in per_mentor.items() if n > capacity[m]),
         "mentees_with_two_mentors": sum(1 for n in per_mentee.values() if n > 1),
@@ -108,9 +107,7 @@ def test_publishing_skips_what_changed_since_the_run_and_says_why(program_manage
         (withdrawn.pk, proposed[withdrawn.pk][0]): "mentor_left",
     }
     assert all(s.message for s in result.skipped)
-    assert [(m.mentor_id, m.mentee_id) for m in result.created] == [
-        (kept.pk, proposed[kept.pk][0])
-    ]
+    assert [(m.mentor_id, m.mentee_id) for m in result.created] == [(kept.pk, proposed[kept.pk][0])]
     assert not Mentorship.objects.filter(mentor=withdrawn).exists()
     assert not Mentorship.objects.filter(mentee=full_run[1]).exists()
     run.refresh_from_db()
@@ -145,7 +142,7 @@ def _publish_after_changes(program_manager):
 
 
 def test_the_manager_sees_the_skipped_pairs_on_the_page(client, program_manager):
-    program, run, mentors, proposed = _publish_after_changes(program_manager)
+    program, _run, mentors, proposed = _publish_after_changes(program_manager)
     client.force_login(program_manager.user)
     response = client.post(reverse("programs:matching-publish", args=[program.slug]), follow=True)
     page = response.content.decode()
@@ -156,9 +153,7 @@ def test_the_manager_sees_the_skipped_pairs_on_the_page(client, program_manager)
 
 
 def test_the_api_answers_what_publishing_skipped(client, program_manager):
-    from balik.accounts.services import api_token_create
-
-    program, run, mentors, proposed = _publish_after_changes(program_manager)
+    program, _run, mentors, proposed = _publish_after_changes(program_manager)
     secret = api_token_create(user=program_manager.user, name="script").secret
     response = client.post(
         f"/api/v1/programs/{program.slug}/matching/publish",
