@@ -202,7 +202,7 @@ def test_a_run_declared_dead_does_not_overwrite_its_successor(program_manager, p
 
 
 def test_json_refusal_shape_for_a_live_run(client, program_manager, programme, runs_stay_queued):
-    services.start_run(program_manager.user, programme)
+    live = services.start_run(program_manager.user, programme)
     secret = api_token_create(user=program_manager.user, name="script").secret
     response = client.post(
         f"/api/v1/programs/{programme.slug}/matching",
@@ -212,3 +212,18 @@ def test_json_refusal_shape_for_a_live_run(client, program_manager, programme, r
     )
     assert response.status_code == 409
     assert response.json()["code"] == "run_in_progress"
+    assert response.json()["run_id"] == live.pk
+
+
+def test_a_run_declared_dead_while_solving_stores_nothing(program_manager, programme, monkeypatch):
+    solve = services.engine.match
+
+    def declared_dead_meanwhile(match_input):
+        MatchRun.objects.filter(program=programme).update(status=RunStatus.FAILED, error="stopped")
+        return solve(match_input)
+
+    monkeypatch.setattr(services.engine, "match", declared_dead_meanwhile)
+    run = services.start_run(program_manager.user, programme, in_request=True)
+    assert run.status == RunStatus.FAILED
+    assert run.error == "stopped"
+    assert run.pairs.count() == 0

@@ -17,7 +17,9 @@ from balik.core.errors import BalikError
 from balik.matching import services
 from balik.matching.models import PairRuleAction, RunStatus
 from balik.mentorships.models import Mentorship, MentorshipStatus
+from balik.programs import services as program_services
 from balik.programs.models import Enrolment, EnrolmentStatus
+from tests.factories import AvailabilitySlotFactory, PersonFactory
 from tests.programs.builders import enrolling_program, reverse_population
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +258,29 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
     if connection.vendor == "postgresql":
         assert "refused_by_the_database" not in outcomes
         assert "published" in outcomes
+
+
+def test_a_peer_pool_publishes_whole_and_then_counts_both_sides_of_each_peer(program_manager):
+    program = enrolling_program(program_manager, kind="peer")
+    peers = []
+    for index in range(6):
+        peer = PersonFactory(seniority_level=3, department=f"Team {index}")
+        AvailabilitySlotFactory(person=peer, weekday=1, start_time="09:00", end_time="12:00")
+        program_services.enroll(
+            program_manager.user,
+            program,
+            peer,
+            program_services.EnrolmentData(role="both", goals="Share what I know", capacity=2),
+        )
+        peers.append(peer)
+    run = services.start_run(program_manager.user, program)
+    proposed = list(run.pairs.values_list("mentor_id", "mentee_id"))
+    assert proposed
+    result = services.publish(program_manager.user, run)
+    assert result.skipped == []
+    assert len(result.created) == len(proposed)
+    load: Counter[int] = Counter()
+    for mentorship in result.created:
+        load[mentorship.mentor_id] += 1
+        load[mentorship.mentee_id] += 1
+    assert max(load.values()) <= 2
