@@ -1389,8 +1389,13 @@ def _rows_per_statement(database: Any, values_per_row: int) -> int:
 
 def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY: the fastest way in. A statement per row, even in one multi-row VALUES,
-    makes the server parse and plan text that holds every value."""
-    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    makes the server parse and plan text that holds every value. COPY goes to the driver's own
+    cursor, so its errors are wrapped here as Django wraps every other query's: a unique
+    violation from a concurrent import is then the IntegrityError `run_import` answers."""
+    with (
+        cursor.db.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
