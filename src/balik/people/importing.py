@@ -46,13 +46,13 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
+from balik.core.email_address import is_email_address
 from balik.core.errors import BalikError, NotFound
 from balik.core.text import one_line, single_line_problem, visible
 from balik.people.languages import ISO_639_1
@@ -723,27 +723,8 @@ class _RowValidator:
         return _SkillEntry(match=match, level=level), name
 
 
-# Django's own email rule (`validate_email`), taken apart so that an import of 100,000 rows
-# pays for it once per domain: its user-part pattern, compiled here rather than reached through
-# the lazy object on every call, and its domain check, remembered per domain. A property test
-# (tests/people/test_import_properties.py) holds the two to the same answers.
-_EMAIL_USER_PART = re.compile(validate_email.user_regex.pattern, validate_email.user_regex.flags)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_email_domain(domain: str) -> bool:
-    return domain in validate_email.domain_allowlist or bool(
-        validate_email.validate_domain_part(domain)
-    )
-
-
 def _is_email(value: str) -> bool:
-    if not value or len(value) > EMAIL_MAX_LENGTH:
-        return False
-    user_part, at, domain = value.rpartition("@")
-    if not at:
-        return False
-    return bool(_EMAIL_USER_PART.match(user_part)) and _is_email_domain(domain)
+    return len(value) <= EMAIL_MAX_LENGTH and is_email_address(value)
 
 
 @functools.lru_cache(maxsize=65_536)
