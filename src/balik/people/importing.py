@@ -48,8 +48,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from balik.accounts.models import User
 from balik.core.email_address import is_email_address
@@ -227,6 +228,7 @@ def check_upload_size(size: int, *, command: str = "balik import-people") -> Non
     """
     limit = settings.BALIK_IMPORT_MAX_BYTES
     if size > limit:
+        shown_size, shown_limit = _sizes_that_differ(size, limit)
         raise UnreadableFile(
             RowError(
                 0,
@@ -239,12 +241,27 @@ def check_upload_size(size: int, *, command: str = "balik import-people") -> Non
                     "size."
                 )
                 % {
-                    "size": filesizeformat(size),
-                    "limit": filesizeformat(limit),
+                    "size": shown_size,
+                    "limit": shown_limit,
                     "command": command,
                 },
             )
         )
+
+
+def _sizes_that_differ(size: int, limit: int) -> tuple[str, str]:
+    """The two sizes, rounded as people read them ("10.5 MB") unless that rounds a file just
+    over the limit to the limit itself ("the file is 10.0 MB; the limit is 10.0 MB"): then in
+    bytes."""
+    shown = filesizeformat(size), filesizeformat(limit)
+    if shown[0] != shown[1]:
+        return shown
+    return _bytes(size), _bytes(limit)
+
+
+def _bytes(size: int) -> str:
+    number = formats.number_format(size, force_grouping=True)
+    return ngettext("%(number)s\xa0byte", "%(number)s\xa0bytes", size) % {"number": number}
 
 
 def decode_people_csv(content: bytes) -> str:
