@@ -89,3 +89,36 @@ def test_the_losing_command_exits_1_without_a_traceback(tmp_path):
         return "applied"
 
     assert_written_once(race(2, run))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_losing_web_upload_is_told_to_run_it_again(org_admin):
+    """Two admins upload the same file and confirm their previews at the same moment."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from balik.people.importing import people_import_create
+
+    imports = [
+        people_import_create(content=people_file(), file_name="people.csv", actor=org_admin.user)[0]
+        for _ in range(2)
+    ]
+    clients = [Client() for _ in imports]
+    for client in clients:
+        client.force_login(org_admin.user)
+    turn = iter(range(2))
+    lock = threading.Lock()
+
+    def run() -> str:
+        with lock:
+            index = next(turn)
+        address = reverse("people:import_preview", args=[imports[index].pk])
+        response = clients[index].post(address, follow=True)
+        assert response.status_code == 200
+        page = response.content.decode()  # not response.context: shared between threads
+        if "Import done" in page:
+            return "applied"
+        assert CHANGED in page, page
+        return "changed"
+
+    assert_written_once(race(2, run))
