@@ -149,6 +149,9 @@ WEB_CASES = [
     (W + "close/", {"reflection": NUL}, "reflection"),
     (W + "decline/", {"reason": NUL}, "reason"),
     ("/programs/new/", {"name": NUL, "template": ""}, "name"),
+    ("/programs/{enrolling}/choose/", {"mentor": "1", "message": NUL}, "message"),
+    ("/programs/{enrolling}/requests/1/", {"action": "decline", "reason": NUL}, "reason"),
+    ("/programs/{enrolling}/evaluation/", {"satisfaction": "4", "improve": NUL}, "improve"),
     ("/programs/{enrolling}/enrol/", {"role": "mentee", "goals": NUL}, "goals"),
 ]
 # Pages whose Django form shows the refusal beside the field, and the form again.
@@ -199,3 +202,42 @@ def post_as_owner(client, pair, booked, enrolling, program_manager, url, data):
     }
     form = {key: value.format(**names) if "{" in value else value for key, value in data.items()}
     return client.post(url.format(**names), form)
+
+
+# --- the services, behind both (defence in depth) -----------------------------------------
+
+
+def test_the_services_refuse_a_nul_themselves(pair, booked):
+    """Whatever calls them (a command, a task, a future view), the services clean their text
+    by `balik.core.text`, which refuses NUL, and name the field."""
+    from balik.accounts.services import api_token_create
+    from balik.core.errors import BalikError, ValidationFailed
+    from balik.matching.services import decline
+    from balik.people.services import person_update
+
+    mentee = pair.mentee.user
+    calls = {
+        "body": lambda: mentorship_services.add_note(mentee, pair, NUL, private=False),
+        "topics": lambda: mentorship_services.save_agenda(mentee, booked, topics=NUL),
+        "title": lambda: mentorship_services.add_goal(
+            mentee, pair, title=NUL, measure="m", target="t", due_date=None
+        ),
+        "goals": lambda: mentorship_services.update_agreement(mentee, pair, goals=NUL),
+        "reason": lambda: mentorship_services.cancel(mentee, booked, NUL),
+        "taught": lambda: mentorship_services.record_learning(
+            mentee, booked, taught=NUL, learned=""
+        ),
+        "bio": lambda: person_update(person=pair.mentee, actor=mentee, data={"bio": NUL}),
+        "name": lambda: api_token_create(user=mentee, name=NUL),
+    }
+    for field, call in calls.items():
+        before = snapshot()
+        with pytest.raises(BalikError) as refused:
+            call()
+        errors = refused.value.errors if isinstance(refused.value, ValidationFailed) else {}
+        messages = errors.get(field) or [str(refused.value.message)]
+        assert any("U+0000" in message for message in messages), (field, messages)
+        assert snapshot() == before
+    with pytest.raises(ValidationFailed) as refused:
+        decline(mentee, pair, NUL)
+    assert "U+0000" in refused.value.errors["reason"][0]
