@@ -187,5 +187,5 @@ def test_a_file_just_over_the_limit_shows_a_size_that_differs_from_the_limit(
     response = upload(admin_client_, padded_csv(10 * MB + 1))
     assert response.status_code == 422
     page = response.content.decode()
-    assert "The file is 10,485,761\xa0bytes; the limit is 10,485,760\xa0bytes" in page
+    assert "The file is 10,485,761 bytes; the limit is 10,485,760 bytes" in page
     assert not PeopleImport.objects.exists()

@@ -261,7 +261,7 @@ def _sizes_that_differ(size: int, limit: int) -> tuple[str, str]:
 
 def _bytes(size: int) -> str:
     number = formats.number_format(size, force_grouping=True)
-    return ngettext("%(number)s\xa0byte", "%(number)s\xa0bytes", size) % {"number": number}
+    return ngettext("%(number)s byte", "%(number)s bytes", size) % {"number": number}
 
 
 def decode_people_csv(content: bytes) -> str:
