@@ -241,3 +241,34 @@ def test_the_services_refuse_a_nul_themselves(pair, booked):
     with pytest.raises(ValidationFailed) as refused:
         decline(mentee, pair, NUL)
     assert "U+0000" in refused.value.errors["reason"][0]
+
+
+# --- uploaded files: their contents are the importers' to judge, line by line ----------------
+
+
+def test_an_uploaded_file_with_a_nul_is_refused_by_its_importer_with_the_line(
+    client, org_admin, enrolling, program_manager
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from balik.people.models import PeopleImport
+
+    people = b"email,full_name\nsiti@example.id,Siti\nbudi@example.id,Bu\x00di\n"
+    client.force_login(org_admin.user)
+    response = client.post(
+        "/people/import/", {"file": SimpleUploadedFile("people.csv", people, "text/csv")}
+    )
+    assert response.status_code == 422  # the upload page, not the middleware's 400
+    assert "NUL character on line 3" in response.content.decode()
+    assert not PeopleImport.objects.exists()
+
+    enrolment = b"email,role\nsiti@example.id,mentor\nbu\x00di@example.id,mentee\n"
+    client.force_login(program_manager.user)
+    before = snapshot()
+    response = client.post(
+        f"/programs/{enrolling.slug}/participants/",
+        {"action": "csv", "file": SimpleUploadedFile("enrolment.csv", enrolment, "text/csv")},
+    )
+    assert response.status_code == 200
+    assert "line 3" in response.content.decode()
+    assert snapshot() == before
