@@ -757,11 +757,13 @@ def shortlist(user: User, program: Program, limit: int = SHORTLIST) -> list[Sugg
 
 
 def request_mentor(user: User, program: Program, mentor_id: int, message: str = "") -> MatchRequest:
+    """The mentee asks one mentor from their shortlist; one pending request at a time.
+
+    Two requests sent at the same moment (three tabs, a double click) are serialised by a lock
+    on the mentee's enrolment row, so the second sees the first and is told why; the unique
+    constraint on pending requests is the last line, its error turned into the same refusal.
+    """
     enrolment = _my_enrolment(user, program)
-    if Mentorship.objects.filter(
-        program=program, mentee=enrolment.person, status=MentorshipStatus.ACTIVE
-    ).exists():
-        raise BalikError(_("You already have a mentor in this programme."), code="already_matched")
     if len(message or "") > 1000:
         raise ValidationFailed({"message": [_("Use at most 1,000 characters.")]})
     if problem := long_text_problem(message or ""):
@@ -772,21 +774,33 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
         raise ValidationFailed(
             {"mentor": [_("This mentor is not eligible for you or has no free place.")]}
         )
+    already_asked = BalikError(
+        _("You already asked a mentor; withdraw that request first."), code="pending"
+    )
     with transaction.atomic():
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        if Mentorship.objects.filter(
+            program=program, mentee=enrolment.person, status=MentorshipStatus.ACTIVE
+        ).exists():
+            raise BalikError(
+                _("You already have a mentor in this programme."), code="already_matched"
+            )
         if MatchRequest.objects.filter(
             program=program, mentee=enrolment.person, status=RequestStatus.PENDING
         ).exists():
-            raise BalikError(
-                _("You already asked a mentor; withdraw that request first."), code="pending"
-            )
-        created = MatchRequest.objects.create(
-            program=program,
-            mentee=enrolment.person,
-            mentor=suggestion.mentor,
-            message=(message or "").strip(),
-            score=suggestion.score,
-            reasons=suggestion.reasons,
-        )
+            raise already_asked
+        try:
+            with transaction.atomic():
+                created = MatchRequest.objects.create(
+                    program=program,
+                    mentee=enrolment.person,
+                    mentor=suggestion.mentor,
+                    message=(message or "").strip(),
+                    score=suggestion.score,
+                    reasons=suggestion.reasons,
+                )
+        except IntegrityError:
+            raise already_asked from None
         transaction.on_commit(lambda: _notify("send_request_email", created.pk))
     return created
 
