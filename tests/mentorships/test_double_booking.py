@@ -55,6 +55,10 @@ def overlaps(person: Person) -> int:
     )
 
 
+def booked_session(mentorship: Mentorship) -> Session:
+    return mentorship.sessions.get(status=SessionStatus.BOOKED)
+
+
 def partner(mentorship: Mentorship, person: Person) -> Person:
     return mentorship.mentee if mentorship.mentor_id == person.pk else mentorship.mentor
 
@@ -86,7 +90,7 @@ def race(calls: list[Callable[[], object]]) -> list[tuple[str, str]]:
 
 
 def clear_refusal(code: str, message: str) -> bool:
-    """"Just taken" for a loser, or the clash named when the winner had already committed."""
+    """ "Just taken" for a loser, or the clash named when the winner had already committed."""
     if code == "time_taken":
         return "just taken" in message
     if code == "validation_failed":
@@ -216,7 +220,10 @@ def test_the_database_refuses_two_overlapping_times_of_one_person(pairs):
         person=busy, session=second, starts_at=first.ends_at, ends_at=at(3, hour=7)
     )
     BookedTime.objects.create(
-        person=partner(pairs[1], busy), session=second, starts_at=first.starts_at, ends_at=first.ends_at
+        person=partner(pairs[1], busy),
+        session=second,
+        starts_at=first.starts_at,
+        ends_at=first.ends_at,
     )
 
 
@@ -224,8 +231,8 @@ def test_the_database_refuses_two_overlapping_times_of_one_person(pairs):
 @pytest.mark.django_db
 def test_a_booking_past_a_bypassed_check_is_refused_as_just_taken(pairs, monkeypatch):
     busy = pairs[0].mentor
-    book(pairs[0], busy, at(3))
     session = services.propose_session(busy.user, pairs[1], [at(3)])
+    book(pairs[0], busy, at(3))
     monkeypatch.setattr(services, "busy_intervals", lambda *args, **kwargs: [])
     with pytest.raises(BalikError) as refused:
         services.accept_option(partner(pairs[1], busy).user, session, session.options.get().pk)
@@ -253,7 +260,7 @@ def lost_race(pairs, monkeypatch):
 
 @pytest.mark.django_db
 def test_the_loser_is_told_just_taken_with_the_next_free_times(lost_race):
-    mentorship, session, hour = lost_race
+    mentorship, session, _hour = lost_race
     with pytest.raises(BalikError) as refused:
         services.accept_option(mentorship.mentee.user, session, session.options.get().pk)
     error = refused.value
@@ -268,7 +275,7 @@ def test_the_loser_is_told_just_taken_with_the_next_free_times(lost_race):
         assert not any(s < start + length and start < e for s, e in booked)
         # both are free on weekday evenings: 17:00-21:00 in Jakarta
         local = start.astimezone(jakarta)
-        assert local.weekday() < 5 and 17 <= local.hour and (local + length).hour <= 21
+        assert local.weekday() < 5 and local.hour >= 17 and (local + length).hour <= 21
     session.refresh_from_db()
     assert session.status == SessionStatus.PROPOSED
 
@@ -298,6 +305,16 @@ def test_one_at_a_time_a_clash_keeps_its_validation_message(pairs):
         )
     assert refused.value.code == "validation_failed"
     assert "clashes" in refused.value.errors["start"][0]
+    # a session moved by half an hour overlaps only its own old time: that is no clash
+    moved = services.reschedule(
+        busy.user, booked_session(pairs[1]), at(3, hour=6) - timedelta(minutes=30), "Later"
+    )
+    assert moved.starts_at == at(3, hour=6) - timedelta(minutes=30)
+    assert list(BookedTime.objects.filter(session=moved).values_list("starts_at", flat=True)) == [
+        moved.starts_at,
+        moved.starts_at,
+    ]
+    assert overlaps(busy) == 0
 
 
 @pytest.mark.django_db
@@ -317,9 +334,7 @@ def test_the_api_answers_409_time_taken_with_the_next_free_times(client, lost_ra
 
 
 @pytest.mark.django_db
-def test_the_page_shows_just_taken_and_the_next_free_times_in_the_readers_zone(
-    client, lost_race
-):
+def test_the_page_shows_just_taken_and_the_next_free_times_in_the_readers_zone(client, lost_race):
     mentorship, session, _hour = lost_race
     reader = mentorship.mentee  # in Jayapura
     client.force_login(reader.user)
