@@ -235,8 +235,12 @@ class BookedTime(models.Model):
     overlapping rows of one person: the last line of defence behind the services' row locks.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="booked_times")
+    # no index of their own: the unique (session, person) and the (person, starts_at) indexes
+    # serve both (and on PostgreSQL the exclusion constraint's GiST index)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="booked_times", db_index=False
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
 

@@ -408,7 +408,12 @@ class TimeTaken(BalikError):
     code = "time_taken"
 
     def __init__(self, next_free_times: list[datetime]):
-        super().__init__(_("This time was just taken: one of you was booked at that time."))
+        super().__init__(
+            _(
+                "This time was just taken: one of you has just been booked for another "
+                "session then. Choose another time."
+            )
+        )
         self.next_free_times = next_free_times
 
     def as_dict(self) -> dict[str, object]:
@@ -457,7 +462,8 @@ def _occupy(sessions: list[Session]) -> None:
             )
             for session in sessions
             for person_id in session.mentorship.member_ids()
-        ]
+        ],
+        batch_size=1000,
     )
 
 

@@ -347,7 +347,9 @@ def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
     me = services.person_of(request.user)
     zone = ZoneInfo(me.timezone if me else "UTC")
     times = [date_format(timezone.localtime(m, zone), "DATETIME_FORMAT") for m in moments]
-    return _("You are both free next at (your time): %(times)s.") % {"times": "; ".join(times)}
+    return _("Times you are both free next (in your time zone): %(times)s.") % {
+        "times": "; ".join(times)
+    }
 
 
 @login_required

@@ -81,6 +81,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
+                        db_index=False,
                         to="people.person",
                     ),
                 ),
@@ -89,6 +90,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="booked_times",
+                        db_index=False,
                         to="mentorships.session",
                     ),
                 ),
