@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -351,3 +352,55 @@ def test_the_page_shows_just_taken_and_the_next_free_times_in_the_readers_zone(c
     jayapura = ZoneInfo(reader.timezone)
     for moment in refused.value.next_free_times:
         assert date_format(moment.astimezone(jayapura), "DATETIME_FORMAT") in text
+
+
+# --- the booked times follow every change of a booked session ------------------------------
+
+
+def times_of(session: Session) -> list[tuple[int, datetime]]:
+    return sorted(BookedTime.objects.filter(session=session).values_list("person", "starts_at"))
+
+
+@pytest.mark.django_db
+def test_a_booked_series_takes_the_time_of_both_people_on_every_date(pairs):
+    busy = pairs[0].mentor
+    first = book(pairs[0], busy, at(3), repeat=3)
+    series = list(pairs[0].sessions.filter(series_key=first.series_key))
+    assert len(series) == 3
+    for session in series:
+        assert times_of(session) == sorted(
+            (person, session.starts_at) for person in pairs[0].member_ids()
+        )
+
+
+@pytest.mark.django_db
+def test_cancelling_frees_the_time_for_another_booking(pairs):
+    busy = pairs[0].mentor
+    session = book(pairs[0], busy, at(3))
+    services.cancel(busy.user, session, "Ill")
+    assert times_of(session) == []
+    again = book(pairs[1], busy, at(3))
+    assert len(times_of(again)) == 2 and overlaps(busy) == 0
+
+
+@pytest.mark.django_db
+def test_closing_the_mentorship_frees_its_future_times(pairs):
+    busy = pairs[0].mentor
+    session = book(pairs[0], busy, at(3))
+    for person in (pairs[0].mentor, pairs[0].mentee):
+        services.reflect_and_close(
+            person.user, pairs[0], reflection="Done", goals_outcome="", match_again=False
+        )
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED and times_of(session) == []
+
+
+@pytest.mark.django_db
+def test_attendance_moves_the_time_out_when_held_and_back_when_booked_again(pairs):
+    busy = pairs[0].mentor
+    session = book(pairs[0], busy, at(3))
+    with time_machine.travel(session.ends_at + timedelta(hours=1)):
+        services.record_attendance(busy.user, session, "held")
+        assert times_of(session) == []
+        services.record_attendance(busy.user, session, "mentee_absent")
+        assert session.status == SessionStatus.BOOKED and len(times_of(session)) == 2
