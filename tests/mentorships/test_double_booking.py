@@ -244,6 +244,23 @@ def test_a_booking_past_a_bypassed_check_is_refused_as_just_taken(pairs, monkeyp
     assert overlaps(busy) == 0
 
 
+@postgresql_only
+@pytest.mark.django_db
+def test_a_move_past_a_bypassed_check_is_refused_as_just_taken(pairs, monkeypatch):
+    busy = pairs[0].mentor
+    book(pairs[0], busy, at(3))
+    session = book(pairs[1], busy, at(4))
+    monkeypatch.setattr(services, "busy_intervals", lambda *args, **kwargs: [])
+    with pytest.raises(BalikError) as refused:
+        services.reschedule(busy.user, session, at(3), "Earlier")
+    assert refused.value.code == "time_taken"
+    assert session.starts_at == at(4) and session.sequence == 0
+    session.refresh_from_db()
+    assert session.starts_at == at(4) and session.sequence == 0
+    assert [start for _person, start in times_of(session)] == [at(4), at(4)]
+    assert overlaps(busy) == 0
+
+
 # --- what the loser is told ---------------------------------------------------------------
 
 

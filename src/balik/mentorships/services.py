@@ -689,6 +689,7 @@ def reschedule(user: User, session: Session, start: datetime, reason: str) -> Se
         except IntegrityError as refused:
             if not _is_overlap_refusal(refused):
                 raise
+            session.refresh_from_db()  # the caller's copy as stored: nothing was moved
             raise TimeTaken(next_free_times(mentorship, after=start)) from None
     for someone in (person, partner_of(mentorship, person)):
         _after_commit_notify(session, "session_changed", someone, invite=True)
