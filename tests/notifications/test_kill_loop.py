@@ -7,8 +7,6 @@ import random
 import signal
 import time
 
-import pytest
-
 from tests.notifications.worker_process import (
     environment,
     run_python,
@@ -17,7 +15,6 @@ from tests.notifications.worker_process import (
     wait_until,
     worker_database,  # noqa: F401 (fixture)
 )
-
 
 NOTICES = 300
 KILLS = 8
@@ -29,9 +26,11 @@ INVITE = "BEGIN:VCALENDAR\\r\\nVERSION:2.0\\r\\nMETHOD:REQUEST\\r\\nEND:VCALENDA
 users = User.objects.bulk_create(
     [User(email=f"p{n}@example.id", full_name=f"P {n}") for n in range(%(count)d)]
 )
+def invite():
+    return "invite.ics", INVITE, "text/calendar; method=REQUEST"
 for n, user in enumerate(users):
-    attach = (lambda: ("invite.ics", INVITE, "text/calendar; method=REQUEST")) if n %% 3 == 0 else None
-    notify(user, "session_booked", f"kill-loop-{n}", lambda: ("Booked", "See you"), "/", attach=attach)
+    attach = invite if n %% 3 == 0 else None
+    notify(user, "session_booked", f"kill-{n}", lambda: ("Booked", "Hi"), "/", attach=attach)
 """
 
 STATE = """
@@ -55,13 +54,13 @@ def test_killing_the_worker_while_it_sends_loses_nothing_and_duplicates_at_most_
         BALIK_TASK_TIMEOUT_SECONDS="5",
     )
     run_python(env, FILL % {"count": NOTICES})
-    rng = random.Random(11)  # noqa: S311 (moments to kill at, not secrets)
+    rng = random.Random(11)
     kills = 0
     while kills < KILLS:
         before = smtp_server.total()
         worker = start_worker(env, "--interval", "0.2")
         # kill it while it is sending: after its first message of this run, at a random moment
-        if not wait_until(lambda: smtp_server.total() > before, timeout=20):
+        if not wait_until(lambda before=before: smtp_server.total() > before, timeout=20):
             worker.kill()
             worker.wait()
             break  # nothing left to send

@@ -33,7 +33,7 @@ class CountingHandler:
         self.by_recipient: Counter[str] = Counter()
         self.with_invite = 0
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.content)
         with self.lock:
             self.by_message_id[message["Message-ID"]] += 1
@@ -72,7 +72,7 @@ def worker_database(request, tmp_path) -> str:
             f"{settings['PORT'] or 5432}/{settings['NAME']}"
         )
     url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
-    subprocess.run(  # noqa: S603 (this Python, fixed arguments)
+    subprocess.run(
         [sys.executable, "-m", "balik", "migrate", "-v0"],
         env=environment(url),
         check=True,
@@ -84,7 +84,7 @@ def worker_database(request, tmp_path) -> str:
 def environment(database_url: str, smtp_port: int | None = None, **extra: str) -> dict[str, str]:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": os.environ.get("HOME", "/tmp"),
+        "HOME": os.environ.get("HOME", str(SOURCE)),
         "PYTHONPATH": str(SOURCE),
         "SECRET_KEY": "worker-test",
         "DATABASE_URL": database_url,
