@@ -23,7 +23,7 @@ FILL = """
 from balik.accounts.models import User
 from balik.notifications.services import notify
 users = User.objects.bulk_create(
-    [User(email=f"p{n}@example.id", full_name="P") for n in range(400)]
+    [User(email=f"stop{n}@example.id", full_name="P") for n in range(400)]
 )
 for n, user in enumerate(users):
     notify(user, "nudge", f"stop-{n}", lambda: ("A nudge", "Meet soon"), "/")
@@ -65,7 +65,8 @@ def test_a_busy_worker_finishes_the_message_in_hand_and_stops(
 def test_a_sleeping_worker_stops_at_once(worker_database):  # noqa: F811 (fixture)
     env = environment(worker_database)
     worker = start_worker(env, "--interval", "600")
-    time.sleep(4)  # started, one round done, asleep for ten minutes
+    assert worker.stdout.readline().startswith("balik worker: started")
+    time.sleep(1)  # one round done, asleep for ten minutes
     assert worker.poll() is None
     worker.send_signal(signal.SIGTERM)
     assert stopped_within(worker, 3) < 3

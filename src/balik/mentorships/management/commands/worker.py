@@ -77,6 +77,8 @@ class Command(BaseCommand):
         previous = {
             number: signal.signal(number, self.stop) for number in (signal.SIGTERM, signal.SIGINT)
         }
+        self.stdout.write("balik worker: started; SIGTERM or Ctrl-C stops it")
+        self.stdout.flush()
         try:
             while not self.stopping:
                 self.round()
