@@ -59,12 +59,15 @@ def smtp_server():
 
 
 @pytest.fixture
-def worker_database(request, tmp_path) -> str:
+def worker_database(transactional_db, tmp_path) -> str:
     """A DATABASE_URL the worker process and the test both use: the test database itself on
     PostgreSQL (rows committed by a transactional test), a migrated file on SQLite (the test
-    database there lives in memory)."""
+    database there lives in memory).
+
+    `transactional_db` is asked for by name, not looked up inside: pytest-django creates the
+    test database only for the tests that name a database fixture or marker, so a file whose
+    tests asked for it at run time alone would hand the worker the development database."""
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         settings = connection.settings_dict
         password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
         return (
