@@ -2,13 +2,20 @@
 it within EMAIL_TIMEOUT and a few seconds, with code 0, the message in hand finished."""
 
 import json
+import os
+import shutil
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.notifications.worker_process import (
+    SOURCE,
     environment,
+    free_port,
     run_python,
     smtp_server,  # noqa: F401 (fixture)
     start_worker,
@@ -17,6 +24,7 @@ from tests.notifications.worker_process import (
 )
 
 EMAIL_TIMEOUT = 5
+REPOSITORY = SOURCE.parent
 BOUND = EMAIL_TIMEOUT + 5
 
 FILL = """
@@ -71,3 +79,92 @@ def test_a_sleeping_worker_stops_at_once(worker_database):  # noqa: F811 (fixtur
     worker.send_signal(signal.SIGTERM)
     assert stopped_within(worker, 3) < 3
     assert worker.returncode == 0, worker.stderr.read()
+
+
+# `make run` with a stand-in virtualenv: its `balik` is this Python on this source, and its
+# `demo` does nothing (loading the demo organisation takes about a minute). Everything else is
+# the Makefile's own: the migration, then the line that starts the worker beside the server.
+STAND_IN_BALIK = """#!/bin/sh
+[ "$1" = demo ] && exit 0
+exec %(python)s -m balik "$@"
+"""
+
+
+def processes_in_group(group: int) -> dict[int, str]:
+    """pid -> command line of every live process in the process group."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # it ended while we looked
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            found[int(entry.name)] = command
+    return found
+
+
+def test_ctrl_c_on_make_run_stops_the_server_and_the_busy_worker(
+    worker_database,  # noqa: F811 (fixture)
+    smtp_server,  # noqa: F811 (fixture)
+    tmp_path,
+):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    balik = venv / "bin" / "balik"
+    balik.write_text(STAND_IN_BALIK % {"python": sys.executable})
+    balik.chmod(0o755)
+    (venv / ".installed").touch()  # newer than pyproject.toml: make installs nothing
+    port = free_port()
+    env = environment(
+        worker_database,
+        smtp_server.port,
+        EMAIL_TIMEOUT=str(EMAIL_TIMEOUT),
+        BALIK_DATA_DIR=str(tmp_path),
+        HOME=str(tmp_path),  # gunicorn's control socket goes there
+    )
+    run_python(env, FILL)
+    log = tmp_path / "make-run.log"
+    with log.open("w") as output:
+        make = subprocess.Popen(  # noqa: S603 (fixed arguments)
+            [
+                shutil.which("make") or "/usr/bin/make",
+                "-C",
+                str(REPOSITORY),
+                "run",
+                f"VENV={venv}",
+                f"PORT={port}",
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+    try:
+        assert wait_until(
+            lambda: (
+                "balik worker: started" in log.read_text() and "Listening at" in log.read_text()
+            ),
+            timeout=90,
+            step=0.2,
+        ), log.read_text()
+        assert wait_until(lambda: smtp_server.total() >= 5, timeout=30)  # busy sending
+        running = processes_in_group(make.pid)
+        assert any("balik worker" in command for command in running.values()), running
+        assert any("balik serve" in command for command in running.values()), running
+        os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        assert wait_until(lambda: not processes_in_group(make.pid), timeout=BOUND, step=0.1), (
+            processes_in_group(make.pid),
+            log.read_text(),
+        )
+        make.wait(timeout=5)
+        statuses = json.loads(run_python(env, STATE))
+        assert "sending" not in statuses  # the worker finished the message in hand
+        assert 0 < statuses["sent"] < 400
+    finally:
+        if processes_in_group(make.pid):
+            os.killpg(make.pid, signal.SIGKILL)
+        make.wait(timeout=5)

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from balik.accounts.models import User
 from balik.matching.explain import Explainer
@@ -30,12 +31,24 @@ def _rendering(subject_template: str, body_template: str, context):
 
 
 def write_match_notices(mentorship_ids: list[int]) -> int:
-    """Both people of each new pair: who they were matched with and why. One bulk write."""
-    mentorships = (
+    """Both people of each new pair: who they were matched with and why. One bulk write.
+
+    The names in the reasons are looked up once per language for every pair (an `Explainer`
+    over all their facts), not once per notice."""
+    mentorships = list(
         Mentorship.objects.filter(pk__in=mentorship_ids)
         .select_related("program", "mentor__user", "mentee__user")
         .order_by("pk")
     )
+    every_fact = [fact for mentorship in mentorships for fact in mentorship.reasons]
+    explainers: dict[str, Explainer] = {}
+
+    def explainer() -> Explainer:
+        language = get_language() or settings.LANGUAGE_CODE
+        if language not in explainers:
+            explainers[language] = Explainer(every_fact)
+        return explainers[language]
+
     outgoing = []
     for mentorship in mentorships:
         url = reverse("mentorships:detail", args=[mentorship.pk])
@@ -43,17 +56,15 @@ def write_match_notices(mentorship_ids: list[int]) -> int:
             (mentorship.mentor, mentorship.mentee, "mentor"),
             (mentorship.mentee, mentorship.mentor, "mentee"),
         ):
-            if me.user is None:
-                continue
 
             def context(me=me, partner=partner, role=role, mentorship=mentorship, url=url):
-                explainer = Explainer(mentorship.reasons)
+                names = explainer()
                 return {
                     "me": me,
                     "partner": partner,
                     "role": role,
                     "program": mentorship.program,
-                    "reasons": [explainer.render(fact) for fact in mentorship.reasons],
+                    "reasons": [names.render(fact) for fact in mentorship.reasons],
                     "url": settings.BALIK_SITE_URL + url,
                 }
 
@@ -73,8 +84,6 @@ def write_match_notices(mentorship_ids: list[int]) -> int:
 
 def _request_notice(match_request: MatchRequest, *, to_mentor: bool, template: str) -> int:
     person = match_request.mentor if to_mentor else match_request.mentee
-    if person.user is None:
-        return 0
     url = reverse("programs:detail", args=[match_request.program.slug])
     kind = Kind.MATCH_REQUESTED if to_mentor else Kind.REQUEST_ANSWERED
     return notify_many(
