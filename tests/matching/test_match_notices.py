@@ -3,9 +3,11 @@ in too (the importer gives each person an account without a password; "forgot pa
 they choose their first), and the notices cost the same queries for four pairs as for one."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from balik.matching import services
@@ -82,6 +84,19 @@ def test_people_who_never_signed_in_are_told_they_were_matched(program_manager):
     to_senior = by_address[senior.email].body
     assert "Junior 0 will be your mentor" in to_senior
     assert "Junior 0 can teach TikTok content (level 3), which Senior 0 wants first" in to_senior
+    # and how to get in: they choose their first password with the address the e-mail came to
+    assert "You have not chosen a password for Balik yet" in to_senior
+    assert f"{settings.BALIK_SITE_URL}{reverse('password_reset')}" in to_senior
+
+
+def test_people_with_a_password_are_not_asked_to_choose_one(program_manager):
+    people = imported_people(1)
+    for person in people:
+        person.user.set_password("a-long-password-42")
+        person.user.save(update_fields=["password"])
+    services.publish(program_manager.user, finished_run(program_manager, people))
+    assert deliver_emails() == 2
+    assert all("chosen a password" not in message.body for message in mail.outbox)
 
 
 def test_the_match_notices_cost_the_same_queries_for_four_pairs_as_for_one(program_manager):

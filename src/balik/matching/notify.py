@@ -66,6 +66,12 @@ def write_match_notices(mentorship_ids: list[int]) -> int:
                     "program": mentorship.program,
                     "reasons": [names.render(fact) for fact in mentorship.reasons],
                     "url": settings.BALIK_SITE_URL + url,
+                    # imported people have an account but no password until they choose one
+                    "password_url": (
+                        ""
+                        if me.user.has_usable_password()
+                        else settings.BALIK_SITE_URL + reverse("password_reset")
+                    ),
                 }
 
             outgoing.append(
