@@ -70,7 +70,7 @@ def test_people_who_never_signed_in_are_told_they_were_matched(program_manager):
     assert not any(person.user.has_usable_password() for person in people)
     assert all(person.user.last_login is None for person in people)
     junior, senior = people
-    created = services.publish(program_manager.user, finished_run(program_manager, people))
+    created = services.publish(program_manager.user, finished_run(program_manager, people)).created
     assert len(created) == 1
     notices = Notification.objects.filter(kind=Kind.MATCHED)
     assert sorted(notices.values_list("recipient__email", flat=True)) == [

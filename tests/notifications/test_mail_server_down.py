@@ -76,7 +76,7 @@ def test_publishing_with_the_mail_server_down_answers_and_the_worker_delivers_la
     program = published_programme(program_manager)
     run = matching.start_run(program_manager.user, program)
     if through == "service":
-        created = matching.publish(program_manager.user, run)
+        created = matching.publish(program_manager.user, run).created
         assert len(created) == 4
     else:
         client.force_login(program_manager.user)
