@@ -41,7 +41,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     from balik.insights.rhythm import refresh_rhythms
     from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
     from balik.mentorships.models import Agenda, Mentorship, Session
-    from balik.mentorships.services import copy_agenda_times
+    from balik.mentorships.services import copy_agenda_times, record_booked_times
     from balik.people.models import Person
     from balik.programs.models import Enrolment, Program
 
@@ -118,6 +118,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                 )
             )
     sessions = Session.objects.bulk_create(sessions, batch_size=BATCH)
+    record_booked_times(sessions)  # the booked ones' times, as booking through the app writes
     Agenda.objects.bulk_create(
         [
             Agenda(

@@ -361,5 +361,9 @@ TASKS = {
 }
 # Programmes with more participants than this are matched by the worker, with progress shown.
 BALIK_MATCH_IN_REQUEST_LIMIT = envint("BALIK_MATCH_IN_REQUEST_LIMIT", 1500)
+# A queued or running matching run that shows no progress for this long is taken for dead (its
+# worker was killed): the next "run matching" marks it failed and starts again. Each stage of a
+# run (inputs, solving, storing) reports progress; 100,000 participants solve in well under this.
+BALIK_MATCH_RUN_TIMEOUT_MINUTES = envint("BALIK_MATCH_RUN_TIMEOUT_MINUTES", 15)
 # The address people reach Balik at, for links in e-mails sent by the worker.
 BALIK_SITE_URL = os.environ.get("BALIK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -139,7 +139,7 @@ def test_publishing_creates_mentorships_and_emails_both_people(
     program, _juniors, _seniors = reverse_programme
     run = services.start_run(program_manager.user, program)
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.publish(program_manager.user, run)
+        created = services.publish(program_manager.user, run).created
     assert len(created) == 4
     assert len(mail.outbox) == 8
     recipients = {address for message in mail.outbox for address in message.to}
@@ -226,7 +226,7 @@ def test_one_match_email_that_cannot_be_sent_never_stops_the_others(
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
     run = services.start_run(program_manager.user, program)
     with django_capture_on_commit_callbacks(execute=True):
-        created = services.publish(program_manager.user, run)
+        created = services.publish(program_manager.user, run).created
     assert len(created) == 4
     recipients = [address for message in mail.outbox for address in message.to]
     assert len(recipients) == 7 and len(set(recipients)) == 7  # all but the refused one, once

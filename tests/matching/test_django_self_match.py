@@ -160,3 +160,87 @@ def test_the_mentor_hears_of_a_request_and_the_mentee_of_the_answer(
         services.answer_request(mentor.user, request, accept=False, reason="Penuh")
     assert mail.outbox[-1].to == [seniors[0].user.email]
     assert "Penuh" in mail.outbox[-1].body
+
+
+def race(count: int, ask) -> list[str]:
+    """Run `ask(index)` in `count` threads released at the same moment; each outcome is
+    "sent", a refusal's code, or the database's refusal (SQLite only: see above)."""
+    outcomes: list[str] = []
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(ask(index))
+        except BalikError as refused:
+            outcomes.append(refused.code)
+        except OperationalError:
+            outcomes.append("refused_by_the_database")
+        except Exception as error:
+            outcomes.append(f"crashed: {type(error).__name__}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def assert_one_request_kept(outcomes: list[str], mentee) -> None:
+    """On PostgreSQL exactly one request is sent and the others are told why. SQLite's
+    in-memory test database may refuse the concurrent writers outright (all of them, as the
+    test client re-raises a thread's error in every client): then at most one is kept."""
+    kept = MatchRequest.objects.filter(mentee=mentee, status=RequestStatus.PENDING).count()
+    if connection.vendor == "sqlite" and "refused_by_the_database" in outcomes:
+        assert set(outcomes) <= {"sent", "pending", "refused_by_the_database"}, outcomes
+        assert kept <= 1 and outcomes.count("sent") <= 1
+        return
+    assert outcomes.count("sent") == 1, outcomes
+    assert set(outcomes) - {"sent"} <= {"pending"}, outcomes
+    assert kept == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mentee_asking_three_mentors_at_once_keeps_one_request(program_manager):
+    program = enrolling_program(program_manager, kind="reverse", self_match=True)
+    _juniors, seniors = reverse_population(program, 4, manager_user=program_manager.user)
+    mentee = seniors[0]
+    mentors = [s.mentor for s in services.shortlist(mentee.user, program)[:3]]
+    assert len(mentors) == 3
+
+    def ask(index: int) -> str:
+        services.request_mentor(mentee.user, program, mentors[index].pk, "Halo")
+        return "sent"
+
+    assert_one_request_kept(race(3, ask), mentee)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_choose_page_tells_the_losers_of_a_race_why(program_manager):
+    from django.test import Client
+
+    program = enrolling_program(program_manager, kind="reverse", self_match=True)
+    _juniors, seniors = reverse_population(program, 4, manager_user=program_manager.user)
+    mentee = seniors[0]
+    mentors = [s.mentor for s in services.shortlist(mentee.user, program)[:3]]
+    address = reverse("programs:choose", args=[program.slug])
+    clients = [Client() for _ in mentors]
+    for client in clients:
+        client.force_login(mentee.user)
+
+    def ask(index: int) -> str:
+        response = clients[index].post(address, {"mentor": mentors[index].pk}, follow=True)
+        assert response.status_code == 200
+        # the page's text, not response.context: the test client collects the contexts of
+        # templates rendered in every thread
+        page = response.content.decode()
+        if "Request sent" in page:
+            return "sent"
+        if "withdraw that request first" in page:
+            return "pending"
+        return "unexplained"
+
+    assert_one_request_kept(race(3, ask), mentee)

@@ -29,3 +29,22 @@ def flipped_pair(manager, *, kind: str = "flipped", mentee_zone: str = "Asia/Jay
         )
     mentorship = Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee)
     return mentorship
+
+
+def one_person_in_many_pairs(manager, *, pairs: int = 4) -> list[Mentorship]:
+    """`pairs` mentorships of one person, Budi: mentor in all but the last, where he is the
+    mentee (the role belongs to the pair, so a clash must be seen across roles). The first is
+    `flipped_pair`'s, with both people's weekly availability; the others' partners have none."""
+    first = flipped_pair(manager)
+    busy = first.mentor
+    mentorships = [first]
+    for index in range(1, pairs):
+        partner = PersonFactory(full_name=f"Partner {index}", seniority_level=2 + index % 5)
+        if index == pairs - 1:
+            mentor, mentee = partner, busy
+        else:
+            mentor, mentee = busy, partner
+        mentorships.append(
+            Mentorship.objects.create(program=first.program, mentor=mentor, mentee=mentee)
+        )
+    return mentorships

@@ -642,3 +642,24 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     assert len([m for m in mail.outbox if m.attachments]) == 8
     with pytest.raises(ValidationFailed):
         services.propose_session(pair.mentee.user, pair, [in_days(3)], repeat=99)
+
+
+@pytest.mark.parametrize("address", ["probe@localhost", "probe@[10.0.0.1]", "probe@[::1]"])
+def test_the_invite_downloads_for_every_address_the_directory_accepts(client, pair, address):
+    """The importer (Django's e-mail rule) accepts these; the invite builder refused them."""
+    from balik.people.importing import run_import
+
+    report = run_import(
+        content=f"email,full_name\n{address},Probe Person\n".encode(), actor=None, dry_run=True
+    )
+    assert not report.errors
+    pair.mentee.user.email = address
+    pair.mentee.user.save(update_fields=["email"])
+    session = book(pair, in_days(3))
+    for person in (pair.mentee, pair.mentor):
+        client.force_login(person.user)
+        response = client.get(reverse("mentorships:invite", args=[pair.pk, session.pk]))
+        assert response.status_code == 200
+        event = next(iter(icalendar.Calendar.from_ical(response.content).walk("VEVENT")))
+        attendees = [str(a) for a in event["ATTENDEE"]]
+        assert f"mailto:{address}" in [*attendees, str(event["ORGANIZER"])]

@@ -176,3 +176,16 @@ def test_a_bad_balik_import_max_mb_stops_balik_at_start(tmp_path, value, message
     assert result.returncode != 0
     assert message in result.stderr
     assert repr(value) in result.stderr or value in result.stderr
+
+
+def test_a_file_just_over_the_limit_shows_a_size_that_differs_from_the_limit(
+    settings, admin_client_
+):
+    """filesizeformat rounds 10 MB and 1 byte to "10.0 MB": the message read "the file is
+    10.0 MB; the limit is 10.0 MB"."""
+    settings.BALIK_IMPORT_MAX_BYTES = 10 * MB
+    response = upload(admin_client_, padded_csv(10 * MB + 1))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "The file is 10,485,761 bytes; the limit is 10,485,760 bytes" in page
+    assert not PeopleImport.objects.exists()

@@ -12,6 +12,7 @@ from balik.accounts import services, throttle
 from balik.accounts.forms import ActivatingPasswordResetForm, ApiTokenForm
 from balik.accounts.models import ApiToken
 from balik.core.errors import BalikError
+from balik.core.middleware import form_shows_its_own_errors
 
 
 @require_POST
@@ -24,6 +25,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@form_shows_its_own_errors
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)

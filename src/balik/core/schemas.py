@@ -25,6 +25,11 @@ class Error(Schema):
     errors: dict[str, list[str]] | None = Field(
         None, description="Field name → messages; `__all__` for the request as a whole."
     )
+    next_free_times: list[datetime.datetime] | None = Field(
+        None,
+        description="With `time_taken` (the time was booked a moment earlier): the next start "
+        "times, in UTC, at which both people are free.",
+    )
 
 
 class BodyIn(Schema):

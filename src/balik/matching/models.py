@@ -20,6 +20,10 @@ class RunStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Replaced by a newer run")
 
 
+# A programme has at most one run in these states at a time (a constraint holds it).
+LIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
 class MatchRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -29,6 +33,9 @@ class MatchRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # the last sign of life from whoever runs it: a live run silent for longer than
+    # BALIK_MATCH_RUN_TIMEOUT_MINUTES is taken for dead (its worker was killed)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     participants = models.PositiveIntegerField(default=0)
@@ -39,18 +46,27 @@ class MatchRun(models.Model):
     seconds = models.FloatField(null=True, blank=True)
     candidates = models.PositiveBigIntegerField(default=0)
     unmatched = models.JSONField(default=list, blank=True)
+    # proposed pairs that publishing left out, as [{"mentor", "mentee", "code"}]
+    skipped = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status__in=LIVE_RUN_STATUSES),
+                name="one_live_run_per_program",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.program} run {self.pk} ({self.status})"
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        return self.status in LIVE_RUN_STATUSES
 
 
 class ProposedPair(models.Model):

@@ -6,15 +6,18 @@ mentorships. Small programmes are matched in the request; large ones by the work
 """
 
 import logging
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
@@ -23,6 +26,7 @@ from balik.matching import engine
 from balik.matching.explain import stored_fact
 from balik.matching.inputs import ProgramInput, build_program_input
 from balik.matching.models import (
+    LIVE_RUN_STATUSES,
     MatchRequest,
     MatchRun,
     PairRule,
@@ -46,14 +50,25 @@ SHORTLIST = 5
 
 
 def _set_stage(run: MatchRun, stage: str, progress: int) -> None:
+    """Record progress, which is also the run's sign of life (see `_is_abandoned`)."""
     run.stage, run.progress = stage, progress
-    MatchRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress)
+    MatchRun.objects.filter(pk=run.pk, status__in=LIVE_RUN_STATUSES).update(
+        stage=stage, progress=progress, heartbeat_at=timezone.now()
+    )
 
 
 def execute_run(run: MatchRun) -> MatchRun:
-    """Match the programme and store the proposal on `run` (any earlier proposal is replaced)."""
+    """Match the programme and store the proposal on `run` (any earlier proposal is replaced).
+
+    A run that was declared dead meanwhile (its worker was only slow) is left as it is.
+    """
+    started = MatchRun.objects.filter(pk=run.pk, status__in=LIVE_RUN_STATUSES).update(
+        status=RunStatus.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not started:
+        run.refresh_from_db()
+        return run
     run.status = RunStatus.RUNNING
-    run.save(update_fields=["status"])
     try:
         _set_stage(run, "inputs", 10)
         program_input = build_program_input(run.program)
@@ -63,10 +78,12 @@ def execute_run(run: MatchRun) -> MatchRun:
         _store_result(run, program_input, result)
     except Exception as failure:
         logger.exception("matching run %s failed", run.pk)
-        run.status = RunStatus.FAILED
-        run.error = f"{type(failure).__name__}: {failure}"
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
+        MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            error=f"{type(failure).__name__}: {failure}",
+            finished_at=timezone.now(),
+        )
+        run.refresh_from_db()
         return run
     return run
 
@@ -96,6 +113,12 @@ def _store_result(run: MatchRun, program_input: ProgramInput, result: engine.Mat
     ]
     certificate = result.certificate
     with transaction.atomic():
+        current = MatchRun.objects.select_for_update().filter(pk=run.pk).first()
+        if current is None or current.status != RunStatus.RUNNING:
+            # declared dead while it worked: a newer run has the programme now
+            logger.warning("matching run %s was stopped meanwhile; its result is dropped", run.pk)
+            run.refresh_from_db()
+            return
         MatchRun.objects.filter(program=run.program, status=RunStatus.DONE).exclude(
             pk=run.pk
         ).update(status=RunStatus.SUPERSEDED)
@@ -112,34 +135,94 @@ def _store_result(run: MatchRun, program_input: ProgramInput, result: engine.Mat
         run.status = RunStatus.DONE
         run.progress = 100
         run.stage = "done"
-        run.finished_at = timezone.now()
+        run.finished_at = run.heartbeat_at = timezone.now()
         run.save()
 
 
+class RunInProgress(BalikError):
+    """Another run of the programme is queued or running; the answer names it."""
+
+    code = "run_in_progress"
+
+    def __init__(self, live: MatchRun | None):
+        if live is None:
+            message = _("A matching run of this programme is already running; wait for it.")
+        else:
+            message = _(
+                "Matching run #%(run)d of this programme is already running (started "
+                "%(started)s); wait for it to finish, then run again."
+            ) % {
+                "run": live.pk,
+                "started": timezone.localtime(live.created_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        super().__init__(message)
+        self.run_id = live.pk if live is not None else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "run_id": self.run_id}
+
+
+def _live_run(program: Program) -> MatchRun | None:
+    return (
+        program.match_runs.filter(status__in=LIVE_RUN_STATUSES)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _is_abandoned(run: MatchRun) -> bool:
+    silence = timedelta(minutes=settings.BALIK_MATCH_RUN_TIMEOUT_MINUTES)
+    return run.heartbeat_at < timezone.now() - silence
+
+
 def start_run(actor: User | None, program: Program, *, in_request: bool | None = None) -> MatchRun:
-    """Create a run and match now (small programmes) or hand it to the worker (large ones)."""
+    """Create a run and match now (small programmes) or hand it to the worker (large ones).
+
+    One run at a time per programme: starts are serialised on the programme's row, a live run
+    refuses the next start (unless it has shown no progress for the timeout: its worker died),
+    and a constraint refuses a second live run should anything get past the lock.
+    """
     if actor is not None:
         require_manager(actor, program)
-    if program.status not in (
-        ProgramStatus.ENROLLING,
-        ProgramStatus.MATCHING,
-        ProgramStatus.ACTIVE,
-    ):
-        raise BalikError(
-            _("Open enrolment before matching: this programme is %(status)s.")
-            % {"status": program.get_status_display()},
-            code="not_ready",
-        )
-    if program.match_runs.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
-        raise BalikError(_("A matching run is already in progress."), code="run_in_progress")
-    enrolled = program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-    if enrolled < 2:
-        raise BalikError(_("Enrol at least two people before matching."), code="too_few")
     with transaction.atomic():
+        # starts of one programme queue here; the status read is the committed one
+        program.status = (
+            Program.objects.select_for_update().filter(pk=program.pk).values_list("status").get()
+        )[0]
+        if program.status not in (
+            ProgramStatus.ENROLLING,
+            ProgramStatus.MATCHING,
+            ProgramStatus.ACTIVE,
+        ):
+            raise BalikError(
+                _("Open enrolment before matching: this programme is %(status)s.")
+                % {"status": program.get_status_display()},
+                code="not_ready",
+            )
+        live = _live_run(program)
+        if live is not None and not _is_abandoned(live):
+            raise RunInProgress(live)
+        enrolled = program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
+        if enrolled < 2:
+            raise BalikError(_("Enrol at least two people before matching."), code="too_few")
+        if live is not None:
+            live.status = RunStatus.FAILED
+            live.error = _(
+                "No progress for %(minutes)d minutes: the worker stopped while matching. "
+                "Matching was started again."
+            ) % {"minutes": settings.BALIK_MATCH_RUN_TIMEOUT_MINUTES}
+            live.finished_at = timezone.now()
+            live.save(update_fields=["status", "error", "finished_at"])
         if program.status == ProgramStatus.ENROLLING:
             program.status = ProgramStatus.MATCHING
             program.save(update_fields=["status"])
-        run = MatchRun.objects.create(program=program, started_by=actor, participants=enrolled)
+        try:
+            with transaction.atomic():
+                run = MatchRun.objects.create(
+                    program=program, started_by=actor, participants=enrolled
+                )
+        except IntegrityError:
+            raise RunInProgress(_live_run(program)) from None
     if in_request is None:
         in_request = enrolled <= settings.BALIK_MATCH_IN_REQUEST_LIMIT
     if in_request:
@@ -282,9 +365,195 @@ def clear_pair_rule(actor: User, program: Program, rule_id: int) -> None:
 # --- publishing -----------------------------------------------------------------------------
 
 
-def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> list[Mentorship]:
+class SkipReason:
+    """Why publishing left a proposed pair out: what changed since the run."""
+
+    MENTOR_LEFT = "mentor_left"
+    MENTEE_LEFT = "mentee_left"
+    FORBIDDEN = "forbidden"
+    ALREADY_PAIRED = "already_paired"
+    MENTEE_MATCHED = "mentee_matched"
+    MENTEE_FULL = "mentee_full"
+    MENTOR_FULL = "mentor_full"
+
+
+SKIP_SENTENCES = {
+    SkipReason.MENTOR_LEFT: gettext_lazy("%(mentor)s has left the programme."),
+    SkipReason.MENTEE_LEFT: gettext_lazy("%(mentee)s has left the programme."),
+    SkipReason.FORBIDDEN: gettext_lazy(
+        "%(mentor)s and %(mentee)s may not be paired: the pair was forbidden after the run."
+    ),
+    SkipReason.ALREADY_PAIRED: gettext_lazy("%(mentor)s and %(mentee)s are already paired."),
+    SkipReason.MENTEE_MATCHED: gettext_lazy(
+        "%(mentee)s already has a mentor in this programme (matched since the run)."
+    ),
+    SkipReason.MENTEE_FULL: gettext_lazy(
+        "%(mentee)s already has all the partners their capacity allows."
+    ),
+    SkipReason.MENTOR_FULL: gettext_lazy(
+        "%(mentor)s already has all the mentees their capacity allows (%(capacity)d)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SkippedPair:
+    """A proposed pair that publishing left out, and why."""
+
+    mentor: Person
+    mentee: Person
+    code: str
+    capacity: int = 0
+
+    @property
+    def mentor_id(self) -> int:
+        return self.mentor.pk
+
+    @property
+    def mentee_id(self) -> int:
+        return self.mentee.pk
+
+    @property
+    def message(self) -> str:
+        return str(SKIP_SENTENCES[self.code]) % {
+            "mentor": self.mentor.full_name,
+            "mentee": self.mentee.full_name,
+            "capacity": self.capacity,
+        }
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "mentor": self.mentor_id,
+            "mentee": self.mentee_id,
+            "code": self.code,
+            "capacity": self.capacity,
+        }
+
+
+@dataclass
+class PublishResult:
+    created: list[Mentorship] = field(default_factory=list)
+    skipped: list[SkippedPair] = field(default_factory=list)
+
+
+def skipped_pairs(run: MatchRun) -> list[SkippedPair]:
+    """The pairs that publishing `run` left out, as recorded then."""
+    people = Person.objects.in_bulk(
+        {item["mentor"] for item in run.skipped} | {item["mentee"] for item in run.skipped}
+    )
+    return [
+        SkippedPair(
+            mentor=people[item["mentor"]],
+            mentee=people[item["mentee"]],
+            code=item["code"],
+            capacity=item.get("capacity", 0),
+        )
+        for item in run.skipped
+        if item["mentor"] in people and item["mentee"] in people
+    ]
+
+
+@dataclass
+class _Standing:
+    """Who may still take a new mentorship in a programme, as of now (under the row locks)."""
+
+    program: Program
+    enrolments: dict[int, tuple[str, str, int]]  # person -> (status, role, capacity)
+    deactivated: set[int]
+    forbidden: set[tuple[int, int]]
+    paired: set[tuple[int, int]]
+    as_mentor: Counter
+    as_mentee: Counter
+
+    def present(self, person_id: int) -> bool:
+        enrolment = self.enrolments.get(person_id)
+        return (
+            enrolment is not None
+            and enrolment[0] == EnrolmentStatus.ACTIVE
+            and person_id not in self.deactivated
+        )
+
+    def load(self, person_id: int, *, as_mentor: bool) -> int:
+        if self.program.is_peer:
+            return self.as_mentor[person_id] + self.as_mentee[person_id]
+        return (self.as_mentor if as_mentor else self.as_mentee)[person_id]
+
+    def capacity(self, person_id: int) -> int:
+        _status, role, capacity = self.enrolments[person_id]
+        # someone paired as a mentor against their role (a manual pair the manager confirmed)
+        # holds one place, as the engine counts it
+        mentors = self.program.is_peer or role in (EnrolmentRole.MENTOR, EnrolmentRole.BOTH)
+        return capacity if mentors else 1
+
+    def refusal(self, mentor_id: int, mentee_id: int) -> tuple[str, int] | None:
+        if not self.present(mentor_id):
+            return SkipReason.MENTOR_LEFT, 0
+        if not self.present(mentee_id):
+            return SkipReason.MENTEE_LEFT, 0
+        if (mentor_id, mentee_id) in self.forbidden:
+            return SkipReason.FORBIDDEN, 0
+        if (mentor_id, mentee_id) in self.paired or (
+            self.program.is_peer and (mentee_id, mentor_id) in self.paired
+        ):
+            return SkipReason.ALREADY_PAIRED, 0
+        if self.program.is_peer:
+            if self.load(mentee_id, as_mentor=False) >= self.capacity(mentee_id):
+                return SkipReason.MENTEE_FULL, self.capacity(mentee_id)
+        elif self.as_mentee[mentee_id]:
+            return SkipReason.MENTEE_MATCHED, 0
+        if self.load(mentor_id, as_mentor=True) >= self.capacity(mentor_id):
+            return SkipReason.MENTOR_FULL, self.capacity(mentor_id)
+        return None
+
+    def take(self, mentor_id: int, mentee_id: int) -> None:
+        self.paired.add((mentor_id, mentee_id))
+        self.as_mentor[mentor_id] += 1
+        self.as_mentee[mentee_id] += 1
+
+
+def _lock_standing(program: Program) -> _Standing:
+    """Lock the programme's enrolments (by pk, the order `answer_request` uses too) and read
+    who is still enrolled, who is paired and how full everyone is."""
+    enrolments = {
+        person_id: (status, role, capacity)
+        for person_id, status, role, capacity in Enrolment.objects.select_for_update()
+        .filter(program=program)
+        .order_by("pk")
+        .values_list("person_id", "status", "role", "capacity")
+    }
+    active = list(
+        Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).values_list(
+            "mentor_id", "mentee_id"
+        )
+    )
+    return _Standing(
+        program=program,
+        enrolments=enrolments,
+        deactivated=set(
+            Person.objects.filter(enrolments__program=program, user__is_active=False).values_list(
+                "pk", flat=True
+            )
+        ),
+        forbidden=set(
+            PairRule.objects.filter(program=program, action=PairRuleAction.FORBID).values_list(
+                "mentor_id", "mentee_id"
+            )
+        ),
+        paired=set(active),
+        as_mentor=Counter(mentor_id for mentor_id, _mentee_id in active),
+        as_mentee=Counter(mentee_id for _mentor_id, mentee_id in active),
+    )
+
+
+def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> PublishResult:
     """Turn a reviewed proposal into mentorships and tell both people of each pair
-    (`notify=False` only for loading demo data, where nobody is to be e-mailed)."""
+    (`notify=False` only for loading demo data, where nobody is to be e-mailed).
+
+    Every pair is checked again against what happened since the run (requests accepted,
+    people who left, pairs forbidden), under the same row locks as accepting a request: what
+    still holds is published, locked pairs first, then best score first; the rest is skipped
+    and recorded on the run with the reason.
+    """
     program = run.program
     if actor is not None:
         require_manager(actor, program)
@@ -294,18 +563,25 @@ def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> list[M
             raise BalikError(
                 _("Only a finished, unpublished run can be published."), code="not_publishable"
             )
-        active = set(
-            Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).values_list(
-                "mentor_id", "mentee_id"
-            )
-        )
+        standing = _lock_standing(program)
         manual = set(
             PairRule.objects.filter(program=program, manual=True).values_list(
                 "mentor_id", "mentee_id"
             )
         )
-        created = Mentorship.objects.bulk_create(
-            [
+        pairs = list(
+            run.pairs.select_related("mentor", "mentee").order_by("-locked", "-score", "pk")
+        )
+        to_create: list[Mentorship] = []
+        skipped: list[SkippedPair] = []
+        for pair in pairs:
+            refusal = standing.refusal(pair.mentor_id, pair.mentee_id)
+            if refusal is not None:
+                code, capacity = refusal
+                skipped.append(SkippedPair(pair.mentor, pair.mentee, code, capacity))
+                continue
+            standing.take(pair.mentor_id, pair.mentee_id)
+            to_create.append(
                 Mentorship(
                     program=program,
                     mentor_id=pair.mentor_id,
@@ -320,21 +596,20 @@ def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> list[M
                     ),
                     created_by=actor,
                 )
-                for pair in run.pairs.all()
-                if (pair.mentor_id, pair.mentee_id) not in active
-            ]
-        )
+            )
+        created = Mentorship.objects.bulk_create(to_create)
         start_agreements(created)
         run.status = RunStatus.PUBLISHED
         run.published_at = timezone.now()
-        run.save(update_fields=["status", "published_at"])
+        run.skipped = [item.stored() for item in skipped]
+        run.save(update_fields=["status", "published_at", "skipped"])
         if program.status in (ProgramStatus.MATCHING, ProgramStatus.ENROLLING):
             program.status = ProgramStatus.ACTIVE
             program.save(update_fields=["status"])
         ids = [m.pk for m in created]
         if notify:
             transaction.on_commit(lambda: _notify_matched(ids))
-    return created
+    return PublishResult(created=created, skipped=skipped)
 
 
 def _notify_matched(mentorship_ids: list[int]) -> None:
@@ -482,11 +757,13 @@ def shortlist(user: User, program: Program, limit: int = SHORTLIST) -> list[Sugg
 
 
 def request_mentor(user: User, program: Program, mentor_id: int, message: str = "") -> MatchRequest:
+    """The mentee asks one mentor from their shortlist; one pending request at a time.
+
+    Two requests sent at the same moment (three tabs, a double click) are serialised by a lock
+    on the mentee's enrolment row, so the second sees the first and is told why; the unique
+    constraint on pending requests is the last line, its error turned into the same refusal.
+    """
     enrolment = _my_enrolment(user, program)
-    if Mentorship.objects.filter(
-        program=program, mentee=enrolment.person, status=MentorshipStatus.ACTIVE
-    ).exists():
-        raise BalikError(_("You already have a mentor in this programme."), code="already_matched")
     if len(message or "") > 1000:
         raise ValidationFailed({"message": [_("Use at most 1,000 characters.")]})
     if problem := long_text_problem(message or ""):
@@ -497,21 +774,33 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
         raise ValidationFailed(
             {"mentor": [_("This mentor is not eligible for you or has no free place.")]}
         )
+    already_asked = BalikError(
+        _("You already asked a mentor; withdraw that request first."), code="pending"
+    )
     with transaction.atomic():
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        if Mentorship.objects.filter(
+            program=program, mentee=enrolment.person, status=MentorshipStatus.ACTIVE
+        ).exists():
+            raise BalikError(
+                _("You already have a mentor in this programme."), code="already_matched"
+            )
         if MatchRequest.objects.filter(
             program=program, mentee=enrolment.person, status=RequestStatus.PENDING
         ).exists():
-            raise BalikError(
-                _("You already asked a mentor; withdraw that request first."), code="pending"
-            )
-        created = MatchRequest.objects.create(
-            program=program,
-            mentee=enrolment.person,
-            mentor=suggestion.mentor,
-            message=(message or "").strip(),
-            score=suggestion.score,
-            reasons=suggestion.reasons,
-        )
+            raise already_asked
+        try:
+            with transaction.atomic():
+                created = MatchRequest.objects.create(
+                    program=program,
+                    mentee=enrolment.person,
+                    mentor=suggestion.mentor,
+                    message=(message or "").strip(),
+                    score=suggestion.score,
+                    reasons=suggestion.reasons,
+                )
+        except IntegrityError:
+            raise already_asked from None
         transaction.on_commit(lambda: _notify("send_request_email", created.pk))
     return created
 
@@ -521,19 +810,25 @@ def answer_request(
 ) -> MatchRequest:
     """The mentor accepts (if a place is still free) or declines a request.
 
-    Capacity holds under concurrent accepts: the mentor's enrolment row is locked while the
-    active mentorships are counted and the new one is written.
+    Capacity holds under concurrent accepts and publishing: the enrolment rows of the mentor
+    and the mentee are locked (by pk, as `publish` locks them) while the active mentorships are
+    counted and the new one is written.
     """
     if match_request.mentor.user_id != user.pk:
         raise PermissionRefused(_("Only the mentor who was asked can answer."))
     if problem := long_text_problem(reason or ""):
         raise ValidationFailed({"reason": [problem]})
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update()
-            .filter(program=match_request.program, person=match_request.mentor)
-            .first()
-        )
+        locked = {
+            e.person_id: e
+            for e in Enrolment.objects.select_for_update()
+            .filter(
+                program=match_request.program,
+                person_id__in=(match_request.mentor_id, match_request.mentee_id),
+            )
+            .order_by("pk")
+        }
+        enrolment = locked.get(match_request.mentor_id)
         fresh = MatchRequest.objects.select_for_update().get(pk=match_request.pk)
         if fresh.status != RequestStatus.PENDING:
             raise BalikError(_("This request was already answered."), code="answered")

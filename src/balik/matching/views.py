@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.core.errors import BalikError, ValidationFailed
@@ -129,6 +130,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                 in (getattr(unmatched_people.get(u["person"]), "full_name", "")).lower()
             ],
             unmatched_total=len(run.unmatched),
+            skipped=services.skipped_pairs(run) if run.skipped else [],
             histogram=_histogram(list(run.pairs.values_list("score", flat=True))),
             pair_total=run.pairs.count(),
             gap_percent=(
@@ -296,15 +298,27 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Run matching first."))
         return redirect("programs:matching", program.slug)
     try:
-        created = services.publish(request.user, run)
+        result = services.publish(request.user, run)
     except BalikError as refused:
         messages.error(request, str(refused.message))
     else:
         messages.success(
             request,
             _("Published: %(n)d mentorships created; both people of each were e-mailed.")
-            % {"n": len(created)},
+            % {"n": len(result.created)},
         )
+        if result.skipped:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d proposed pair was not published because things changed since the "
+                    "run; the list below says why.",
+                    "%(n)d proposed pairs were not published because things changed since the "
+                    "run; the list below says why.",
+                    len(result.skipped),
+                )
+                % {"n": len(result.skipped)},
+            )
     return redirect("programs:matching", program.slug)
 
 

@@ -17,12 +17,11 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from balik.core.email_address import is_email_address
 from balik.mentorships.scheduling import DAY, WEEK, expand_series, zone_from_name
 
 PRODID = "-//Balik//Mentoring//EN"
 METHODS = ("REQUEST", "CANCEL")
-# Deliberately loose: one @, no spaces, a dot in the domain. Real checking happens at sign-up.
-_EMAIL = re.compile(r"[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+")
 # The VTIMEZONE covers this much either side of the sessions, for clients that look around.
 _ZONE_MARGIN = timedelta(days=366)
 
@@ -208,7 +207,7 @@ def _address(person: tuple[str, str], role: str) -> vCalAddress:
         name, email = person
     except (TypeError, ValueError) as error:
         raise ValueError(f"The {role} is (name, email), not {person!r}.") from error
-    if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
+    if not isinstance(email, str) or not is_email_address(email.strip()):
         raise ValueError(f"The {role} e-mail {email!r} does not look like an e-mail address.")
     if not isinstance(name, str):
         raise ValueError(f"The {role} name must be text.")

@@ -225,6 +225,38 @@ class Session(models.Model):
         return f"session {self.pk} of {self.mentorship_id} ({self.status})"
 
 
+class BookedTime(models.Model):
+    """The time a booked session takes from one of its two people: one row per person per
+    booked session, written in the transaction that books, moves or cancels it.
+
+    A person can be mentor in one pair and mentee in another, so no constraint on `Session`
+    sees all of one person's sessions; this table does. On PostgreSQL an exclusion constraint
+    (`booked_time_no_overlap`, added by migration 0009 because SQLite has none) refuses two
+    overlapping rows of one person: the last line of defence behind the services' row locks.
+    """
+
+    # no index of their own: the unique (session, person) and the (person, starts_at) indexes
+    # serve both (and on PostgreSQL the exclusion constraint's GiST index)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="booked_times", db_index=False
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_booked_time_each"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="booked_time_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in session {self.session_id} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 class SessionOption(models.Model):
     """A time one side proposed; the other accepts one, or proposes others."""
 

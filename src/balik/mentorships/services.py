@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from balik.mentorships.models import (
     AgendaResponse,
     Agreement,
     Attendance,
+    BookedTime,
     Goal,
     GoalStatus,
     GoalUpdate,
@@ -40,9 +41,9 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
-from balik.mentorships.scheduling import conflicts, expand_series
+from balik.mentorships.scheduling import WeeklyRange, conflicts, expand_series, propose_times
 from balik.mentorships.signals import deleted_on_its_own, sessions_changed
-from balik.people.models import Person
+from balik.people.models import AvailabilitySlot, Person
 from balik.programs.models import ProgramKind
 from balik.programs.services import can_manage
 
@@ -350,6 +351,128 @@ def busy_intervals(
     return list(sessions.values_list("starts_at", "ends_at"))
 
 
+def weekly_availability(mentorship: Mentorship) -> tuple[list[WeeklyRange], list[WeeklyRange]]:
+    """The mentor's and the mentee's weekly availability, each in its owner's zone."""
+    slots = list(
+        AvailabilitySlot.objects.filter(
+            person__in=[mentorship.mentor_id, mentorship.mentee_id]
+        ).values_list("person_id", "weekday", "start_time", "end_time")
+    )
+
+    def ranges(person_id: int) -> list[WeeklyRange]:
+        return [WeeklyRange(w, s, e) for p, w, s, e in slots if p == person_id]
+
+    return ranges(mentorship.mentor_id), ranges(mentorship.mentee_id)
+
+
+FREE_TIMES = 3
+FREE_TIMES_HORIZON = timedelta(days=21)
+
+
+def next_free_times(
+    mentorship: Mentorship, *, after: datetime, count: int = FREE_TIMES
+) -> list[datetime]:
+    """The next start times after `after` when both people are free for a session: inside
+    both people's weekly availability when both have given one (as the page suggests times),
+    otherwise whole session lengths after `after`; clear of both people's booked sessions."""
+    length = session_length(mentorship)
+    busy = busy_intervals([mentorship.mentor, mentorship.mentee])
+    not_before = max(after, timezone.now())
+    mentor_ranges, mentee_ranges = weekly_availability(mentorship)
+    if mentor_ranges and mentee_ranges:
+        return propose_times(
+            mentor_ranges,
+            mentorship.mentor.timezone,
+            mentee_ranges,
+            mentorship.mentee.timezone,
+            duration=length,
+            not_before_utc=not_before,
+            horizon=FREE_TIMES_HORIZON,
+            busy=busy,
+            count=count,
+        )
+    free: list[datetime] = []
+    start = after + length
+    while len(free) < count and start < not_before + FREE_TIMES_HORIZON:
+        if start > not_before and not conflicts(start, start + length, busy):
+            free.append(start)
+        start += length
+    return free
+
+
+class TimeTaken(BalikError):
+    """The time was free when the request came and was booked for one of the two people
+    before it could be written: another booking won the race. Carries the next free times."""
+
+    status = 409
+    code = "time_taken"
+
+    def __init__(self, next_free_times: list[datetime]):
+        super().__init__(
+            _(
+                "This time was just taken: one of you has just been booked for another "
+                "session then. Choose another time."
+            )
+        )
+        self.next_free_times = next_free_times
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **super().as_dict(),
+            "next_free_times": [moment.isoformat() for moment in self.next_free_times],
+        }
+
+
+def _lock_people(mentorship: Mentorship) -> None:
+    """Lock both people's rows, in the order of their keys, until the transaction ends.
+
+    Every writer that books or moves a time of someone takes these locks before it looks for
+    clashes, so two bookings of one person (in any of their mentorships) are checked and
+    written one after the other, and the fixed order keeps two such writers from deadlocking.
+    `FOR NO KEY UPDATE`: rows that merely point at the person (a note, a goal) need not wait."""
+    list(
+        Person.objects.select_for_update(no_key=True)
+        .filter(pk__in=mentorship.member_ids())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def _clashes(mentorship: Mentorship, start: datetime, exclude: int | None = None) -> bool:
+    """Whether a session from `start` clashes with a booked session of either person; asked
+    under `_lock_people`, where the answer holds until the commit."""
+    busy = busy_intervals([mentorship.mentor, mentorship.mentee], exclude_session=exclude)
+    return bool(conflicts(start, start + session_length(mentorship), busy))
+
+
+def _is_overlap_refusal(error: IntegrityError) -> bool:
+    """Whether PostgreSQL's exclusion constraint on booked times refused the write."""
+    return "booked_time_no_overlap" in str(error)
+
+
+def _occupy(sessions: list[Session]) -> None:
+    """Write the time each of these booked sessions takes from its two people."""
+    BookedTime.objects.bulk_create(
+        [
+            BookedTime(
+                person_id=person_id,
+                session=session,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+            )
+            for session in sessions
+            for person_id in session.mentorship.member_ids()
+        ],
+        batch_size=1000,
+    )
+
+
+def record_booked_times(sessions: Iterable[Session]) -> None:
+    """For sessions written as booked without the services (the demo, the benchmarks): the
+    times they take, so that the database's last check knows them too."""
+    _occupy([s for s in sessions if s.status == SessionStatus.BOOKED and s.starts_at])
+
+
 def _check_times(
     mentorship: Mentorship, starts: list[datetime], exclude: int | None = None
 ) -> dict[str, list[str]]:
@@ -442,13 +565,28 @@ def counter_propose(user: User, session: Session, starts: list[datetime]) -> Ses
 
 
 def accept_option(user: User, session: Session, option_id: int) -> Session:
-    """The other side books one of the proposed times (no double booking, checked under lock)."""
+    """The other side books one of the proposed times.
+
+    A clash already booked when the request comes is refused with `_check_times`' message.
+    The booking itself is checked and written under both people's row locks; a time booked
+    by a request that won the race (or refused by the database's constraint) is refused as
+    `TimeTaken`, with the next free times, and nothing is written."""
     _side, person = require_member(user, session.mentorship)
-    require_active(session.mentorship)
+    mentorship = session.mentorship
+    require_active(mentorship)
     if session.proposed_by_id == person.pk:
         raise PermissionRefused(_("The other person accepts the times you proposed."))
+    option = session.options.filter(pk=option_id).first()
+    if option is None:
+        raise ValidationFailed({"option": [_("Choose one of the proposed times.")]})
+    if session.status == SessionStatus.PROPOSED:
+        errors = _check_times(mentorship, [option.starts_at], exclude=session.pk)
+        if errors:
+            raise ValidationFailed({"option": errors["options"]})
     with transaction.atomic():
+        _lock_people(mentorship)
         locked = Session.objects.select_for_update().get(pk=session.pk)
+        locked.mentorship = mentorship
         if locked.status != SessionStatus.PROPOSED:
             raise BalikError(
                 _("This session is no longer waiting for an answer."), code="not_proposed"
@@ -456,15 +594,21 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
         option = locked.options.filter(pk=option_id).first()
         if option is None:
             raise ValidationFailed({"option": [_("Choose one of the proposed times.")]})
-        errors = _check_times(locked.mentorship, [option.starts_at], exclude=locked.pk)
-        if errors:
-            raise ValidationFailed({"option": errors["options"]})
+        if _clashes(mentorship, option.starts_at, exclude=locked.pk):
+            raise TimeTaken(next_free_times(mentorship, after=option.starts_at))
         locked.starts_at = option.starts_at
-        locked.ends_at = option.starts_at + session_length(locked.mentorship)
+        locked.ends_at = option.starts_at + session_length(mentorship)
         locked.status = SessionStatus.BOOKED
-        locked.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
-        booked = [locked, *_book_rest_of_series(locked)]
-    partner = partner_of(locked.mentorship, person)
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
+                booked = [locked, *_book_rest_of_series(locked)]
+                _occupy(booked)
+        except IntegrityError as refused:
+            if not _is_overlap_refusal(refused):
+                raise
+            raise TimeTaken(next_free_times(mentorship, after=option.starts_at)) from None
+    partner = partner_of(mentorship, person)
     for one in booked:
         _after_commit_notify(one, "session_booked", partner, invite=True)
         _after_commit_notify(one, "session_booked", person, invite=True)
@@ -473,7 +617,8 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
 
 def _book_rest_of_series(first: Session) -> list[Session]:
     """The series after its first session: same local time for the proposer, every cadence;
-    a date that clashes with another booked session of either person is left out."""
+    a date that clashes with another booked session of either person is left out. Called
+    under both people's row locks (`accept_option`), so the clash check holds."""
     from zoneinfo import ZoneInfo
 
     if first.repeat <= 1:
@@ -505,23 +650,48 @@ def _book_rest_of_series(first: Session) -> list[Session]:
 
 
 def reschedule(user: User, session: Session, start: datetime, reason: str) -> Session:
+    """Move a booked session; checked and written under both people's row locks and the
+    session's, like `accept_option` (a time taken meanwhile is refused as `TimeTaken`)."""
     _side, person = require_member(user, session.mentorship)
-    require_active(session.mentorship)
-    errors = _check_times(session.mentorship, [start], exclude=session.pk)
+    mentorship = session.mentorship
+    require_active(mentorship)
+    errors = _check_times(mentorship, [start], exclude=session.pk)
     reason = _text(errors, "reason", reason, required=True)
+    not_booked = {"session": [_("Only a booked session can be moved.")]}
     if session.status != SessionStatus.BOOKED:
-        errors["session"] = [_("Only a booked session can be moved.")]
+        errors.update(not_booked)
     if errors:
         raise ValidationFailed({("start" if k == "options" else k): v for k, v in errors.items()})
     with transaction.atomic():
+        _lock_people(mentorship)
+        session.refresh_from_db(from_queryset=Session.objects.select_for_update())
+        if session.status != SessionStatus.BOOKED:
+            raise ValidationFailed(not_booked)
+        if _clashes(mentorship, start, exclude=session.pk):
+            raise TimeTaken(next_free_times(mentorship, after=start))
         session.starts_at = start
-        session.ends_at = start + session_length(session.mentorship)
+        session.ends_at = start + session_length(mentorship)
         session.sequence += 1
         session.cancel_reason = reason
-        session.save(
-            update_fields=["starts_at", "ends_at", "sequence", "cancel_reason", "updated_at"]
-        )
-    for someone in (person, partner_of(session.mentorship, person)):
+        try:
+            with transaction.atomic():
+                session.save(
+                    update_fields=[
+                        "starts_at",
+                        "ends_at",
+                        "sequence",
+                        "cancel_reason",
+                        "updated_at",
+                    ]
+                )
+                BookedTime.objects.filter(session=session).delete()
+                _occupy([session])
+        except IntegrityError as refused:
+            if not _is_overlap_refusal(refused):
+                raise
+            session.refresh_from_db()  # the caller's copy as stored: nothing was moved
+            raise TimeTaken(next_free_times(mentorship, after=start)) from None
+    for someone in (person, partner_of(mentorship, person)):
         _after_commit_notify(session, "session_changed", someone, invite=True)
     return session
 
@@ -530,20 +700,28 @@ def cancel(user: User, session: Session, reason: str) -> Session:
     _side, person = require_member(user, session.mentorship)
     errors: dict[str, list[str]] = {}
     reason = _text(errors, "reason", reason, required=True)
-    if session.status not in LIVE_SESSION:
-        errors["session"] = [
-            _("This session is already %(status)s.") % {"status": session.get_status_display()}
-        ]
     if errors:
         raise ValidationFailed(errors)
-    was_booked = session.status == SessionStatus.BOOKED
-    session.status = SessionStatus.CANCELLED
-    session.cancel_reason = reason
-    session.cancelled_by = person
-    session.sequence += 1
-    session.save(
-        update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"]
-    )
+    with transaction.atomic():
+        session.refresh_from_db(from_queryset=Session.objects.select_for_update())
+        if session.status not in LIVE_SESSION:
+            raise ValidationFailed(
+                {
+                    "session": [
+                        _("This session is already %(status)s.")
+                        % {"status": session.get_status_display()}
+                    ]
+                }
+            )
+        was_booked = session.status == SessionStatus.BOOKED
+        session.status = SessionStatus.CANCELLED
+        session.cancel_reason = reason
+        session.cancelled_by = person
+        session.sequence += 1
+        session.save(
+            update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"]
+        )
+        BookedTime.objects.filter(session=session).delete()
     for someone in (person, partner_of(session.mentorship, person)):
         _after_commit_notify(session, "session_cancelled", someone, invite=was_booked)
     return session
@@ -553,20 +731,43 @@ def record_attendance(user: User, session: Session, attendance: str) -> Session:
     require_member(user, session.mentorship)
     if attendance not in {a for a in Attendance.values if a}:
         raise ValidationFailed({"attendance": [_("Choose held or who did not come.")]})
-    if (
-        session.status not in (SessionStatus.BOOKED, SessionStatus.HELD)
-        or session.starts_at is None
-    ):
-        raise BalikError(
-            _("Only a booked session can have its attendance recorded."), code="not_booked"
+    with transaction.atomic():
+        session.refresh_from_db(from_queryset=Session.objects.select_for_update())
+        if (
+            session.status not in (SessionStatus.BOOKED, SessionStatus.HELD)
+            or session.starts_at is None
+        ):
+            raise BalikError(
+                _("Only a booked session can have its attendance recorded."), code="not_booked"
+            )
+        if session.starts_at > timezone.now():
+            raise ValidationFailed(
+                {"attendance": [_("Record attendance once the session has started.")]}
+            )
+        was_booked = session.status == SessionStatus.BOOKED
+        session.attendance = attendance
+        session.status = (
+            SessionStatus.HELD if attendance == Attendance.HELD else SessionStatus.BOOKED
         )
-    if session.starts_at > timezone.now():
-        raise ValidationFailed(
-            {"attendance": [_("Record attendance once the session has started.")]}
-        )
-    session.attendance = attendance
-    session.status = SessionStatus.HELD if attendance == Attendance.HELD else SessionStatus.BOOKED
-    session.save(update_fields=["attendance", "status", "updated_at"])
+        session.save(update_fields=["attendance", "status", "updated_at"])
+        if was_booked and session.status == SessionStatus.HELD:
+            BookedTime.objects.filter(session=session).delete()
+        elif not was_booked and session.status == SessionStatus.BOOKED:
+            # Booked again (a no-show recorded after "held"): the session has started, so
+            # only its last minutes are still to come; a time booked into them meanwhile
+            # keeps its place (ON CONFLICT DO NOTHING) rather than refusing the attendance.
+            BookedTime.objects.bulk_create(
+                [
+                    BookedTime(
+                        person_id=person_id,
+                        session=session,
+                        starts_at=session.starts_at,
+                        ends_at=session.ends_at,
+                    )
+                    for person_id in session.mentorship.member_ids()
+                ],
+                ignore_conflicts=True,
+            )
     return session
 
 
@@ -791,6 +992,7 @@ def end_sessions(mentorship: Mentorship, reason: str) -> list[Session]:
             | Q(status=SessionStatus.BOOKED, starts_at__gt=timezone.now())
         )
     )
+    BookedTime.objects.filter(session__in=ending).delete()
     for session in ending:
         was_booked = session.status == SessionStatus.BOOKED
         session.status = SessionStatus.CANCELLED

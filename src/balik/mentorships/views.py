@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -329,11 +330,26 @@ def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
                 messages.error(request, f"{label}: {text}" if label else text)
     except PermissionRefused as refused:
         raise PermissionDenied(str(refused.message)) from None
+    except services.TimeTaken as taken:
+        section = "sessions"
+        messages.error(request, str(taken.message))
+        if taken.next_free_times:
+            messages.info(request, _free_times_message(request, taken.next_free_times))
     except BalikError as refused:
         messages.error(request, str(refused.message))
     else:
         messages.success(request, message)
     return redirect(reverse("mentorships:detail", args=[mentorship.pk]) + f"#{section}")
+
+
+def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
+    """The next free times, as the reader's own clock shows them."""
+    me = services.person_of(request.user)
+    zone = ZoneInfo(me.timezone if me else "UTC")
+    times = [date_format(timezone.localtime(m, zone), "DATETIME_FORMAT") for m in moments]
+    return _("Times you are both free next (in your time zone): %(times)s.") % {
+        "times": "; ".join(times)
+    }
 
 
 @login_required

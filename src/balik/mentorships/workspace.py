@@ -24,7 +24,6 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
-from balik.people.models import AvailabilitySlot
 
 SUGGESTIONS = 5
 SUGGESTION_HORIZON = timedelta(days=21)
@@ -65,18 +64,9 @@ def _local(moment: datetime | None, zone: str) -> datetime | None:
 
 def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
     """Times both people are free, honouring the cadence and their other sessions."""
-    from balik.mentorships.scheduling import WeeklyRange, propose_times
+    from balik.mentorships.scheduling import propose_times
 
-    slots = list(
-        AvailabilitySlot.objects.filter(
-            person__in=[mentorship.mentor_id, mentorship.mentee_id]
-        ).values_list("person_id", "weekday", "start_time", "end_time")
-    )
-
-    def ranges(person_id: int) -> list:
-        return [WeeklyRange(w, s, e) for p, w, s, e in slots if p == person_id]
-
-    mentor_ranges, mentee_ranges = ranges(mentorship.mentor_id), ranges(mentorship.mentee_id)
+    mentor_ranges, mentee_ranges = services.weekly_availability(mentorship)
     if not mentor_ranges or not mentee_ranges:
         return []
     last = (

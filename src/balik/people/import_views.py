@@ -143,9 +143,13 @@ def preview(request: HttpRequest, import_id: int) -> HttpResponse:
                 },
             )
             return redirect("people:import")
+        whole_file = [error for error in report.errors if error.line == 0]
         messages.error(
             request,
-            _(
+            # a refusal of the whole file (the directory changed meanwhile) says what to do
+            whole_file[0].reason
+            if whole_file
+            else _(
                 "Nothing was imported: the file does not fit the directory as it is now. "
                 "Fix the file and upload it again."
             ),

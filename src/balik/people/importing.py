@@ -46,13 +46,14 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from balik.accounts.models import User
+from balik.core.email_address import is_email_address
 from balik.core.errors import BalikError, NotFound
 from balik.core.text import one_line, single_line_problem, visible
 from balik.people.languages import ISO_639_1
@@ -227,6 +228,7 @@ def check_upload_size(size: int, *, command: str = "balik import-people") -> Non
     """
     limit = settings.BALIK_IMPORT_MAX_BYTES
     if size > limit:
+        shown_size, shown_limit = _sizes_that_differ(size, limit)
         raise UnreadableFile(
             RowError(
                 0,
@@ -239,12 +241,27 @@ def check_upload_size(size: int, *, command: str = "balik import-people") -> Non
                     "size."
                 )
                 % {
-                    "size": filesizeformat(size),
-                    "limit": filesizeformat(limit),
+                    "size": shown_size,
+                    "limit": shown_limit,
                     "command": command,
                 },
             )
         )
+
+
+def _sizes_that_differ(size: int, limit: int) -> tuple[str, str]:
+    """The two sizes, rounded as people read them ("10.5 MB") unless that rounds a file just
+    over the limit to the limit itself ("the file is 10.0 MB; the limit is 10.0 MB"): then in
+    bytes."""
+    shown = filesizeformat(size), filesizeformat(limit)
+    if shown[0] != shown[1]:
+        return shown
+    return _bytes(size), _bytes(limit)
+
+
+def _bytes(size: int) -> str:
+    number = formats.number_format(size, force_grouping=True)
+    return ngettext("%(number)s byte", "%(number)s bytes", size) % {"number": number}
 
 
 def decode_people_csv(content: bytes) -> str:
@@ -723,27 +740,8 @@ class _RowValidator:
         return _SkillEntry(match=match, level=level), name
 
 
-# Django's own email rule (`validate_email`), taken apart so that an import of 100,000 rows
-# pays for it once per domain: its user-part pattern, compiled here rather than reached through
-# the lazy object on every call, and its domain check, remembered per domain. A property test
-# (tests/people/test_import_properties.py) holds the two to the same answers.
-_EMAIL_USER_PART = re.compile(validate_email.user_regex.pattern, validate_email.user_regex.flags)
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_email_domain(domain: str) -> bool:
-    return domain in validate_email.domain_allowlist or bool(
-        validate_email.validate_domain_part(domain)
-    )
-
-
 def _is_email(value: str) -> bool:
-    if not value or len(value) > EMAIL_MAX_LENGTH:
-        return False
-    user_part, at, domain = value.rpartition("@")
-    if not at:
-        return False
-    return bool(_EMAIL_USER_PART.match(user_part)) and _is_email_domain(domain)
+    return len(value) <= EMAIL_MAX_LENGTH and is_email_address(value)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -1389,8 +1387,13 @@ def _rows_per_statement(database: Any, values_per_row: int) -> int:
 
 def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY: the fastest way in. A statement per row, even in one multi-row VALUES,
-    makes the server parse and plan text that holds every value."""
-    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    makes the server parse and plan text that holds every value. COPY goes to the driver's own
+    cursor, so its errors are wrapped here as Django wraps every other query's: a unique
+    violation from a concurrent import is then the IntegrityError `run_import` answers."""
+    with (
+        cursor.db.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from balik.core.errors import ValidationFailed
+from balik.core.middleware import form_shows_its_own_errors
 from balik.people import selectors, services
 from balik.people.forms import (
     DirectoryFilterForm,
@@ -159,6 +160,7 @@ def _add_service_errors(form: PersonAboutForm, error: ValidationFailed) -> None:
             form.add_error(target, message)
 
 
+@form_shows_its_own_errors
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:

@@ -107,6 +107,27 @@ class RunOut(Schema):
     unmatched: list[UnmatchedOut]
 
 
+class SkippedPairOut(Schema):
+    mentor_id: int
+    mentor: str
+    mentee_id: int
+    mentee: str
+    code: str = Field(
+        description="Why the pair was left out, what changed since the run: one of "
+        + ", ".join(f"`{code}`" for code in matching_services.SKIP_SENTENCES)
+        + "."
+    )
+    reason: str = Field(description="The same, as a sentence in the request's language.")
+
+
+class PublishOut(RunOut):
+    published: int = Field(description="Mentorships created by this publish.")
+    skipped: list[SkippedPairOut] = Field(
+        description="Proposed pairs left out because things changed since the run (a mentor "
+        "filled up by requests, a mentee matched meanwhile, someone left, a pair forbidden)."
+    )
+
+
 def _user(request: HttpRequest):
     return request.user
 
@@ -301,6 +322,8 @@ def latest_matching(request: HttpRequest, slug: str) -> dict:
     "/{slug}/matching",
     response=answers({201: RunOut}, 403, 404, 409),
     summary="Run matching (keeps locks)",
+    description="One run at a time per programme: while one is queued or running, the answer "
+    "is 409 with code `run_in_progress` and `run_id`, the run to wait for.",
 )
 def run_matching(request: HttpRequest, slug: str) -> Status:
     program = _program(request, slug)
@@ -310,8 +333,10 @@ def run_matching(request: HttpRequest, slug: str) -> Status:
 
 @router.post(
     "/{slug}/matching/publish",
-    response=answers({200: RunOut}, 403, 404, 409),
+    response=answers({200: PublishOut}, 403, 404, 409),
     summary="Publish the latest proposal",
+    description="Each pair is checked again against what changed since the run; the pairs that "
+    "still hold become mentorships and the others are listed in `skipped` with the reason.",
 )
 def publish(request: HttpRequest, slug: str) -> dict:
     program = _program(request, slug)
@@ -319,6 +344,20 @@ def publish(request: HttpRequest, slug: str) -> dict:
     run = matching_services.latest_run(program)
     if run is None or run.status != RunStatus.DONE:
         raise NotFound(_("There is no finished proposal to publish."))
-    matching_services.publish(_user(request), run)
+    result = matching_services.publish(_user(request), run)
     run.refresh_from_db()
-    return _run_out(run)
+    return {
+        **_run_out(run),
+        "published": len(result.created),
+        "skipped": [
+            {
+                "mentor_id": item.mentor_id,
+                "mentor": item.mentor.full_name,
+                "mentee_id": item.mentee_id,
+                "mentee": item.mentee.full_name,
+                "code": item.code,
+                "reason": item.message,
+            }
+            for item in result.skipped
+        ],
+    }

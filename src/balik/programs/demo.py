@@ -171,7 +171,7 @@ def load_running_programme() -> Program | None:
         Session,
         SessionStatus,
     )
-    from balik.mentorships.services import agreement_for
+    from balik.mentorships.services import agreement_for, record_booked_times
 
     if Program.objects.filter(slug=PILOT.slug, mentorships__isnull=False).exists():
         return Program.objects.get(slug=PILOT.slug)
@@ -292,6 +292,7 @@ def load_running_programme() -> Program | None:
                 proposed_by=mentorship.mentee,
                 uid=f"demo-next-{mentorship.pk}@balik",
             )
+            record_booked_times([upcoming])
             Agenda.objects.create(
                 session=upcoming,
                 author=mentorship.mentor,

@@ -20,7 +20,8 @@ from balik.programs.services import get_program
 class Command(BaseCommand):
     help = (
         "Match a programme: the optimal pairs under its rules, with reasons. --apply publishes "
-        "them (creates the mentorships and e-mails both people)."
+        "them (creates the mentorships and e-mails both people) and lists the pairs it skipped "
+        "because things changed meanwhile."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,8 +51,9 @@ class Command(BaseCommand):
         explainer = Explainer(
             [f for p in pairs for f in p.reasons] + [u["reason"] for u in run.unmatched]
         )
+        skipped: list[services.SkippedPair] = []
         if options["apply"]:
-            services.publish(None, run)
+            skipped = services.publish(None, run).skipped
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -81,6 +83,15 @@ class Command(BaseCommand):
                         "solver": run.solver,
                         "seconds": run.seconds,
                         "applied": bool(options["apply"]),
+                        "skipped": [
+                            {
+                                "mentor": item.mentor.email,
+                                "mentee": item.mentee.email,
+                                "code": item.code,
+                                "reason": item.message,
+                            }
+                            for item in skipped
+                        ],
                     },
                     ensure_ascii=False,
                 )
@@ -117,6 +128,15 @@ class Command(BaseCommand):
         )
         if options["apply"]:
             self.stdout.write(_("Published."))
+        for item in skipped:
+            self.stdout.write(
+                _("skipped %(mentor)s -> %(mentee)s: %(reason)s")
+                % {
+                    "mentor": item.mentor.full_name,
+                    "mentee": item.mentee.full_name,
+                    "reason": item.message,
+                }
+            )
 
     def _export_scores(self, program, path: Path) -> None:
         program_input = build_program_input(program)
