@@ -195,6 +195,11 @@ class Session(models.Model):
     repeat = models.PositiveSmallIntegerField(
         _("sessions in the series"), default=1, help_text=_("Booked at the same local time.")
     )
+    # A booked series is one recurring event in calendars: its sessions share the series' UID
+    # (from `series_key`), each known by the start the series planned for it (RECURRENCE-ID)
+    # even after it moved; `series_every_days` is the cadence the series was booked with.
+    occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
+    series_every_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     uid = models.CharField(max_length=80, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     attendance = models.CharField(
@@ -209,6 +214,14 @@ class Session(models.Model):
     agenda_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def in_series(self) -> bool:
+        return bool(self.series_key) and self.occurrence_start is not None
+
+    @property
+    def series_uid(self) -> str:
+        return f"series-{self.series_key}@balik"
 
     class Meta:
         ordering = ["starts_at", "pk"]
