@@ -27,7 +27,7 @@ run: export BALIK_SITE_URL ?= http://$(HOST):$(PORT)
 run: $(STAMP)
 	$(BALIK) migrate --noinput
 	$(BALIK) demo
-	$(BALIK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BALIK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BALIK) serve --host $(HOST) --port $(PORT)
 
 test: $(TEST_STAMP)

@@ -303,6 +303,12 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 # A mail server that does not answer within this many seconds fails the message (it is retried
 # later): delivery holds the message's row while it talks to the server, so never for long.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+# A worker that claimed a message holds it this long; past that (the worker was killed) another
+# worker sends it again. Longer than connecting and sending, each up to EMAIL_TIMEOUT.
+BALIK_EMAIL_LEASE_SECONDS = envint("BALIK_EMAIL_LEASE_SECONDS", 120)
+# A background task (a matching run) still marked running this long after it started is taken
+# to have lost its worker, and is run again.
+BALIK_TASK_TIMEOUT_SECONDS = envint("BALIK_TASK_TIMEOUT_SECONDS", 3600)
 if os.environ.get("EMAIL_URL"):
     globals().update(email_settings_from_url(os.environ["EMAIL_URL"]))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Balik <balik@localhost>")

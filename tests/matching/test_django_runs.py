@@ -9,6 +9,7 @@ from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services
 from balik.matching.models import PairRule, RunStatus
 from balik.mentorships.models import Agreement, Mentorship, MentorshipStatus
+from balik.notifications.services import deliver_emails
 from balik.people.models import Person
 from balik.programs import services as program_services
 from balik.programs.models import ProgramStatus
@@ -141,9 +142,12 @@ def test_publishing_creates_mentorships_and_emails_both_people(
     with django_capture_on_commit_callbacks(execute=True):
         created = services.publish(program_manager.user, run).created
     assert len(created) == 4
+    deliver_emails()
     assert len(mail.outbox) == 8
+    deliver_emails()
     recipients = {address for message in mail.outbox for address in message.to}
     assert len(recipients) == 8
+    deliver_emails()
     assert "/mentorships/" in mail.outbox[0].body
     program.refresh_from_db()
     assert program.status == ProgramStatus.ACTIVE
@@ -228,9 +232,12 @@ def test_one_match_email_that_cannot_be_sent_never_stops_the_others(
     with django_capture_on_commit_callbacks(execute=True):
         created = services.publish(program_manager.user, run).created
     assert len(created) == 4
+    deliver_emails()
     recipients = [address for message in mail.outbox for address in message.to]
     assert len(recipients) == 7 and len(set(recipients)) == 7  # all but the refused one, once
+    deliver_emails()
     assert all("\n" not in message.subject for message in mail.outbox)
+    deliver_emails()
     assert all(message.message()["Bcc"] is None for message in mail.outbox)
 
 
@@ -269,8 +276,11 @@ def test_the_managers_hear_of_a_decline(
     program, _juniors, seniors = reverse_programme
     services.publish(program_manager.user, services.start_run(program_manager.user, program))
     mentorship = Mentorship.objects.get(mentee=seniors[1])
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.decline(seniors[1].user, mentorship, "Different time zones")
+    deliver_emails()
     assert [message.to for message in mail.outbox] == [[program_manager.user.email]]
+    deliver_emails()
     assert "Different time zones" in mail.outbox[0].body

@@ -11,6 +11,7 @@ from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services
 from balik.matching.models import MatchRequest, RequestStatus
 from balik.mentorships.models import Mentorship
+from balik.notifications.services import deliver_emails
 from balik.programs import services as program_services
 from tests.factories import PersonFactory
 from tests.programs.builders import enrolling_program, reverse_population
@@ -154,11 +155,15 @@ def test_the_mentor_hears_of_a_request_and_the_mentee_of_the_answer(
     mentor = services.shortlist(seniors[0].user, program)[0].mentor
     with django_capture_on_commit_callbacks(execute=True):
         request = services.request_mentor(seniors[0].user, program, mentor.pk, "Mohon bimbingannya")
+    deliver_emails()
     assert mail.outbox[-1].to == [mentor.user.email]
+    deliver_emails()
     assert "Mohon bimbingannya" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_request(mentor.user, request, accept=False, reason="Penuh")
+    deliver_emails()
     assert mail.outbox[-1].to == [seniors[0].user.email]
+    deliver_emails()
     assert "Penuh" in mail.outbox[-1].body
 
 

@@ -148,11 +148,17 @@ def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callb
     assert Notification.objects.filter(recipient=pair.mentor.user, kind="session_proposed").exists()
     with pytest.raises(PermissionRefused):
         services.accept_option(pair.mentee.user, session, session.options.first().pk)
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         booked = services.accept_option(pair.mentor.user, session, session.options.first().pk)
     assert booked.status == SessionStatus.BOOKED and booked.starts_at == start
     assert booked.ends_at - booked.starts_at == timedelta(minutes=pair.program.session_minutes)
+    # written with the booking, invite included; nothing is sent in the request
+    assert mail.outbox == []
+    written = Notification.objects.filter(kind="session_booked")
+    assert [n.email_attachment_name for n in written] == ["invite.ics", "invite.ics"]
+    assert deliver_emails() == 2
     invites = [m for m in mail.outbox if m.attachments]
     assert {m.to[0] for m in invites} == {pair.mentor.user.email, pair.mentee.user.email}
     calendar = icalendar.Calendar.from_ical(invites[0].attachments[0][1])
@@ -160,9 +166,7 @@ def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callb
     event = next(iter(calendar.walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTART").astimezone(UTC) == start.astimezone(UTC)
-    # the booked notices went out with their invite: the worker only sends the proposal notice
-    assert not Notification.objects.filter(kind="session_booked", emailed_at__isnull=True).exists()
-    assert deliver_emails() == 1
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     assert deliver_emails() == 0
 
 
@@ -178,10 +182,12 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
     start = in_days(3)
     with django_capture_on_commit_callbacks(execute=True):
         session = services.propose_session(pair.mentee.user, pair, [start])
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         booked = services.accept_option(pair.mentor.user, session, session.options.get().pk)
     assert booked.status == SessionStatus.BOOKED
+    deliver_emails()
     [invite] = mail.outbox
     assert invite.to == [pair.mentor.user.email] and invite.attachments
     assert "\n" not in invite.subject
@@ -201,15 +207,19 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
 
 def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_on_commit_callbacks):
     session = book(pair, in_days(4))
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.reschedule(pair.mentor.user, session, in_days(5), "Board meeting")
     assert session.sequence == 1
+    deliver_emails()
     moved = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     assert int(next(iter(moved.walk("VEVENT")))["SEQUENCE"]) == 1
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(pair.mentee.user, session, "Sick")
+    deliver_emails()
     cancelled = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     assert str(cancelled["METHOD"]) == "CANCEL"
     event = next(iter(cancelled.walk("VEVENT")))
@@ -443,6 +453,7 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
     earlier = book(pair, start)
     later = book(pair, in_days(9))
     waiting = services.propose_session(pair.mentee.user, pair, [in_days(16)])
+    deliver_emails()
     mail.outbox.clear()
     with time_machine.travel(start + timedelta(hours=2)):
         with django_capture_on_commit_callbacks(execute=True):
@@ -455,6 +466,7 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
     assert (later.status, waiting.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
     assert later.cancel_reason == "The mentorship has closed."
     assert later.sequence == 1  # the calendars take the cancelled invite
+    deliver_emails()
     cancelled = [m for m in mail.outbox if "CANCEL" in str(m.message())]
     assert sorted(m.to[0] for m in cancelled) == sorted(
         [pair.mentor.user.email, pair.mentee.user.email]
@@ -581,6 +593,7 @@ def test_people_choose_which_notices_they_get(pair, django_capture_on_commit_cal
         services.propose_session(pair.mentee.user, pair, [in_days(3)])
     notice = Notification.objects.get(recipient=pair.mentor.user)
     assert notice.in_app and not notice.wants_email
+    deliver_emails()
     mail.outbox.clear()
     assert deliver_emails() == 0
 
@@ -594,9 +607,11 @@ def test_the_invite_goes_only_to_who_wants_mail_in_their_language(
     pair.mentee.user.preferred_language = "id"
     pair.mentee.user.save(update_fields=["preferred_language"])
     session = services.propose_session(pair.mentee.user, pair, [in_days(3)])
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_option(pair.mentor.user, session, session.options.first().pk)
+    deliver_emails()
     invites = [m for m in mail.outbox if m.attachments]
     assert [m.to[0] for m in invites] == [pair.mentee.user.email]
     event = next(iter(icalendar.Calendar.from_ical(invites[0].attachments[0][1]).walk("VEVENT")))
@@ -632,6 +647,7 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     services.update_agreement(pair.mentee.user, pair, cadence_days=7)
     first = datetime(2027, 3, 15, 18, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
     session = services.propose_session(pair.mentee.user, pair, [first], repeat=4)
+    deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_option(pair.mentor.user, session, session.options.get().pk)
@@ -639,6 +655,7 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     assert [s.starts_at.astimezone(UTC).hour for s in series] == [17, 17, 16, 16]
     amsterdam = ZoneInfo("Europe/Amsterdam")
     assert {s.starts_at.astimezone(amsterdam).hour for s in series} == {18}
+    deliver_emails()
     assert len([m for m in mail.outbox if m.attachments]) == 8
     with pytest.raises(ValidationFailed):
         services.propose_session(pair.mentee.user, pair, [in_days(3)], repeat=99)

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -138,42 +137,73 @@ def test_a_new_notice_title_is_kept_on_one_line():
 
 @override_settings(EMAIL_BACKEND="tests.mail_backends.DyingBackend")
 def test_each_message_is_marked_sent_as_soon_as_it_is_sent():
-    """The worker dies while sending the third message: the first two are already marked, so
-    the next round sends the other three and resends none."""
+    """The worker dies while sending the third message: the first two are already marked, the
+    third is left `sending` under its lease (committed before the mail server was asked) and is
+    sent again only once the lease has run out, under the same Message-ID."""
     users = [UserFactory(email=f"p{n}@example.id") for n in range(5)]
     for n, user in enumerate(users):
         notice_for(user, f"k{n}")
     DyingBackend.delivered, DyingBackend.survives = 0, 2
     with pytest.raises(WorkerKilled):
-        services.deliver_emails()
+        services.deliver_emails(worker="killed")
     assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 2
+    in_flight = Notification.objects.get(email_status=EmailStatus.SENDING)
+    assert in_flight.email_claimed_by == "killed" and in_flight.email_attempts == 1
     DyingBackend.survives = 100
-    assert services.deliver_emails() == 3
-    assert delivered() == [user.email for user in users]  # each exactly once
-
-
-def test_a_notice_its_caller_sends_is_left_to_the_caller_unless_the_caller_dies():
-    users = [UserFactory(email=f"p{n}@example.id") for n in range(2)]
-    sent_by_caller, orphaned = (
-        services.notify(
-            user, "session_booked", f"k{n}", lambda: ("Booked", ""), "/", email_sent_by_caller=True
-        )
-        for n, user in enumerate(users)
-    )
-    assert services.deliver_emails() == 0  # the worker does not race the caller
-    with_invite = EmailMessage("Booked", "", to=["p0@example.id"])
-    with_invite.attach("invite.ics", b"BEGIN:VCALENDAR", "text/calendar")
-    assert services.deliver_email_now(sent_by_caller, with_invite)
-    assert not services.deliver_email_now(sent_by_caller, with_invite)  # once only
-    # the other caller died before sending: the worker sends it plainly after the grace
-    with time_machine.travel(timezone.now() + services.EMAIL_CALLER_GRACE + timedelta(seconds=1)):
+    assert services.deliver_emails() == 2  # the one in flight waits for its lease to end
+    assert delivered() == sorted(u.email for u in users if u.email != in_flight.recipient.email)
+    with time_machine.travel(timezone.now() + services.email_lease() + timedelta(seconds=1)):
         assert services.deliver_emails() == 1
-    assert [(m.to, bool(m.attachments)) for m in mail.outbox] == [
-        (["p0@example.id"], True),
-        (["p1@example.id"], False),
-    ]
-    orphaned.refresh_from_db()
-    assert orphaned.email_status == EmailStatus.SENT
+    assert delivered() == [user.email for user in users]  # each exactly once
+    in_flight.refresh_from_db()
+    assert in_flight.email_status == EmailStatus.SENT and in_flight.email_attempts == 2
+    assert [
+        m.extra_headers["Message-ID"] for m in mail.outbox if m.to == [in_flight.recipient.email]
+    ] == [in_flight.message_id]
+
+
+@override_settings(EMAIL_BACKEND="tests.mail_backends.DyingBackend")
+def test_a_message_that_kills_its_worker_every_time_is_given_up():
+    """Each claim counts as an attempt: a message whose sending kills the worker is failed with
+    the reason after EMAIL_MAX_ATTEMPTS claims, and the others still go."""
+    poison, other = UserFactory(email="poison@example.id"), UserFactory(email="ok@example.id")
+    notice_for(poison, "poison")
+    DyingBackend.delivered, DyingBackend.survives = 0, 0
+    moment = timezone.now()
+    for _attempt in range(services.EMAIL_MAX_ATTEMPTS):
+        with time_machine.travel(moment), pytest.raises(WorkerKilled):
+            services.deliver_emails()
+        moment += services.email_lease() + timedelta(seconds=1)
+    notice_for(other, "other")
+    DyingBackend.survives = 100
+    with time_machine.travel(moment):
+        assert services.deliver_emails() == 1
+    given_up = Notification.objects.get(recipient=poison)
+    assert given_up.email_status == EmailStatus.FAILED
+    assert "stopped while sending" in given_up.email_error
+    assert given_up in services.failed_emails()
+    assert delivered() == ["ok@example.id"]
+
+
+def test_a_session_invite_is_attached_at_every_attempt_under_one_message_id():
+    """The invite is rendered into the row when the notice is written; the worker attaches it,
+    at a retry too (the caller no longer sends it itself)."""
+    user = UserFactory(email="p0@example.id")
+    invite = ("invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST")
+    notice = services.notify(
+        user, "session_booked", "k0", lambda: ("Booked", ""), "/", attach=lambda: invite
+    )
+    with REFUSING:
+        user.email = "refused@example.id"
+        user.save(update_fields=["email"])
+        assert services.deliver_emails() == 0
+        user.email = "p0@example.id"
+        user.save(update_fields=["email"])
+    with time_machine.travel(timezone.now() + services.EMAIL_FIRST_RETRY + timedelta(seconds=1)):
+        assert services.deliver_emails() == 1
+    [message] = mail.outbox
+    assert [tuple(attachment) for attachment in message.attachments] == [invite]
+    assert message.extra_headers["Message-ID"] == notice.message_id
 
 
 def test_a_mail_server_that_never_answers_fails_the_round_quickly_and_is_recorded(settings):

@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Iterator
 
 from django import forms
@@ -9,11 +10,14 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.db import transaction
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from balik.accounts import services
 from balik.accounts.models import TOKEN_LIFETIME_CHOICES, TOKEN_LIFETIME_DEFAULT, User
+from balik.notifications.models import Kind
+from balik.notifications.services import notify
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -53,9 +57,19 @@ class ActivatingPasswordResetForm(PasswordResetForm):
         return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        """The link goes to the site's public address, whatever host the request named."""
+        """Written to the outbox (always e-mailed, never in the inbox; the worker sends it, and
+        drops the link once sent). The link goes to the site's public address, whatever host the
+        request named; the text is in the account's language."""
         context = {**context, "site_url": settings.BALIK_SITE_URL}
-        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+        def render() -> tuple[str, str]:
+            return (
+                loader.render_to_string(subject_template_name, context),
+                loader.render_to_string(email_template_name, context),
+            )
+
+        user = context["user"]
+        notify(user, Kind.PASSWORD_RESET, f"password_reset:{user.pk}:{uuid.uuid4().hex}", render)
 
 
 class RevokesTokensOnSave:

@@ -1,19 +1,15 @@
-"""Sending e-mails one at a time, so that one that cannot be sent never stops the others.
+"""Sending one e-mail, so that one that cannot be sent never stops the others.
 
 A mail backend's `send_messages(batch)` stops at the first message that fails (a refused
-address, a header the mail library refuses) and the rest of the batch is lost with it. Here each
-message is sent on its own; a failure is returned (or logged) and the next message still goes.
-Notices keep their failures on their rows and are retried (`balik.notifications.services`).
+address, a header the mail library refuses) and the rest of the batch is lost with it. The
+outbox's worker sends each message on its own; a failure is returned, kept on the message's row
+and retried (`balik.notifications.services`). Nothing else sends mail.
 """
 
 import contextlib
-import logging
-from collections.abc import Iterable
 
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-
-logger = logging.getLogger(__name__)
 
 
 def failure_reason(error: BaseException) -> str:
@@ -34,23 +30,6 @@ def send_one(connection: BaseEmailBackend, message: EmailMessage) -> str | None:
         close_quietly(connection)
         return failure_reason(error)
     return None
-
-
-def send_each(messages: Iterable[EmailMessage]) -> int:
-    """Send each message on its own on one connection; a failure is logged and the next message
-    still goes. Returns how many were sent."""
-    connection = get_connection()
-    sent = 0
-    try:
-        for message in messages:
-            problem = send_one(connection, message)
-            if problem is None:
-                sent += 1
-            else:
-                logger.warning("could not e-mail %s: %s", ", ".join(message.to), problem)
-    finally:
-        close_quietly(connection)
-    return sent
 
 
 def close_quietly(connection: BaseEmailBackend) -> None:

@@ -1,110 +1,139 @@
-"""E-mails about matching: new pairs, mentor requests and answers, declined matches; each in
-the reader's own language. Each message is sent on its own: one that cannot be sent (a refused
-address) is logged and never stops the others, nor the change that caused them."""
+"""Notices about matching: new pairs, mentor requests and answers, declined matches; each
+written to the outbox (inbox and e-mail) in the reader's own language, in the transaction of
+the change it is about. The worker e-mails them (balik.notifications.services)."""
+
+import uuid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils.translation import get_language
 
-from balik.core.mail import send_each
-from balik.core.text import one_line
+from balik.accounts.models import User
 from balik.matching.explain import Explainer
+from balik.matching.models import MatchRequest
 from balik.mentorships.models import Mentorship
+from balik.notifications.models import Kind
+from balik.notifications.services import Outgoing, notify_many
 
 
-def send_match_emails(mentorship_ids: list[int]) -> int:
+def _rendering(subject_template: str, body_template: str, context):
+    """(title, body) from the templates, rendered when called (in the reader's language)."""
+
+    def render() -> tuple[str, str]:
+        values = context() if callable(context) else context
+        return (
+            render_to_string(subject_template, values),
+            render_to_string(body_template, values),
+        )
+
+    return render
+
+
+def write_match_notices(mentorship_ids: list[int]) -> int:
+    """Both people of each new pair: who they were matched with and why. One bulk write.
+
+    The names in the reasons are looked up once per language for every pair (an `Explainer`
+    over all their facts), not once per notice."""
     mentorships = list(
         Mentorship.objects.filter(pk__in=mentorship_ids)
-        .select_related("program", "mentor__user", "mentee__user", "mentor", "mentee")
+        .select_related("program", "mentor__user", "mentee__user")
         .order_by("pk")
     )
-    messages = []
+    every_fact = [fact for mentorship in mentorships for fact in mentorship.reasons]
+    explainers: dict[str, Explainer] = {}
+
+    def explainer() -> Explainer:
+        language = get_language() or settings.LANGUAGE_CODE
+        if language not in explainers:
+            explainers[language] = Explainer(every_fact)
+        return explainers[language]
+
+    outgoing = []
     for mentorship in mentorships:
+        url = reverse("mentorships:detail", args=[mentorship.pk])
         for me, partner, role in (
             (mentorship.mentor, mentorship.mentee, "mentor"),
             (mentorship.mentee, mentorship.mentor, "mentee"),
         ):
-            language = (me.user.preferred_language if me.user else "") or settings.LANGUAGE_CODE
-            with translation.override(language):
-                explainer = Explainer(mentorship.reasons)
-                context = {
+
+            def context(me=me, partner=partner, role=role, mentorship=mentorship, url=url):
+                names = explainer()
+                return {
                     "me": me,
                     "partner": partner,
                     "role": role,
                     "program": mentorship.program,
-                    "reasons": [explainer.render(fact) for fact in mentorship.reasons],
-                    "url": settings.BALIK_SITE_URL
-                    + reverse("mentorships:detail", args=[mentorship.pk]),
+                    "reasons": [names.render(fact) for fact in mentorship.reasons],
+                    "url": settings.BALIK_SITE_URL + url,
+                    # imported people have an account but no password until they choose one
+                    "password_url": (
+                        ""
+                        if me.user.has_usable_password()
+                        else settings.BALIK_SITE_URL + reverse("password_reset")
+                    ),
                 }
-                subject = render_to_string("matching/email/matched_subject.txt", context)
-                body = render_to_string("matching/email/matched.txt", context)
-            messages.append(EmailMessage(one_line(subject), body, to=[me.email]))
-    return send_each(messages)
+
+            outgoing.append(
+                Outgoing(
+                    me.user,
+                    Kind.MATCHED,
+                    f"matched:{mentorship.pk}:{me.pk}",
+                    _rendering(
+                        "matching/email/matched_subject.txt", "matching/email/matched.txt", context
+                    ),
+                    url,
+                )
+            )
+    return notify_many(outgoing)
 
 
-def _send(
-    recipients: list[tuple[str, str]], subject_template: str, body_template: str, context: dict
-) -> int:
-    """One e-mail per (address, language), rendered in that language."""
-    messages = []
-    for address, language in recipients:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            subject = render_to_string(subject_template, context)
-            body = render_to_string(body_template, context)
-        messages.append(EmailMessage(one_line(subject), body, to=[address]))
-    return send_each(messages)
-
-
-def _language(person) -> str:
-    return (person.user.preferred_language if person.user else "") or settings.LANGUAGE_CODE
-
-
-def _request_email(request_id: int, *, to_mentor: bool, template: str) -> int:
-    from balik.matching.models import MatchRequest
-
-    match_request = (
-        MatchRequest.objects.select_related("program", "mentor__user", "mentee__user")
-        .filter(pk=request_id)
-        .first()
-    )
-    if match_request is None:
-        return 0
+def _request_notice(match_request: MatchRequest, *, to_mentor: bool, template: str) -> int:
     person = match_request.mentor if to_mentor else match_request.mentee
-    url = settings.BALIK_SITE_URL + reverse("programs:detail", args=[match_request.program.slug])
-    return _send(
-        [(person.email, _language(person))],
-        f"matching/email/{template}_subject.txt",
-        f"matching/email/{template}.txt",
-        {"request": match_request, "url": url},
+    url = reverse("programs:detail", args=[match_request.program.slug])
+    kind = Kind.MATCH_REQUESTED if to_mentor else Kind.REQUEST_ANSWERED
+    return notify_many(
+        [
+            Outgoing(
+                person.user,
+                kind,
+                f"{kind}:{match_request.pk}:{match_request.status}",
+                _rendering(
+                    f"matching/email/{template}_subject.txt",
+                    f"matching/email/{template}.txt",
+                    {"request": match_request, "url": settings.BALIK_SITE_URL + url},
+                ),
+                url,
+            )
+        ]
     )
 
 
-def send_request_email(request_id: int) -> int:
+def write_request_notice(match_request: MatchRequest) -> int:
     """Tell a mentor that a mentee asked for them (self-match programmes)."""
-    return _request_email(request_id, to_mentor=True, template="requested")
+    return _request_notice(match_request, to_mentor=True, template="requested")
 
 
-def send_answer_email(request_id: int) -> int:
+def write_answer_notice(match_request: MatchRequest) -> int:
     """Tell a mentee whether their mentor accepted."""
-    return _request_email(request_id, to_mentor=False, template="answered")
+    return _request_notice(match_request, to_mentor=False, template="answered")
 
 
-def send_decline_email(mentorship_id: int) -> int:
+def write_decline_notices(mentorship: Mentorship) -> int:
     """Tell the programme's managers that a match was declined, and why."""
-    mentorship = (
-        Mentorship.objects.select_related("program", "mentor", "mentee", "declined_by")
-        .filter(pk=mentorship_id)
-        .first()
-    )
-    if mentorship is None:
-        return 0
-    url = settings.BALIK_SITE_URL + reverse("programs:matching", args=[mentorship.program.slug])
-    managers = mentorship.program.managers.filter(is_active=True)
-    return _send(
-        [(user.email, user.preferred_language) for user in managers],
-        "matching/email/declined_subject.txt",
-        "matching/email/declined.txt",
-        {"mentorship": mentorship, "url": url},
+    url = reverse("programs:matching", args=[mentorship.program.slug])
+    managers: list[User] = list(mentorship.program.managers.filter(is_active=True))
+    context = {"mentorship": mentorship, "url": settings.BALIK_SITE_URL + url}
+    key = uuid.uuid4().hex[:12]
+    return notify_many(
+        Outgoing(
+            manager,
+            Kind.MATCH_DECLINED,
+            f"match_declined:{mentorship.pk}:{manager.pk}:{key}",
+            _rendering(
+                "matching/email/declined_subject.txt", "matching/email/declined.txt", context
+            ),
+            url,
+        )
+        for manager in managers
     )

@@ -7,7 +7,7 @@ mentorships. Small programmes are matched in the request; large ones by the work
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.core.text import long_text_problem
 from balik.matching import engine
+from balik.matching import notify as notices
 from balik.matching.explain import stored_fact
 from balik.matching.inputs import ProgramInput, build_program_input
 from balik.matching.models import (
@@ -608,24 +609,18 @@ def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> Publis
             program.save(update_fields=["status"])
         ids = [m.pk for m in created]
         if notify:
-            transaction.on_commit(lambda: _notify_matched(ids))
+            _notify_matched(ids)
     return PublishResult(created=created, skipped=skipped)
 
 
 def _notify_matched(mentorship_ids: list[int]) -> None:
-    from balik.matching.notify import send_match_emails
+    """Both people of each new pair, in the publish transaction (one bulk write)."""
+    notices.write_match_notices(mentorship_ids)
 
-    send_match_emails(mentorship_ids)
 
-
-def _notify(sender: str, object_id: int) -> None:
-    """Send one notice after the change is committed; a mail failure never undoes it."""
-    from balik.matching import notify
-
-    try:
-        getattr(notify, sender)(object_id)
-    except OSError:
-        logger.exception("could not send %s for %s", sender, object_id)
+def _notify(writer: Callable[[Any], int], subject: Any) -> None:
+    """Write the notice into the outbox in the caller's transaction; the worker e-mails it."""
+    writer(subject)
 
 
 # --- declining -----------------------------------------------------------------------------
@@ -656,7 +651,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()
-        transaction.on_commit(lambda: _notify("send_decline_email", locked.pk))
+        _notify(notices.write_decline_notices, locked)
     return locked
 
 
@@ -801,7 +796,7 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
                 )
         except IntegrityError:
             raise already_asked from None
-        transaction.on_commit(lambda: _notify("send_request_email", created.pk))
+        _notify(notices.write_request_notice, created)
     return created
 
 
@@ -837,7 +832,7 @@ def answer_request(
             fresh.status = RequestStatus.DECLINED
             fresh.decline_reason = (reason or "").strip()[:1000]
             fresh.save(update_fields=["status", "decline_reason", "decided_at"])
-            transaction.on_commit(lambda: _notify("send_answer_email", fresh.pk))
+            _notify(notices.write_answer_notice, fresh)
             return fresh
         if enrolment is None or enrolment.status != EnrolmentStatus.ACTIVE:
             raise BalikError(
@@ -867,7 +862,7 @@ def answer_request(
         start_agreements([mentorship])
         fresh.status = RequestStatus.ACCEPTED
         fresh.save(update_fields=["status", "decided_at"])
-        transaction.on_commit(lambda: _notify("send_answer_email", fresh.pk))
+        _notify(notices.write_answer_notice, fresh)
     return fresh
 
 

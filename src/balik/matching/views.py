@@ -304,7 +304,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Published: %(n)d mentorships created; both people of each were e-mailed.")
+            _("Published: %(n)d mentorships created; both people of each will get an e-mail.")
             % {"n": len(result.created)},
         )
         if result.skipped:

@@ -1,16 +1,18 @@
-"""Session notices: the inbox entry, and the e-mail with its calendar invite (.ics)."""
+"""Session notices: the inbox entry, and the e-mail with its calendar invite (.ics), written to
+the outbox in the transaction that changed the session."""
 
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from balik.mentorships.ics import session_invite
 from balik.mentorships.models import Session, SessionStatus
-from balik.notifications.services import deliver_email_now, notify
+from balik.notifications.services import Attachment, notify
+from balik.people.models import Person
 
 
 def invite_bytes(session: Session) -> bytes:
@@ -51,23 +53,19 @@ def _when(session: Session, zone: str) -> str:
     return "" if session.starts_at is None else moment_in(session.starts_at, zone)
 
 
-def send_session_notice(notice, dedupe_key: str) -> None:
-    session = (
-        Session.objects.select_related(
-            "mentorship__program",
-            "mentorship__mentor__user",
-            "mentorship__mentee__user",
-            "proposed_by",
-        )
-        .filter(pk=notice.session_id)
-        .first()
-    )
-    if session is None:
-        return
-    mentorship = session.mentorship
-    person = mentorship.mentor if mentorship.mentor_id == notice.person_id else mentorship.mentee
+def write_session_notice(session: Session, kind: str, person: Person, *, invite: bool) -> None:
+    """Write the notice about `session` for `person` into the outbox, with its invite rendered
+    now in their language; call it inside the transaction that changed the session."""
     if person.user is None:
         return
+    session = (
+        Session.objects.select_related(
+            "mentorship__program", "mentorship__mentor", "mentorship__mentee", "proposed_by"
+        )
+        .filter(pk=session.pk)
+        .get()
+    )
+    mentorship = session.mentorship
     other = mentorship.mentee if person.pk == mentorship.mentor_id else mentorship.mentor
 
     def render() -> tuple[str, str]:
@@ -85,31 +83,18 @@ def send_session_notice(notice, dedupe_key: str) -> None:
             "session_changed": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
             "session_cancelled": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
             "agenda_submitted": _("Read it and add your perspective before the session."),
-        }.get(notice.kind, "")
-        return titles.get(notice.kind, notice.kind), body
+        }.get(kind, "")
+        return titles.get(kind, kind), body
 
-    with_invite = notice.invite and session.starts_at is not None
-    created = notify(
+    def attach() -> Attachment:
+        method = "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"
+        return "invite.ics", invite_bytes(session).decode(), f"text/calendar; method={method}"
+
+    notify(
         person.user,
-        notice.kind,
-        dedupe_key,
+        kind,
+        f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}",
         render,
         url=f"/mentorships/{mentorship.pk}/#session-{session.pk}",
-        email_sent_by_caller=with_invite,
+        attach=attach if invite and session.starts_at is not None else None,
     )
-    if created is None or not (with_invite and created.wants_email):
-        return
-    message = EmailMessage(
-        created.title, f"{created.body}\n\n{_session_link(session)}", to=[person.email]
-    )
-    with translation.override(person.user.preferred_language or settings.LANGUAGE_CODE):
-        invite = invite_bytes(session)  # the summary and description in the reader's language
-    message.attach(
-        "invite.ics",
-        invite,
-        "text/calendar; method="
-        + ("CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST"),
-    )
-    # A failure is recorded on the notice; the worker then retries it without the invite (the
-    # session and its invite are in the app).
-    deliver_email_now(created, message)

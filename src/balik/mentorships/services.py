@@ -8,7 +8,6 @@ one transaction; notices go out after the commit.
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -41,6 +40,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
+from balik.mentorships.notices import write_session_notice
 from balik.mentorships.scheduling import WeeklyRange, conflicts, expand_series, propose_times
 from balik.mentorships.signals import deleted_on_its_own, sessions_changed
 from balik.people.models import AvailabilitySlot, Person
@@ -541,7 +541,7 @@ def propose_session(
         SessionOption.objects.bulk_create(
             [SessionOption(session=session, starts_at=start) for start in sorted(set(starts))]
         )
-    _after_commit_notify(session, "session_proposed", partner_of(mentorship, person))
+        _write_notice(session, "session_proposed", partner_of(mentorship, person))
     return session
 
 
@@ -560,7 +560,7 @@ def counter_propose(user: User, session: Session, starts: list[datetime]) -> Ses
         )
         session.proposed_by = person
         session.save(update_fields=["proposed_by", "updated_at"])
-    _after_commit_notify(session, "session_proposed", partner_of(session.mentorship, person))
+        _write_notice(session, "session_proposed", partner_of(session.mentorship, person))
     return session
 
 
@@ -620,10 +620,10 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
             if not _is_overlap_refusal(refused):
                 raise
             raise TimeTaken(next_free_times(mentorship, after=option.starts_at)) from None
-    partner = partner_of(mentorship, person)
-    for one in booked:
-        _after_commit_notify(one, "session_booked", partner, invite=True)
-        _after_commit_notify(one, "session_booked", person, invite=True)
+        partner = partner_of(mentorship, person)
+        for one in booked:
+            _write_notice(one, "session_booked", partner, invite=True)
+            _write_notice(one, "session_booked", person, invite=True)
     return locked
 
 
@@ -705,8 +705,8 @@ def reschedule(user: User, session: Session, start: datetime, reason: str) -> Se
                 raise
             session.refresh_from_db()  # the caller's copy as stored: nothing was moved
             raise TimeTaken(next_free_times(mentorship, after=start)) from None
-    for someone in (person, partner_of(mentorship, person)):
-        _after_commit_notify(session, "session_changed", someone, invite=True)
+        for someone in (person, partner_of(mentorship, person)):
+            _write_notice(session, "session_changed", someone, invite=True)
     return session
 
 
@@ -736,8 +736,8 @@ def cancel(user: User, session: Session, reason: str) -> Session:
             update_fields=["status", "cancel_reason", "cancelled_by", "sequence", "updated_at"]
         )
         BookedTime.objects.filter(session=session).delete()
-    for someone in (person, partner_of(session.mentorship, person)):
-        _after_commit_notify(session, "session_cancelled", someone, invite=was_booked)
+        for someone in (person, partner_of(session.mentorship, person)):
+            _write_notice(session, "session_cancelled", someone, invite=was_booked)
     return session
 
 
@@ -855,8 +855,8 @@ def save_agenda(user: User, session: Session, *, submit: bool = False, **fields:
         if first_submit:
             agenda.submitted_at = timezone.now()
         agenda.save()
-    if first_submit:
-        _after_commit_notify(session, "agenda_submitted", partner_of(session.mentorship, person))
+        if first_submit:
+            _write_notice(session, "agenda_submitted", partner_of(session.mentorship, person))
     return agenda
 
 
@@ -1015,27 +1015,14 @@ def end_sessions(mentorship: Mentorship, reason: str) -> list[Session]:
         session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         if was_booked:
             for someone in (mentorship.mentor, mentorship.mentee):
-                _after_commit_notify(session, "session_cancelled", someone, invite=True)
+                _write_notice(session, "session_cancelled", someone, invite=True)
     return ending
 
 
 # --- notices -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Notice:
-    session_id: int
-    kind: str
-    person_id: int
-    invite: bool
-
-
-def _after_commit_notify(
-    session: Session, kind: str, person: Person, *, invite: bool = False
-) -> None:
-    """After the commit, queue the notice for the worker (the request never waits on mail)."""
-    from balik.mentorships.tasks import send_session_notice
-
-    key = f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}"
-    arguments = (session.pk, kind, person.pk, invite, key)
-    transaction.on_commit(lambda: send_session_notice.enqueue(*arguments))
+def _write_notice(session: Session, kind: str, person: Person, *, invite: bool = False) -> None:
+    """Write the notice (and its invite) into the outbox, in the caller's transaction: the change
+    and its notice are kept together, or neither; the worker e-mails it."""
+    write_session_notice(session, kind, person, invite=invite)

@@ -9,7 +9,8 @@ from balik.notifications.models import Notification
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Notices and their e-mail delivery: filter on the state to find what failed and why."""
+    """Notices and their e-mail delivery: filter on the state to find what failed and why, or
+    which worker holds a message being sent, until when (docs/delivery.md)."""
 
     list_display = [
         "title",
@@ -18,11 +19,18 @@ class NotificationAdmin(admin.ModelAdmin):
         "email_status",
         "email_attempts",
         "email_next_attempt_at",
+        "email_lease_until",
         "email_error",
         "created_at",
     ]
     list_filter = ["email_status", "kind", "created_at"]
-    search_fields = ["recipient__email", "recipient__full_name", "title", "email_error"]
+    search_fields = [
+        "recipient__email",
+        "recipient__full_name",
+        "title",
+        "email_error",
+        "message_id",
+    ]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
@@ -42,7 +50,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "email_attempts",
         "email_next_attempt_at",
         "email_error",
+        "message_id",
+        "email_claimed_by",
+        "email_lease_until",
+        "email_attachment_name",
+        "email_attachment_type",
     ]
+    exclude = ["email_attachment"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # notices come from what happens in the app, never from here

@@ -1,13 +1,16 @@
-"""The in-app inbox and each person's choice of what reaches them, and how.
+"""The outbox and the in-app inbox, and each person's choice of what reaches them, and how.
 
-Every notice has a `dedupe_key`, unique: creating the same reminder twice (two workers, a
-worker catching up after downtime) finds the first one instead, so nothing is sent twice.
+Every outbound message is a `Notification` row, written in the same transaction as the change
+that causes it. Every notice has a `dedupe_key`, unique: creating the same reminder twice (two
+workers, a worker catching up after downtime) finds the first one instead.
 
-Each notice carries its own e-mail delivery state: waiting, sent, failed and waiting for a
-retry (with the reason and the time of the next attempt), or failed permanently after
-`EMAIL_MAX_ATTEMPTS`. One message that cannot be sent never holds up another.
+Each notice carries its own e-mail delivery state (docs/delivery.md): pending, sending (claimed
+by one worker until its lease ends), sent, retrying (with the reason and the time of the next
+attempt), or failed with the reason after `EMAIL_MAX_ATTEMPTS`; and its own Message-ID, the same
+at every attempt, so a copy sent twice is recognisably the same message.
 """
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -31,24 +34,43 @@ class Kind(models.TextChoices):
     GOAL_UPDATE_DUE = "goal_update_due", _("Goal update due")
     NUDGE = "nudge", _("A message from your programme manager")
     FEEDBACK_DUE = "feedback_due", _("Feedback on a session")
+    MATCH_REQUESTED = "match_requested", _("A mentee asked for you")
+    REQUEST_ANSWERED = "request_answered", _("Your mentor request was answered")
+    MATCH_DECLINED = "match_declined", _("A match was declined")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+# Always e-mailed, never in the inbox, whatever the person chose: without it nobody gets back in.
+ALWAYS_EMAILED = frozenset({Kind.PASSWORD_RESET})
+# Whose text is a secret for a short time: dropped once the e-mail is sent or given up.
+SECRET_BODY = frozenset({Kind.PASSWORD_RESET})
 
 
 class EmailStatus(models.TextChoices):
     NOT_WANTED = "not_wanted", _("Not by e-mail")
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     RETRYING = "retrying", _("Failed, will retry")
     FAILED = "failed", _("Failed permanently")
 
 
+def new_message_id() -> str:
+    """The e-mail's Message-ID, chosen once when the notice is written (RFC 5322 form)."""
+    return f"<{uuid.uuid4().hex}@balik>"
+
+
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def email_due(self, now: datetime) -> "NotificationQuerySet":
-        """Notices whose e-mail should be attempted now: waiting ones (unless held for the
-        caller that sends them itself, until `email_next_attempt_at`), and failed ones whose
-        delay has passed."""
+        """Notices whose e-mail should be attempted now: waiting ones, failed ones whose delay
+        has passed, and ones left `sending` by a worker that stopped before its lease ended."""
         return self.filter(
-            models.Q(email_next_attempt_at__isnull=True) | models.Q(email_next_attempt_at__lte=now),
-            email_status__in=[EmailStatus.PENDING, EmailStatus.RETRYING],
+            models.Q(
+                models.Q(email_next_attempt_at__isnull=True)
+                | models.Q(email_next_attempt_at__lte=now),
+                email_status__in=[EmailStatus.PENDING, EmailStatus.RETRYING],
+            )
+            | models.Q(email_status=EmailStatus.SENDING, email_lease_until__lt=now)
         )
 
 
@@ -66,13 +88,26 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email_status = models.CharField(
-        _("e-mail"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+        _("e-mail"), max_length=12, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     email_next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     email_error = models.TextField(
         _("why it failed"), blank=True, help_text=_("The mail server's answer at the last attempt.")
+    )
+    message_id = models.CharField(
+        _("Message-ID"),
+        max_length=100,
+        default=new_message_id,
+        help_text=_("The same at every attempt: a copy sent twice is recognisably one message."),
+    )
+    email_claimed_by = models.CharField(_("being sent by"), max_length=100, blank=True)
+    email_lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    email_attachment_name = models.CharField(max_length=100, blank=True)
+    email_attachment_type = models.CharField(max_length=100, blank=True)
+    email_attachment = models.TextField(
+        blank=True, help_text=_("Rendered when the notice is written, e.g. a calendar invite.")
     )
 
     objects = NotificationQuerySet.as_manager()
@@ -84,6 +119,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["email_status", "email_next_attempt_at"]),
+            models.Index(fields=["email_status", "email_lease_until"]),
         ]
 
     def __str__(self) -> str:

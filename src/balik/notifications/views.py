@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balik.notifications import services
-from balik.notifications.models import Kind, Preference
+from balik.notifications.models import ALWAYS_EMAILED, Kind, Preference
 
 INBOX_PAGE = 30
 FAILED_PAGE = 50
@@ -46,6 +46,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                     request.POST.get(f"{kind}-email") == "1",
                 )
                 for kind in Kind.values
+                if kind not in ALWAYS_EMAILED
             },
         )
         messages.success(request, _("Your choices are saved."))
@@ -59,6 +60,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "email": saved[kind].email if kind in saved else True,
         }
         for kind, label in Kind.choices
+        if kind not in ALWAYS_EMAILED
     ]
     return render(request, "notifications/preferences.html", {"rows": rows})
 
