@@ -137,6 +137,21 @@ def series_invite(
     return _calendar(event, method, starts[0], starts[-1] + duration)
 
 
+def together(*invites: bytes) -> bytes:
+    """Invites of one series (the series, its moved dates) as one calendar file: what a client
+    would hold after receiving each of them."""
+    first, *rest = (Calendar.from_ical(invite) for invite in invites)
+    zones = {str(zone["TZID"]) for zone in first.walk("VTIMEZONE")}
+    for calendar in rest:
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                if str(component["TZID"]) in zones:
+                    continue
+                zones.add(str(component["TZID"]))
+            first.add_component(component)
+    return first.to_ical()
+
+
 def _event(
     *,
     uid: str,

@@ -215,14 +215,6 @@ class Session(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    @property
-    def in_series(self) -> bool:
-        return bool(self.series_key) and self.occurrence_start is not None
-
-    @property
-    def series_uid(self) -> str:
-        return f"series-{self.series_key}@balik"
-
     class Meta:
         ordering = ["starts_at", "pk"]
         # with the mentorship, counting a programme's sessions by date reads the index alone
@@ -236,6 +228,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of {self.mentorship_id} ({self.status})"
+
+    @property
+    def in_series(self) -> bool:
+        return bool(self.series_key) and self.occurrence_start is not None
+
+    @property
+    def series_uid(self) -> str:
+        return f"series-{self.series_key}@balik"
 
 
 class BookedTime(models.Model):

@@ -621,7 +621,8 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
                 raise
             raise TimeTaken(next_free_times(mentorship, after=option.starts_at)) from None
         partner = partner_of(mentorship, person)
-        for one in booked:
+        # a series is one notice and one recurring invite, not one per date
+        for one in booked[:1] if locked.in_series else booked:
             _write_notice(one, "session_booked", partner, invite=True)
             _write_notice(one, "session_booked", person, invite=True)
     return locked
