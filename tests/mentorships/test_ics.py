@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import recurring_ical_events
 from icalendar import Calendar
 
 from balik.mentorships.ics import PRODID, series_invite, session_invite
@@ -225,3 +226,80 @@ def test_a_series_that_is_not_whole_weeks_repeats_daily():
 def test_a_bad_series_is_refused(changes, message):
     with pytest.raises(ValueError, match=message):
         series_invite(**SERIES | changes)
+
+
+def _merged(*invites: bytes) -> Calendar:
+    """What a calendar client holds after receiving these invites: their events side by side."""
+    merged = Calendar()
+    for invite in invites:
+        for component in Calendar.from_ical(invite).subcomponents:
+            merged.add_component(component)
+    return merged
+
+
+def test_dates_left_out_of_a_series_are_exdates_a_client_skips():
+    firsts = expand_series(datetime(2026, 10, 11, 18), "Europe/Amsterdam", timedelta(days=14), 4)
+    invite = series_invite(**SERIES | {"except_starts": [firsts[1]]})
+    _, event = parse(invite)
+    assert [d.dt.astimezone(UTC) for d in event["EXDATE"].dts] == [firsts[1]]
+    expanded = recurring_ical_events.of(Calendar.from_ical(invite)).between(
+        datetime(2026, 10, 1), datetime(2026, 12, 31)
+    )
+    assert [e.decoded("DTSTART").astimezone(UTC) for e in expanded] == [
+        firsts[0],
+        firsts[2],
+        firsts[3],
+    ]
+
+
+def test_a_moved_and_a_cancelled_occurrence_replace_their_dates_of_the_series():
+    """The series once, then a move of its third date across the DST change, then a
+    cancellation of its last: a client expanding what it holds sees the series as agreed."""
+    firsts = expand_series(datetime(2026, 10, 11, 18), "Europe/Amsterdam", timedelta(days=14), 4)
+    series = series_invite(**SERIES)
+    moved_to = firsts[2] + timedelta(days=1, hours=2)
+    moved = session_invite(
+        **SESSION
+        | {
+            "uid": SERIES["uid"],
+            "sequence": 1,
+            "start_utc": moved_to,
+            "end_utc": moved_to + timedelta(hours=1),
+            "zone_name": "Europe/Amsterdam",
+            "recurrence_of": firsts[2],
+        }
+    )
+    _, override = parse(moved)
+    assert override.decoded("RECURRENCE-ID").astimezone(UTC) == firsts[2]
+    assert override["RECURRENCE-ID"].params["TZID"] == "Europe/Amsterdam"
+    expanded = recurring_ical_events.of(_merged(series, moved)).between(
+        datetime(2026, 10, 1), datetime(2026, 12, 31)
+    )
+    assert [e.decoded("DTSTART").astimezone(UTC) for e in expanded] == [
+        firsts[0],
+        firsts[1],
+        moved_to,
+        firsts[3],
+    ]
+    assert firsts[0].hour == 16 and firsts[1].hour == 17  # summer time, then winter time
+    cancelled = session_invite(
+        **SESSION
+        | {
+            "uid": SERIES["uid"],
+            "sequence": 1,
+            "start_utc": firsts[3],
+            "end_utc": firsts[3] + timedelta(hours=1),
+            "zone_name": "Europe/Amsterdam",
+            "recurrence_of": firsts[3],
+            "method": "CANCEL",
+        }
+    )
+    calendar, event = parse(cancelled)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event.decoded("RECURRENCE-ID").astimezone(UTC) == firsts[3]
+
+
+def test_a_date_left_out_must_belong_to_the_series():
+    with pytest.raises(ValueError, match="series' own dates"):
+        series_invite(**SERIES | {"except_starts": [utc(2026, 10, 12, 16)]})

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import recurring_ical_events
 import time_machine
 from django.core import mail
 from django.urls import reverse
@@ -640,7 +641,8 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     program_manager, django_capture_on_commit_callbacks
 ):
     """A mentee in Amsterdam books four weekly sessions at 18:00 her time across the change to
-    summer time (28 March 2027): 17:00 UTC, then 16:00 UTC; each gets its own invite."""
+    summer time (28 March 2027): 17:00 UTC, then 16:00 UTC; each of the pair gets one invite
+    for the whole series, which a calendar expands to those same instants."""
     from zoneinfo import ZoneInfo
 
     pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
@@ -656,7 +658,16 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     amsterdam = ZoneInfo("Europe/Amsterdam")
     assert {s.starts_at.astimezone(amsterdam).hour for s in series} == {18}
     deliver_emails()
-    assert len([m for m in mail.outbox if m.attachments]) == 8
+    invites = [m for m in mail.outbox if m.attachments]
+    assert sorted(m.to[0] for m in invites) == sorted([pair.mentor.email, pair.mentee.email])
+    for message in invites:
+        calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
+        (event,) = calendar.walk("VEVENT")
+        assert event["RRULE"]["COUNT"] == [4]
+        expanded = recurring_ical_events.of(calendar).between(first, first + timedelta(days=30))
+        assert [e.decoded("DTSTART").astimezone(UTC) for e in expanded] == [
+            s.starts_at for s in series
+        ]
     with pytest.raises(ValidationFailed):
         services.propose_session(pair.mentee.user, pair, [in_days(3)], repeat=99)
 

@@ -43,6 +43,7 @@ def session_invite(
     method: Method,
     url: str | None = None,
     stamp_utc: datetime | None = None,
+    recurrence_of: datetime | None = None,
 ) -> bytes:
     """One session as a calendar with a single VEVENT, ready to attach as ``text/calendar``.
 
@@ -50,6 +51,10 @@ def session_invite(
     now. DTSTART and DTEND are written in ``zone_name``, except in the one hour a year when the
     wall-clock time is ambiguous and the instant is its second occurrence: a local time would
     mean the first occurrence there, so that value is written in UTC instead.
+
+    ``recurrence_of`` makes it one occurrence of a series sent with ``series_invite`` (same
+    ``uid``): the instant that occurrence was first planned at becomes its RECURRENCE-ID, so a
+    moved or cancelled occurrence replaces that one date of the series in the calendar.
     """
     start = _aware_utc(start_utc, "start_utc")
     end = _aware_utc(end_utc, "end_utc")
@@ -68,6 +73,8 @@ def session_invite(
         url=url,
         stamp_utc=stamp_utc,
     )
+    if recurrence_of is not None:
+        event.add("recurrence-id", _in_zone(_aware_utc(recurrence_of, "recurrence_of"), zone))
     event.add("dtstart", _in_zone(start, zone))
     event.add("dtend", _in_zone(end, zone))
     return _calendar(event, method, start, end)
@@ -90,12 +97,14 @@ def series_invite(
     method: Method,
     url: str | None = None,
     stamp_utc: datetime | None = None,
+    except_starts: Sequence[datetime] = (),
 ) -> bytes:
     """A recurring series: DTSTART at the naive wall-clock ``first_local_start`` in ``zone_name``
     and an RRULE, ``FREQ=WEEKLY`` when ``every`` is whole weeks, else ``FREQ=DAILY``.
 
     The instances a client expands are those of ``scheduling.expand_series`` with the same
-    arguments: the same wall-clock time every time, whatever DST does.
+    arguments: the same wall-clock time every time, whatever DST does. ``except_starts`` (aware
+    instants among those) are left out with EXDATE: dates that were not booked, or cancelled.
     """
     if not isinstance(duration, timedelta) or duration <= timedelta():
         raise ValueError("duration must be a positive timedelta.")
@@ -120,7 +129,27 @@ def series_invite(
     else:
         rule = {"freq": "weekly", "interval": every // WEEK, "count": count}
     event.add("rrule", rule)
+    left_out = sorted({_aware_utc(start, "except_starts") for start in except_starts})
+    if not set(left_out) <= set(starts):
+        raise ValueError("Every date left out must be one of the series' own dates.")
+    for start in left_out:
+        event.add("exdate", _in_zone(start, zone))
     return _calendar(event, method, starts[0], starts[-1] + duration)
+
+
+def together(*invites: bytes) -> bytes:
+    """Invites of one series (the series, its moved dates) as one calendar file: what a client
+    would hold after receiving each of them."""
+    first, *rest = (Calendar.from_ical(invite) for invite in invites)
+    zones = {str(zone["TZID"]) for zone in first.walk("VTIMEZONE")}
+    for calendar in rest:
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                if str(component["TZID"]) in zones:
+                    continue
+                zones.add(str(component["TZID"]))
+            first.add_component(component)
+    return first.to_ical()
 
 
 def _event(

@@ -195,6 +195,11 @@ class Session(models.Model):
     repeat = models.PositiveSmallIntegerField(
         _("sessions in the series"), default=1, help_text=_("Booked at the same local time.")
     )
+    # A booked series is one recurring event in calendars: its sessions share the series' UID
+    # (from `series_key`), each known by the start the series planned for it (RECURRENCE-ID)
+    # even after it moved; `series_every_days` is the cadence the series was booked with.
+    occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
+    series_every_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     uid = models.CharField(max_length=80, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     attendance = models.CharField(
@@ -223,6 +228,14 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of {self.mentorship_id} ({self.status})"
+
+    @property
+    def in_series(self) -> bool:
+        return bool(self.series_key) and self.occurrence_start is not None
+
+    @property
+    def series_uid(self) -> str:
+        return f"series-{self.series_key}@balik"
 
 
 class BookedTime(models.Model):

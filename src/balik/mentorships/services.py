@@ -599,9 +599,21 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
         locked.starts_at = option.starts_at
         locked.ends_at = option.starts_at + session_length(mentorship)
         locked.status = SessionStatus.BOOKED
+        if locked.repeat > 1:
+            locked.occurrence_start = option.starts_at
+            locked.series_every_days = agreement_for(mentorship).cadence_days
         try:
             with transaction.atomic():
-                locked.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
+                locked.save(
+                    update_fields=[
+                        "starts_at",
+                        "ends_at",
+                        "status",
+                        "occurrence_start",
+                        "series_every_days",
+                        "updated_at",
+                    ]
+                )
                 booked = [locked, *_book_rest_of_series(locked)]
                 _occupy(booked)
         except IntegrityError as refused:
@@ -609,7 +621,8 @@ def accept_option(user: User, session: Session, option_id: int) -> Session:
                 raise
             raise TimeTaken(next_free_times(mentorship, after=option.starts_at)) from None
         partner = partner_of(mentorship, person)
-        for one in booked:
+        # a series is one notice and one recurring invite, not one per date
+        for one in booked[:1] if locked.in_series else booked:
             _write_notice(one, "session_booked", partner, invite=True)
             _write_notice(one, "session_booked", person, invite=True)
     return locked
@@ -623,7 +636,7 @@ def _book_rest_of_series(first: Session) -> list[Session]:
 
     if first.repeat <= 1:
         return []
-    cadence = timedelta(days=agreement_for(first.mentorship).cadence_days)
+    cadence = timedelta(days=first.series_every_days)
     local = timezone.localtime(first.starts_at, ZoneInfo(first.zone)).replace(tzinfo=None)
     length = session_length(first.mentorship)
     busy = busy_intervals([first.mentorship.mentor, first.mentorship.mentee])
@@ -643,6 +656,8 @@ def _book_rest_of_series(first: Session) -> list[Session]:
                 location=first.location,
                 proposed_by=first.proposed_by,
                 series_key=first.series_key,
+                occurrence_start=start,
+                series_every_days=first.series_every_days,
                 uid=f"{uuid.uuid4()}@balik",
             )
         )
