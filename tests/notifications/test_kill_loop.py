@@ -83,6 +83,10 @@ def test_killing_the_worker_while_it_sends_loses_nothing_and_duplicates_at_most_
     assert set(received) == set(state["message_ids"])
     assert len(smtp_server.by_recipient) == NOTICES
     duplicates = sum(received.values()) - NOTICES
+    print(
+        f"kill loop: {NOTICES} messages, {kills} SIGKILLs, {sum(received.values())} e-mails "
+        f"received, {duplicates} duplicates, at most {max(received.values())} copies of one"
+    )
     assert duplicates <= kills
     assert max(received.values()) <= 2
     assert smtp_server.with_invite >= NOTICES // 3
