@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +16,9 @@ from balik.matching.engine import (
     evaluate_pairs,
     export_scores,
     match,
-    render_reason,
 )
+from balik.matching.explain import Explainer, stored_fact
+from tests.factories import PersonFactory, SkillFactory
 from tests.matching.builders import random_input, shuffled
 from tests.matching.oracle import breaks_a_rule, brute_force_bipartite, dense_reference
 
@@ -142,6 +144,7 @@ def test_evaluate_pairs_agrees_with_the_match_and_names_broken_rules():
     assert "self" in same.broken_rules
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["classic", "reverse", "peer"])
 def test_every_pair_and_every_person_left_out_gets_a_reason(kind):
     inp = random_input(25, 12, 51, kind, min_score=0.25)
@@ -152,11 +155,16 @@ def test_every_pair_and_every_person_left_out_gets_a_reason(kind):
     assert matched | left_out >= enrolled - {p for p in enrolled if p in matched}
     for pair in result.pairs:
         assert pair.reasons and {f.code for f in pair.reasons} <= PAIR_CODES
+    everyone = range(len(inp.people.seniority))
+    facts = [stored_fact(person.reason, everyone, everyone) for person in result.unmatched]
     for person in result.unmatched:
         assert person.reason.code in UNMATCHED_CODES
-        for language in ("en", "id"):
-            sentence = render_reason(person.reason, language)
-            assert sentence and sentence != person.reason.code
+    for language in ("en", "id"):
+        with translation.override(language):
+            explainer = Explainer(facts)
+            for fact in facts:
+                sentence = explainer.render(fact)
+                assert sentence and sentence != fact["code"]
 
 
 def test_someone_everyone_refuses_is_told_which_rules_excluded_them():
@@ -177,16 +185,21 @@ def test_someone_everyone_refuses_is_told_which_rules_excluded_them():
     assert unmatched.reason.data["excluded_by"]["avoid"] == 4
 
 
+@pytest.mark.django_db
 def test_a_pair_sentence_names_the_skill_in_both_languages():
     fact = ReasonFact(
         "teaches_skill",
-        {"teacher": 0, "learner": 1, "skill": 2, "level": 3, "wanted_level": 2, "priority": 1},
+        {"teacher": 0, "learner": 1, "skill": 0, "level": 3, "wanted_level": 2, "priority": 1},
     )
-    names, skills = ["Rina", "Pak Budi"], {2: "TikTok"}
-    assert render_reason(fact, "en", names=names, skill_names=skills) == (
-        "Rina can teach TikTok (level 3), which Pak Budi wants first"
-    )
-    assert "dapat mengajarkan TikTok" in render_reason(fact, "id", names=names, skill_names=skills)
+    rina, budi = PersonFactory(full_name="Rina"), PersonFactory(full_name="Pak Budi")
+    tiktok = SkillFactory(name_en="TikTok", name_id="TikTok")
+    stored = stored_fact(fact, [rina.pk, budi.pk], [tiktok.pk])
+    with translation.override("en"):
+        assert Explainer([stored]).render(stored) == (
+            "Rina can teach TikTok (level 3), which Pak Budi wants first"
+        )
+    with translation.override("id"):
+        assert "bisa mengajarkan TikTok" in Explainer([stored]).render(stored)
 
 
 def test_the_exact_fallback_agrees_with_the_auction_and_keeps_the_bound_valid():

@@ -11,7 +11,7 @@ from balik.matching.problem import build_problem
 from balik.matching.scoring import TileScorer, evaluate
 from balik.matching.search import Candidates
 from balik.matching.solver import solve_bipartite
-from balik.matching.sparse import joint_candidates, row_bounds, skill_search
+from balik.matching.sparse import row_bounds, skill_search
 from tests.matching.builders import random_input
 from tests.matching.oracle import brute_force_bipartite
 
@@ -33,9 +33,9 @@ def left_out_weights(inp, keep):
     """(bound per active row, best weight of a feasible pair left out per active row)."""
     problem = build_problem(inp)
     active = np.flatnonzero(problem.row_cap > 0)
-    found = joint_candidates(problem, TileScorer(problem), active, keep)
-    assert found is not None
-    r, c, bound, _ = found
+    search = skill_search(problem, TileScorer(problem), active)
+    assert search is not None
+    r, c, bound = search.initial(keep, None)
     return bound, left_out_reduced(problem, active, r, c, np.zeros(problem.n_cols))
 
 
@@ -106,9 +106,9 @@ def test_the_joint_bound_is_tighter_than_component_maxima():
     inp = organisation(1500, 1500, seed=3)
     problem = build_problem(inp)
     active = np.flatnonzero(problem.row_cap > 0)
-    found = joint_candidates(problem, TileScorer(problem), active, 12)
-    assert found is not None
-    joint = found[2]
+    search = skill_search(problem, TileScorer(problem), active)
+    assert search is not None
+    _r, _c, joint = search.initial(12, None)
     old = row_bounds(problem, active)
     assert np.all(joint <= old + 1e-4)
     assert np.mean(old - joint) > 0.2

@@ -608,3 +608,13 @@ def test_an_admin_enters_the_hire_date_of_someone_who_starts_next_month(admin_cl
     assert participant.hire_date == starts
     profile = admin_client_.get(reverse("people:profile", args=[participant.pk])).content.decode()
     assert "Starts" in profile and "years of service" not in profile
+
+
+def test_a_profile_names_its_languages_in_the_readers_language(participant_client, participant):
+    participant.languages = ["id", "jv"]
+    participant.save(update_fields=["languages"])
+    response = participant_client.get(reverse("people:profile", args=[participant.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Indonesian" in page
+    assert "Javanese" in page

@@ -178,3 +178,24 @@ def test_program_pages_keep_their_query_counts(
             assert client.get(reverse(f"programs:{name}", args=[program.slug])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("programs:list")).status_code == 200
+
+
+def test_the_programme_page_shows_exactly_the_programmes_the_list_shows(
+    client, program_manager, participant, outsider, org_admin
+):
+    """The page and the list read one rule (`visible_programs`): a manager, an org admin, an
+    enrolled person (even withdrawn) see a closed programme; an outsider sees it only while
+    enrolment is open."""
+    program = enrolling_program(program_manager, kind="classic", open_link=False)
+    services.enroll(
+        program_manager.user, program, participant, services.EnrolmentData(role="mentee")
+    )
+    Enrolment.objects.filter(person=participant).update(status="withdrawn")
+    for open_link in (False, True):
+        Program.objects.filter(pk=program.pk).update(enrolment_open=open_link)
+        for person in (program_manager, participant, outsider, org_admin):
+            client.force_login(person.user)
+            listed = program.slug in client.get(reverse("programs:list")).content.decode()
+            page = client.get(reverse("programs:detail", args=[program.slug])).status_code
+            assert page == (200 if listed else 403), (person.full_name, open_link)
+            assert listed == (person != outsider or open_link), (person.full_name, open_link)

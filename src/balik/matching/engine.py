@@ -45,7 +45,7 @@ from balik.matching.model import (
     Weights,
 )
 from balik.matching.problem import Problem, build_problem
-from balik.matching.reasons import broken_rule_names, pair_facts, render_reason, top_skills
+from balik.matching.reasons import broken_rule_names, pair_facts, top_skills
 from balik.matching.scoring import TILE_SLACK, TileScorer, evaluate, rule_bits
 from balik.matching.search import Candidates, ColumnStats, scan, scan_pairs
 from balik.matching.solver import (
@@ -79,7 +79,6 @@ __all__ = [
     "export_scores",
     "match",
     "pack_slots",
-    "render_reason",
     "weekly_slots",
 ]
 
@@ -960,7 +959,6 @@ def export_scores(inp: MatchInput, *, block_pairs: int = 1 << 20) -> Iterator[Sc
 # silence "imported but unused" for names re-exported as the public API
 _ = (
     TILE_SLACK,
-    render_reason,
     euler_tour,
     pack_slots,
     weekly_slots,

@@ -378,7 +378,7 @@ class MatchInput:
 
 @dataclass(frozen=True, slots=True)
 class ReasonFact:
-    """A machine-readable fact; `reasons.render_reason` turns it into a sentence.
+    """A machine-readable fact; `explain.Explainer` turns it into a sentence.
 
     People in `data` are person indices, skills are skill column indices.
     """

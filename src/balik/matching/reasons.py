@@ -1,14 +1,10 @@
-"""Why a pair was proposed, why someone was left out: structured facts, and sentences.
+"""Why a pair was proposed, why someone was left out: structured facts.
 
-Facts name people by person index and skills by skill column; `render_reason` turns one fact
-into a short sentence in English ("en") or Indonesian ("id") with the names the caller
-passes (a sequence, a mapping or a function), e.g.
-
-    Rina can teach TikTok content strategy (level 3), which Pak Budi wants first
-    Rina dapat mengajarkan strategi konten TikTok (level 3), yang paling ingin dipelajari Pak Budi
-
-The codes and their data keys are a contract with the Django side (which renders them with
-gettext); add codes and keys, never rename or drop one.
+Facts name people by person index and skills by skill column. The Django side
+(`balik.matching.explain`) stores them with database keys and renders them as sentences with
+gettext, e.g. "Rina can teach TikTok content strategy (level 3), which Pak Budi wants first".
+The codes and their data keys are a contract with it; add codes and keys, never rename or drop
+one.
 
 Facts about a proposed pair (`Pair.reasons`, `evaluate_pairs`), in this order:
 
@@ -48,45 +44,14 @@ no_capacity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 
 from balik.matching import textsim
 from balik.matching.eligibility import overlap_hours
-from balik.matching.model import RULE_BITS, ReasonFact, Rule
+from balik.matching.model import RULE_BITS, ReasonFact
 from balik.matching.problem import TEACH_FACTOR, Problem, Side
-
-Names = Sequence[str] | Mapping[int, str] | Callable[[int], str] | None
-
-RULE_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        Rule.SELF: "same person",
-        Rule.SENIORITY: "seniority rule",
-        Rule.LANGUAGE: "no shared language",
-        Rule.DEPARTMENT: "same department",
-        Rule.MANAGER_CHAIN: "management chain",
-        Rule.AVOID: "asked to avoid",
-        Rule.FORBIDDEN: "forbidden by the manager",
-        Rule.NO_CAPACITY: "no free place",
-    },
-    "id": {
-        Rule.SELF: "orang yang sama",
-        Rule.SENIORITY: "aturan senioritas",
-        Rule.LANGUAGE: "tidak ada bahasa yang sama",
-        Rule.DEPARTMENT: "departemen yang sama",
-        Rule.MANAGER_CHAIN: "rantai atasan",
-        Rule.AVOID: "diminta untuk dihindari",
-        Rule.FORBIDDEN: "dilarang oleh pengelola",
-        Rule.NO_CAPACITY: "tidak ada tempat kosong",
-    },
-}
-
-ROLE_WORDS = {
-    "en": {"mentor": "mentor", "mentee": "mentee", "peer": "peer"},
-    "id": {"mentor": "mentor", "mentee": "mentee", "peer": "rekan"},
-}
 
 
 def broken_rule_names(bits: int) -> tuple[str, ...]:
@@ -233,162 +198,3 @@ def pair_facts(
             ReasonFact("best_available", {"score": round(float(components @ problem.weights), 3)})
         )
     return tuple(facts)
-
-
-# --- sentences -------------------------------------------------------------------------------
-
-
-def _name(names: Names, index: Any) -> str:
-    if names is None:
-        return f"#{index}"
-    if callable(names):
-        return str(names(index))
-    try:
-        return str(names[index])  # type: ignore[index]
-    except (KeyError, IndexError):
-        return f"#{index}"
-
-
-def _number(value: float, language: str) -> str:
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text.replace(".", ",") if language == "id" else text
-
-
-def _score(value: float, language: str) -> str:
-    text = f"{np.floor(value * 100 + 1e-9) / 100:.2f}"
-    return text.replace(".", ",") if language == "id" else text
-
-
-def _join(items: list[str], language: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    word = " dan " if language == "id" else " and "
-    return ", ".join(items[:-1]) + word + items[-1]
-
-
-def _counts(excluded: Mapping[str, int], language: str) -> str:
-    labels = RULE_LABELS[language]
-    parts = []
-    for rule, count in sorted(excluded.items(), key=lambda item: (-item[1], item[0])):
-        if count:
-            label = labels.get(Rule(rule), rule) if rule in Rule.__members__.values() else rule
-            parts.append(f"{label} {count}")
-    return ", ".join(parts)
-
-
-def render_reason(
-    fact: ReasonFact,
-    language: str = "en",
-    *,
-    names: Names = None,
-    skill_names: Names = None,
-) -> str:
-    """One sentence for a fact, in "en" or "id". Unknown codes render as the code."""
-    lang = "id" if language.lower().startswith("id") else "en"
-    d = fact.data
-    code = fact.code
-    person = lambda key: _name(names, d[key])  # noqa: E731
-    if code in ("teaches_skill", "teaches_back"):
-        skill = _name(skill_names, d["skill"])
-        teacher, learner = person("teacher"), person("learner")
-        level = d["level"]
-        if code == "teaches_back":
-            if lang == "id":
-                return f"{teacher} dapat mengajarkan balik {skill} (level {level})"
-            return f"{teacher} can teach {skill} back (level {level})"
-        first = d.get("priority", 1) == 1
-        if lang == "id":
-            tail = (
-                f"yang paling ingin dipelajari {learner}"
-                if first
-                else f"pilihan ke-{d['priority']} yang ingin dipelajari {learner}"
-            )
-            return f"{teacher} dapat mengajarkan {skill} (level {level}), {tail}"
-        tail = (
-            f"which {learner} wants first"
-            if first
-            else f"which {learner} wants to learn (choice {d['priority']})"
-        )
-        return f"{teacher} can teach {skill} (level {level}), {tail}"
-    if code == "hours_in_common":
-        hours = _number(float(d["hours"]), lang)
-        if lang == "id":
-            return f"{hours} jam seminggu waktu luang bersama"
-        return f"{hours} h a week in common"
-    if code == "shared_goals":
-        words = ", ".join(d.get("words", []))
-        if lang == "id":
-            return f"tujuan yang mirip ({words})" if words else "tujuan yang mirip"
-        return f"similar goals ({words})" if words else "similar goals"
-    if code == "preference":
-        askers = [_name(names, p) for p in d["asked_by"]]
-        wanted = [_name(names, p) for p in d["asked_for"]]
-        if len(askers) == 2:
-            if lang == "id":
-                return f"{askers[0]} dan {askers[1]} saling meminta dipasangkan"
-            return f"{askers[0]} and {askers[1]} asked for each other"
-        if lang == "id":
-            return f"{askers[0]} meminta dipasangkan dengan {wanted[0]}"
-        return f"{askers[0]} asked to be paired with {wanted[0]}"
-    if code == "different_departments":
-        return "dari departemen yang berbeda" if lang == "id" else "from different departments"
-    if code == "waiting_priority":
-        who = person("person")
-        if lang == "id":
-            return f"{who} sudah menunggu paling lama dan diprioritaskan"
-        return f"{who} has waited longest and gets priority"
-    if code == "locked":
-        broken = [RULE_LABELS[lang].get(Rule(r), r) for r in d.get("broken_rules", [])]
-        if lang == "id":
-            base = "dikunci oleh pengelola program"
-            return f"{base} meskipun melanggar: {_join(broken, lang)}" if broken else base
-        base = "locked by the programme manager"
-        return f"{base} despite: {_join(broken, lang)}" if broken else base
-    if code == "best_available":
-        score = _score(float(d["score"]), lang)
-        if lang == "id":
-            return f"pasangan terbaik yang tersedia (skor {score})"
-        return f"the best pair available (score {score})"
-    role = ROLE_WORDS[lang].get(d.get("partner_role", ""), d.get("partner_role", ""))
-    if code.startswith("no_eligible_"):
-        counts = _counts(d.get("excluded_by", {}), lang)
-        total = d.get("candidates", 0)
-        if lang == "id":
-            text = f"Tidak ada {role} yang memenuhi syarat dari {total} kandidat"
-            return f"{text}: {counts}" if counts else text
-        text = f"No eligible {role} among {total} candidates"
-        return f"{text}: {counts}" if counts else text
-    if code == "below_min_score":
-        best, minimum = _score(float(d["best_score"]), lang), _score(float(d["min_score"]), lang)
-        if lang == "id":
-            return (
-                f"Skor {role} terbaik yang memenuhi syarat hanya {best}, di bawah minimum {minimum}"
-            )
-        return f"The best eligible {role} scores {best}, below the minimum of {minimum}"
-    if code == "capacity_taken":
-        partner = person("partner")
-        best = _score(float(d["best_score"]), lang)
-        if lang == "id":
-            return (
-                f"{partner}, pasangan terbaik (skor {best}), sudah penuh oleh pasangan "
-                "dengan skor total lebih tinggi"
-            )
-        return f"{partner}, the best match (score {best}), is taken by higher-scoring pairs"
-    if code == "matched_elsewhere":
-        partner = person("partner")
-        best = _score(float(d["best_score"]), lang)
-        if lang == "id":
-            return (
-                f"Setiap {role} yang cocok mendapat pasangan yang lebih baik "
-                f"(terbaik: {partner}, skor {best})"
-            )
-        return f"Every {role} who fits has a better match (best: {partner}, score {best})"
-    if code == "not_shortlisted":
-        if lang == "id":
-            return f"Tidak masuk daftar pilihan terbaik {role} mana pun"
-        return f"Not among any {role}'s best options"
-    if code == "no_capacity":
-        return "Tidak ada tempat kosong" if lang == "id" else "No free place"
-    return code

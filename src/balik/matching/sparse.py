@@ -674,18 +674,3 @@ def skill_search(problem: Problem, scorer: TileScorer, active: np.ndarray) -> Sk
     if goals is None:
         return None
     return SkillSearch(problem, scorer, active, goals)
-
-
-def joint_candidates(
-    problem: Problem,
-    scorer: TileScorer,
-    active: np.ndarray,
-    keep: int,
-    deadline: float | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
-    """Candidates, the bound per active row and the pairs scored: `SkillSearch.initial`."""
-    search = skill_search(problem, scorer, active)
-    if search is None:
-        return None
-    r, c, bound = search.initial(keep, deadline)
-    return r, c, bound, search.scanned

@@ -169,18 +169,28 @@ class PersonPatchIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     # Not nullable: leave a field out to keep it. (None is only the "not sent" default.)
-    full_name: str = Field(None, min_length=1, max_length=200, pattern=r"\S")
-    job_title: str | None = Field(None, max_length=200, description="null or empty: none.")
-    department: str | None = Field(None, max_length=120, description="null or empty: none.")
+    # Lengths and ranges are documented here but checked by `balik.people.rules`, so that the
+    # API answers with the message the form and the importer give.
+    full_name: str = Field(None, json_schema_extra={"minLength": 1, "maxLength": 200})
+    job_title: str | None = Field(
+        None, description="null or empty: none.", json_schema_extra={"maxLength": 200}
+    )
+    department: str | None = Field(
+        None, description="null or empty: none.", json_schema_extra={"maxLength": 120}
+    )
     manager: int | None = Field(
         None, ge=1, le=MAX_ID, description="The manager's person id; null for none."
     )
-    seniority_level: int = Field(None, ge=SENIORITY_MIN, le=SENIORITY_MAX)
+    seniority_level: int = Field(
+        None, json_schema_extra={"minimum": SENIORITY_MIN, "maximum": SENIORITY_MAX}
+    )
     hire_date: Date | None = None
     birth_year: int | None = Field(None, description="Stored privately; never returned.")
     languages: list[str] | None = Field(None, description='ISO 639-1 codes, e.g. ["id", "en"].')
     timezone: str = Field(None, description="An IANA zone, e.g. Asia/Jakarta.")
-    bio: str | None = Field(None, max_length=2000, description="null or empty: none.")
+    bio: str | None = Field(
+        None, description="null or empty: none.", json_schema_extra={"maxLength": 2000}
+    )
     availability: list[AvailabilityIn] | None = Field(
         None, description="Replaces the whole weekly availability."
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from balik.core.widgets import QuickSelect
-from balik.people import services
+from balik.people import rules, services
 from balik.people.models import (
     SENIORITY_MAX,
     SENIORITY_MIN,
@@ -121,21 +121,45 @@ class DirectoryFilterForm(forms.Form):
         )
 
 
+class RuleCheckedChoiceField(forms.ChoiceField):
+    """A select whose value the service checks by the person-field rule (`people.rules`), so
+    that a value the list does not offer (a zone in another letter case, a hand-made POST) gets
+    the rule's verdict and message, as in the API and the importer, not the select's own."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 class PersonAboutForm(forms.Form):
     """The "About" section. Manager, seniority and hire date come from HR: admins only."""
 
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
-    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=200, required=False)
-    department = forms.CharField(label=gettext_lazy("Department"), max_length=120, required=False)
+    # Lengths and the required name are checked by the service's rule (`people.rules`); the
+    # widgets only tell the browser.
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"maxlength": rules.TEXT_LIMITS["full_name"], "required": True}
+        ),
+    )
+    job_title = forms.CharField(
+        label=gettext_lazy("Job title"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": rules.TEXT_LIMITS["job_title"]}),
+    )
+    department = forms.CharField(
+        label=gettext_lazy("Department"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": rules.TEXT_LIMITS["department"]}),
+    )
     manager = forms.EmailField(
         label=gettext_lazy("Manager's email"),
         required=False,
         help_text=gettext_lazy("Leave empty for someone at the top of the organisation."),
     )
-    seniority_level = forms.TypedChoiceField(
+    seniority_level = RuleCheckedChoiceField(
         widget=QuickSelect,
         label=gettext_lazy("Seniority level"),
-        coerce=int,
         choices=[(level, str(level)) for level in range(SENIORITY_MIN, SENIORITY_MAX + 1)],
         help_text=gettext_lazy("1 = entry level, 10 = top executive."),
     )
@@ -161,7 +185,7 @@ class PersonAboutForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy("Two-letter codes separated by commas, e.g. id, en, jv."),
     )
-    timezone = forms.ChoiceField(widget=QuickSelect, label=gettext_lazy("Time zone"))
+    timezone = RuleCheckedChoiceField(widget=QuickSelect, label=gettext_lazy("Time zone"))
     bio = forms.CharField(
         label=gettext_lazy("Bio"),
         required=False,

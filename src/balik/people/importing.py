@@ -28,7 +28,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import difflib
 import functools
 import gc
 import io
@@ -38,14 +37,14 @@ import logging
 import operator
 import re
 import secrets
-import zoneinfo
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
@@ -56,10 +55,8 @@ from balik.accounts.models import User
 from balik.core.email_address import is_email_address
 from balik.core.errors import BalikError, NotFound
 from balik.core.text import one_line, single_line_problem, visible
-from balik.people.languages import ISO_639_1
+from balik.people import rules
 from balik.people.models import (
-    BIRTH_YEAR_MIN,
-    SENIORITY_MAX,
     SENIORITY_MIN,
     SKILL_LEVEL_MAX,
     SKILL_LEVEL_MIN,
@@ -108,22 +105,14 @@ PERSON_DEFAULTS: dict[str, Any] = {
     "languages": [],
     "timezone": "Asia/Jakarta",
 }
-TEXT_LIMITS = {
-    "full_name": Person._meta.get_field("full_name").max_length or 200,
-    "job_title": Person._meta.get_field("job_title").max_length or 200,
-    "department": Person._meta.get_field("department").max_length or 120,
-}
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 QUERY_CHUNK = 900  # below SQLite's 999 bound parameters per statement
 PREVIEW_ROWS = 200
 SHOWN_VALUE_MAX = 200
 
-INDONESIAN_ZONE_WORDS = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 
 Action = Literal["create", "update", "unchanged"]
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,6}")
-_LIST_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 # --- What an import reports -------------------------------------------------------------------
@@ -332,11 +321,6 @@ def _shown(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE_MAX else value[: SHOWN_VALUE_MAX - 1] + "…"
 
 
-@functools.cache
-def _time_zones() -> dict[str, str]:
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
 # --- Validating rows --------------------------------------------------------------------------
 
 
@@ -409,7 +393,7 @@ class _RowValidator:
         raw = dict(zip(self.columns, map(str.strip, cells), strict=True))
         raw.pop("", None)
         email = self._email(line, raw["email"])
-        full_name = self._text(line, "full_name", raw["full_name"], required=True)
+        full_name = self._text(line, "full_name", raw["full_name"])
         values: dict[str, Any] = {"full_name": full_name}
         for column in ("job_title", "department"):
             if column in raw:
@@ -471,62 +455,30 @@ class _RowValidator:
             return ""
         return email
 
-    def _text(self, line: int, column: str, value: str, *, required: bool = False) -> str:
-        if required and not value:
-            self.error(line, column, value, _("The full name is empty. Write the person's name."))
-        elif len(value) > TEXT_LIMITS[column]:
-            self.error(
-                line,
-                column,
-                value,
-                _("This is %(length)d characters long; the limit is %(limit)d. Shorten it.")
-                % {"length": len(value), "limit": TEXT_LIMITS[column]},
-            )
-        elif problem := single_line_problem(value):
-            self.error(line, column, value, problem)
+    def _ruled(self, line: int, column: str, value: str, rule: Callable[[str], Any]) -> Any:
+        """The value read by its rule in `people.rules`; None (and an error per message)."""
+        try:
+            return rule(value)
+        except ValidationError as refusal:
+            for message in refusal.messages:
+                self.error(line, column, value, message)
+            return None
+
+    def _text(self, line: int, column: str, value: str) -> str:
+        self._ruled(line, column, value, functools.partial(rules.single_line, column))
         return value
 
     def _seniority(self, line: int, value: str) -> int | None:
-        number = _whole_number(value)
-        if number is None or not SENIORITY_MIN <= number <= SENIORITY_MAX:
-            self.error(
-                line,
-                "seniority_level",
-                value,
-                _(
-                    "The seniority level must be a whole number from %(min)d (entry level) "
-                    "to %(max)d (top executive)."
-                )
-                % {"min": SENIORITY_MIN, "max": SENIORITY_MAX},
-            )
-            return None
-        return number
+        return self._ruled(line, "seniority_level", value, rules.seniority_level)
 
     def _hire_date(self, line: int, value: str) -> date | None:
-        if not value:
-            return None
-        hired = _iso_date(value)
-        if hired is None:
-            self.error(
-                line,
-                "hire_date",
-                value,
-                _("The hire date must be a real date written YYYY-MM-DD, e.g. 2021-03-15."),
-            )
-            return None
-        if hired > self.latest_hire_date:
-            self.error(
-                line,
-                "hire_date",
-                value,
-                _(
-                    "The hire date %(value)s is more than a year in the future (after "
-                    "%(latest)s). Check the year."
-                )
-                % {"value": value, "latest": self.latest_hire_date.isoformat()},
-            )
-            return None
-        if hired > self.today:
+        hired = self._ruled(
+            line,
+            "hire_date",
+            value,
+            functools.partial(rules.hire_date, latest=self.latest_hire_date),
+        )
+        if hired is not None and hired > self.today:
             self.warnings.append(
                 RowError(
                     line,
@@ -543,71 +495,25 @@ class _RowValidator:
         return hired
 
     def _birth_year(self, line: int, value: str) -> int | None:
-        if not value:
-            return None
-        year = _whole_number(value)
-        if year is None or not BIRTH_YEAR_MIN <= year <= self.birth_year_max:
-            self.error(
-                line,
-                "birth_year",
-                value,
-                _(
-                    "The birth year must be a whole number from %(min)d to %(max)d, e.g. 1994, "
-                    "or an empty cell."
-                )
-                % {"min": BIRTH_YEAR_MIN, "max": self.birth_year_max},
-            )
-            return None
-        return year
+        return self._ruled(
+            line,
+            "birth_year",
+            value,
+            functools.partial(rules.birth_year, latest=self.birth_year_max),
+        )
 
     def _languages(self, line: int, value: str) -> list[str]:
         known = self.language_cells.get(value)
         if known is not None:
             return list(known)
-        errors_before = len(self.errors)
-        codes: list[str] = []
-        for code in _LIST_SEPARATORS.split(value.lower()):
-            if not code:
-                continue
-            if code not in ISO_639_1:
-                self.error(
-                    line,
-                    "languages",
-                    value,
-                    _(
-                        "“%(code)s” is not a two-letter ISO 639-1 language code. Write codes "
-                        "separated by semicolons, e.g. id;en;jv."
-                    )
-                    % {"code": _shown(code)},
-                )
-            elif code not in codes:
-                codes.append(code)
-        if len(self.errors) == errors_before:  # a file repeats a few language lists
-            self.language_cells[value] = tuple(codes)
+        codes = self._ruled(line, "languages", value, rules.languages)
+        if codes is None:
+            return []
+        self.language_cells[value] = tuple(codes)  # a file repeats a few language lists
         return codes
 
     def _timezone(self, line: int, value: str) -> str | None:
-        zones = _time_zones()
-        name = zones.get(value.casefold())
-        if name is not None:
-            return name
-        if value.casefold() in INDONESIAN_ZONE_WORDS:
-            suggestion = INDONESIAN_ZONE_WORDS[value.casefold()]
-        else:
-            close = difflib.get_close_matches(value.casefold(), zones, n=1, cutoff=0.8)
-            suggestion = zones[close[0]] if close else ""
-        if suggestion:
-            reason = _("“%(value)s” is not an IANA time zone; write %(suggestion)s instead.") % {
-                "value": _shown(value),
-                "suggestion": suggestion,
-            }
-        else:
-            reason = _(
-                "“%(value)s” is not an IANA time zone. Write e.g. Asia/Jakarta (WIB), "
-                "Asia/Makassar (WITA) or Asia/Jayapura (WIT)."
-            ) % {"value": _shown(value)}
-        self.error(line, "timezone", value, reason)
-        return None
+        return self._ruled(line, "timezone", value, rules.time_zone)
 
     def _manager_email(self, line: int, value: str, email: str) -> str:
         if not value:
@@ -673,6 +579,8 @@ class _RowValidator:
                 continue
             seen[skill_entry.ref] = name
             entries.append(skill_entry)
+        if len(self.errors) == errors_before:
+            self._ruled(line, column, value, lambda _value: rules.skill_count(entries))
         if len(self.errors) == errors_before:  # a good cell reads the same on every row
             self.skill_cells[value] = entries
         return entries
@@ -742,17 +650,6 @@ class _RowValidator:
 
 def _is_email(value: str) -> bool:
     return len(value) <= EMAIL_MAX_LENGTH and is_email_address(value)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _iso_date(value: str) -> date | None:
-    """A real date written YYYY-MM-DD, or None. A file repeats its dates: each is read once."""
-    if not _ISO_DATE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _whole_number(value: str) -> int | None:

@@ -6,21 +6,17 @@ every field error into one `ValidationFailed`), then writes in one transaction.
 
 import datetime
 import functools
-import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import PermissionRefused, ValidationFailed
-from balik.core.text import long_text_problem, single_line_problem
-from balik.people.languages import ISO_639_1
+from balik.people import rules
 from balik.people.models import (
-    BIRTH_YEAR_MIN,
-    SENIORITY_MAX,
-    SENIORITY_MIN,
     SKILL_LEVEL_MAX,
     SKILL_LEVEL_MIN,
     AvailabilitySlot,
@@ -28,15 +24,13 @@ from balik.people.models import (
     PersonSkill,
     Skill,
     SkillDirection,
-    birth_year_max,
-    latest_hire_date,
 )
 from balik.people.selectors import DAY_MINUTES, merge_ranges
 from balik.people.skill_lookup import MatchKind, SkillResolver
 
-MAX_LANGUAGES = 12
-BIO_MAX_LENGTH = 2000
-MAX_SKILLS_PER_DIRECTION = 30
+MAX_LANGUAGES = rules.MAX_LANGUAGES
+BIO_MAX_LENGTH = rules.BIO_MAX_LENGTH
+MAX_SKILLS_PER_DIRECTION = rules.MAX_SKILLS_PER_DIRECTION
 SLOT_MINUTES = 30
 
 # Fields a person may change on their own profile, and the ones that come from HR.
@@ -45,15 +39,13 @@ SELF_SERVICE_FIELDS = frozenset(
 )
 HR_FIELDS = frozenset({"manager", "seniority_level", "hire_date"})
 UPDATABLE_FIELDS = SELF_SERVICE_FIELDS | HR_FIELDS
-TEXT_LIMITS = {"full_name": 200, "job_title": 200, "department": 120}
+TEXT_LIMITS = rules.TEXT_LIMITS
 
 VALID_LEVELS = frozenset(str(level) for level in range(SKILL_LEVEL_MIN, SKILL_LEVEL_MAX + 1))
 SKILL_FIELD = {SkillDirection.TEACH: "can_teach", SkillDirection.LEARN: "wants_to_learn"}
 
 
-@functools.cache
-def valid_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+valid_time_zones = rules.valid_time_zones
 
 
 def can_edit_person(user: User, person: Person) -> bool:
@@ -92,25 +84,6 @@ def manager_chain_error(*, person: Person, manager: Person | None) -> str | None
     return None
 
 
-def _clean_text(field: str, value: Any, errors: dict[str, list[str]]) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if field == "full_name" and not text:
-        errors[field] = [_("Enter the person's full name.")]
-        return None
-    limit = TEXT_LIMITS[field]
-    if len(text) > limit:
-        errors[field] = [
-            _("Use at most %(limit)d characters (this has %(count)d).")
-            % {"limit": limit, "count": len(text)}
-        ]
-        return None
-    problem = single_line_problem(text)
-    if problem:
-        errors[field] = [problem]
-        return None
-    return text
-
-
 def _clean_manager(person: Person, value: Any, errors: dict[str, list[str]]) -> Person | None:
     if value is None or value == "":
         return None
@@ -143,95 +116,18 @@ def _whole_number(value: Any) -> int | None:
     return None
 
 
-def _clean_int(
-    field: str, value: Any, low: int, high: int, errors: dict[str, list[str]], message: str
-) -> int | None:
-    number = _whole_number(value)
-    if number is None or not low <= number <= high:
-        errors[field] = [message]
-        return None
-    return number
-
-
-def _clean_hire_date(value: Any, errors: dict[str, list[str]]) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            errors["hire_date"] = [_("Give the hire date as YYYY-MM-DD, e.g. 2021-03-15.")]
-            return None
-    if not isinstance(value, datetime.date):
-        errors["hire_date"] = [_("Give the hire date as YYYY-MM-DD, e.g. 2021-03-15.")]
-        return None
-    latest = latest_hire_date()
-    if value > latest:
-        errors["hire_date"] = [
-            _(
-                "The hire date can be at most a year ahead (%(latest)s), for someone who has "
-                "not started yet. Check the year."
-            )
-            % {"latest": latest.isoformat()}
-        ]
-        return None
-    return value
-
-
-def _clean_languages(value: Any, errors: dict[str, list[str]]) -> list[str] | None:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [part for part in value.replace(";", ",").split(",")]
-    if not isinstance(value, list | tuple):
-        errors["languages"] = [_("Give the languages as a list of two-letter codes, e.g. id, en.")]
-        return None
-    codes: list[str] = []
-    for item in value:
-        code = str(item).strip().lower()
-        if not code:
-            continue
-        if code not in ISO_639_1:
-            errors.setdefault("languages", []).append(
-                _("“%(code)s” is not a two-letter language code (ISO 639-1), e.g. id, en, jv.")
-                % {"code": str(item).strip()[:20]}
-            )
-            continue
-        if code not in codes:
-            codes.append(code)
-    if len(codes) > MAX_LANGUAGES:
-        errors.setdefault("languages", []).append(
-            _("List at most %(count)d languages.") % {"count": MAX_LANGUAGES}
-        )
-    return None if "languages" in errors else codes
-
-
-def _clean_timezone(value: Any, errors: dict[str, list[str]]) -> str | None:
-    name = "" if value is None else str(value).strip()
-    if name not in valid_time_zones():
-        errors["timezone"] = [
-            _("“%(zone)s” is not a time zone; use an IANA name such as Asia/Jakarta.")
-            % {"zone": name[:64]}
-        ]
-        return None
-    return name
-
-
-def _clean_bio(value: Any, errors: dict[str, list[str]]) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if len(text) > BIO_MAX_LENGTH:
-        errors["bio"] = [
-            _("Keep the bio to %(limit)d characters (this has %(count)d).")
-            % {"limit": BIO_MAX_LENGTH, "count": len(text)}
-        ]
-        return None
-    problem = long_text_problem(text)
-    if problem:
-        errors["bio"] = [problem]
-        return None
-    return text
+# The rule each profile field follows (balik.people.rules, shared with the CSV importer).
+_FIELD_RULES: dict[str, Callable[[Any], Any]] = {
+    "full_name": functools.partial(rules.single_line, "full_name"),
+    "job_title": functools.partial(rules.single_line, "job_title"),
+    "department": functools.partial(rules.single_line, "department"),
+    "seniority_level": rules.seniority_level,
+    "hire_date": rules.hire_date,
+    "birth_year": rules.birth_year,
+    "languages": rules.languages,
+    "timezone": rules.time_zone,
+    "bio": rules.bio,
+}
 
 
 def _current_value(person: Person, field: str) -> Any:
@@ -265,44 +161,15 @@ def _validate_profile(
     for field, value in data.items():
         if field in errors:
             continue
-        if field in TEXT_LIMITS:
-            cleaned: Any = _clean_text(field, value, errors)
-        elif field == "manager":
-            cleaned = _clean_manager(person, value, errors)
-        elif field == "seniority_level":
-            cleaned = _clean_int(
-                field,
-                value,
-                SENIORITY_MIN,
-                SENIORITY_MAX,
-                errors,
-                _("Seniority is a whole number from %(low)d (entry level) to %(high)d.")
-                % {"low": SENIORITY_MIN, "high": SENIORITY_MAX},
-            )
-        elif field == "hire_date":
-            cleaned = _clean_hire_date(value, errors)
-        elif field == "birth_year":
-            cleaned = (
-                None
-                if value in (None, "")
-                else _clean_int(
-                    field,
-                    value,
-                    BIRTH_YEAR_MIN,
-                    birth_year_max(),
-                    errors,
-                    _("Give a birth year between %(low)d and %(high)d, or leave it empty.")
-                    % {"low": BIRTH_YEAR_MIN, "high": birth_year_max()},
-                )
-            )
-        elif field == "languages":
-            cleaned = _clean_languages(value, errors)
-        elif field == "timezone":
-            cleaned = _clean_timezone(value, errors)
-        else:  # bio
-            cleaned = _clean_bio(value, errors)
-        if field not in errors:
-            changes[field] = cleaned
+        if field == "manager":
+            cleaned: Any = _clean_manager(person, value, errors)
+            if field not in errors:
+                changes[field] = cleaned
+            continue
+        try:
+            changes[field] = _FIELD_RULES[field](value)
+        except ValidationError as refusal:
+            errors[field] = list(refusal.messages)
     return changes, errors
 
 
@@ -498,11 +365,10 @@ def person_set_skills(
             continue
         seen.add(skill.pk)
         chosen.append((skill, int(str(level).strip())))
-    if len(chosen) > MAX_SKILLS_PER_DIRECTION:
-        problems.append(
-            _("List at most %(count)d skills; pick the ones that matter most.")
-            % {"count": MAX_SKILLS_PER_DIRECTION}
-        )
+    try:
+        rules.skill_count(chosen)
+    except ValidationError as refusal:
+        problems.extend(refusal.messages)
     if problems:
         raise ValidationFailed({field: problems})
     PersonSkill.objects.filter(person=person, direction=direction).delete()

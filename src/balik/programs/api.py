@@ -135,7 +135,7 @@ def _user(request: HttpRequest):
 def _program(request: HttpRequest, slug: str) -> Program:
     """The programme, or 404 alike for one that does not exist and one the caller may not see."""
     program = services.get_program(slug)
-    if services.visible_programs(_user(request)).filter(pk=program.pk).exists():
+    if services.can_see_program(_user(request), program):
         return program
     raise NotFound(_("There is no programme with that address."))
 

@@ -80,6 +80,11 @@ def visible_programs(user: User) -> QuerySet[Program]:
     ).distinct()
 
 
+def can_see_program(user: User, program: Program) -> bool:
+    """Whether `program` is among the user's `visible_programs` (one query)."""
+    return visible_programs(user).filter(pk=program.pk).exists()
+
+
 def active_enrolment(user: User, program: Program) -> Enrolment | None:
     """The user's own current enrolment in the programme, with its person, or None."""
     if not user.is_authenticated:

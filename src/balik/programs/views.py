@@ -96,19 +96,14 @@ def program_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_or_404(slug)
+    if not services.can_see_program(request.user, program):
+        raise PermissionDenied(_("This programme is not open to you."))
     manager = services.can_manage(request.user, program)
     my_enrolment = (
         Enrolment.objects.filter(program=program, person__user=request.user)
         .select_related("person")
         .first()
     )
-    visible = (
-        manager
-        or my_enrolment is not None
-        or (program.enrolment_open and program.status == "enrolling")
-    )
-    if not visible:
-        raise PermissionDenied(_("This programme is not open to you."))
     counts = dict(
         program.enrolments.filter(status=EnrolmentStatus.ACTIVE)
         .values_list("role")

@@ -5,7 +5,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from balik.people.models import SKILL_LEVEL_MAX, Person, PersonSkill, SkillLevel
-from balik.people.selectors import language_name
 
 register = template.Library()
 
@@ -62,8 +61,3 @@ def generation_badge(person: Person) -> str:
         band=person.generation,
         label=label,
     )
-
-
-@register.filter
-def languages_named(codes: list[str] | None) -> str:
-    return ", ".join(language_name(code) for code in codes or [])
