@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "balik.notifications",
     "balik.feedback",
     "balik.insights",
+    "balik.site",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -132,7 +133,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "balik.urls"
+ROOT_URLCONF = "balik.site.urls"
 WSGI_APPLICATION = "balik.wsgi.application"
 
 TEMPLATES = [
