@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "balik.feedback",
     "balik.insights",
     "balik.site",
+    "balik.demo",
     "django_tasks",
     "django_tasks_db",
 ]
