@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 from balik.accounts.api import router as tokens_router
 from balik.accounts.models import ApiToken, User, hash_token
 from balik.core.errors import BalikError
+from balik.matching.api import router as matching_router
 from balik.mentorships.api import router as mentorships_router
 from balik.people.api import router as people_router
 from balik.people.api import skills_router
@@ -169,4 +170,5 @@ api.add_router("/v1/people", people_router)
 api.add_router("/v1/skills", skills_router)
 api.add_router("/v1/tokens", tokens_router)
 api.add_router("/v1/programs", programs_router)
+api.add_router("/v1/programs", matching_router)
 api.add_router("/v1/mentorships", mentorships_router)
