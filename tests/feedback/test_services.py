@@ -204,7 +204,7 @@ def test_feedback_is_given_from_the_mentorship_page(client, held):
 
 
 def test_both_people_are_asked_once_for_feedback(held):
-    from balik.mentorships.reminders import sweep
+    from balik.site.reminders import sweep
     from balik.notifications.models import Notification
 
     pair, session, start = held

@@ -21,7 +21,7 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
-from balik.mentorships.reminders import sweep
+from balik.site.reminders import sweep
 from balik.mentorships.workspace import suggested_times
 from balik.notifications.models import EmailStatus, Notification
 from balik.notifications.services import deliver_emails

@@ -14,7 +14,7 @@ from balik.matching import services as matching_services
 from balik.matching.explain import Explainer
 from balik.matching.models import RunStatus
 from balik.programs import services
-from balik.programs.api import request_user, visible_program
+from balik.programs.api import visible_program
 
 router = Router(tags=["programmes"])
 
@@ -114,7 +114,7 @@ def _run_out(run) -> dict:
 )
 def latest_matching(request: HttpRequest, slug: str) -> dict:
     program = visible_program(request, slug)
-    services.require_manager(request_user(request), program)
+    services.require_manager(request.user, program)
     run = matching_services.latest_run(program)
     if run is None:
         raise NotFound(_("This programme has not been matched yet."))
@@ -131,7 +131,7 @@ def latest_matching(request: HttpRequest, slug: str) -> dict:
 )
 def run_matching(request: HttpRequest, slug: str) -> Status:
     program = visible_program(request, slug)
-    run = matching_services.start_run(request_user(request), program)
+    run = matching_services.start_run(request.user, program)
     return Status(201, _run_out(run))
 
 
@@ -145,11 +145,11 @@ def run_matching(request: HttpRequest, slug: str) -> Status:
 )
 def publish(request: HttpRequest, slug: str) -> dict:
     program = visible_program(request, slug)
-    services.require_manager(request_user(request), program)
+    services.require_manager(request.user, program)
     run = matching_services.latest_run(program)
     if run is None or run.status != RunStatus.DONE:
         raise NotFound(_("There is no finished proposal to publish."))
-    result = matching_services.publish(request_user(request), run)
+    result = matching_services.publish(request.user, run)
     run.refresh_from_db()
     return {
         **_run_out(run),

@@ -73,14 +73,14 @@ class EnrolmentOut(Schema):
     goals: str
 
 
-def request_user(request: HttpRequest):
+def _user(request: HttpRequest):
     return request.user
 
 
 def visible_program(request: HttpRequest, slug: str) -> Program:
     """The programme, or 404 alike for one that does not exist and one the caller may not see."""
     program = services.get_program(slug)
-    if services.visible_programs(request_user(request)).filter(pk=program.pk).exists():
+    if services.visible_programs(_user(request)).filter(pk=program.pk).exists():
         return program
     raise NotFound(_("There is no programme with that address."))
 
@@ -91,7 +91,7 @@ def visible_program(request: HttpRequest, slug: str) -> Program:
     summary="Programmes you manage, take part in or can join",
 )
 def list_programs(request: HttpRequest) -> list[Program]:
-    return list(services.visible_programs(request_user(request)).order_by("-created_at")[:500])
+    return list(services.visible_programs(_user(request)).order_by("-created_at")[:500])
 
 
 @router.post(
@@ -99,7 +99,7 @@ def list_programs(request: HttpRequest) -> list[Program]:
 )
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
     program = services.create_program(
-        request_user(request),
+        _user(request),
         name=payload.name,
         kind=payload.kind,
         template=payload.template,
@@ -120,7 +120,7 @@ def get_program(request: HttpRequest, slug: str) -> Program:
 )
 def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program:
     program = visible_program(request, slug)
-    return services.change_status(request_user(request), program, payload.status)
+    return services.change_status(_user(request), program, payload.status)
 
 
 @router.get(
@@ -130,7 +130,7 @@ def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program
 )
 def list_enrolments(request: HttpRequest, slug: str) -> list[dict]:
     program = visible_program(request, slug)
-    services.require_manager(request_user(request), program)
+    services.require_manager(_user(request), program)
     return [
         {
             "person_id": e.person_id,
@@ -163,7 +163,7 @@ def _skills(slugs: list[str] | None, field: str) -> list[Skill] | None:
 )
 def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
     program = visible_program(request, slug)
-    user = request_user(request)
+    user = _user(request)
     if payload.email:
         person = Person.objects.filter(user__email__iexact=payload.email).first()
         if person is None:
@@ -206,9 +206,9 @@ def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
 def withdraw(request: HttpRequest, slug: str) -> Status:
     program = visible_program(request, slug)
     enrolment = Enrolment.objects.filter(
-        program=program, person__user=request_user(request), status=EnrolmentStatus.ACTIVE
+        program=program, person__user=_user(request), status=EnrolmentStatus.ACTIVE
     ).first()
     if enrolment is None:
         raise NotFound(_("You are not enrolled in this programme."))
-    services.withdraw(request_user(request), enrolment)
+    services.withdraw(_user(request), enrolment)
     return Status(204, None)
