@@ -6,15 +6,14 @@ feedback form posts `feedback`) and the sentences that explain why a pair was ma
 """
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest
 
-if TYPE_CHECKING:
-    from balik.mentorships.models import Mentorship
+from balik.mentorships.models import Mentorship
 
 # Runs one posted action; returns (the section to go back to, a success message).
-WorkspaceAction = Callable[[HttpRequest, "Mentorship"], tuple[str, str]]
+WorkspaceAction = Callable[[HttpRequest, Mentorship], tuple[str, str]]
 # Turns the reason facts stored on a mentorship into sentences in the active language.
 ReasonRenderer = Callable[[Sequence[Any]], list[str]]
 

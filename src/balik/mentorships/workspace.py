@@ -23,6 +23,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
+from balik.mentorships.scheduling import propose_times
 
 SUGGESTIONS = 5
 SUGGESTION_HORIZON = timedelta(days=21)
@@ -63,8 +64,6 @@ def _local(moment: datetime | None, zone: str) -> datetime | None:
 
 def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
     """Times both people are free, honouring the cadence and their other sessions."""
-    from balik.mentorships.scheduling import propose_times
-
     mentor_ranges, mentee_ranges = services.weekly_availability(mentorship)
     if not mentor_ranges or not mentee_ranges:
         return []
