@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "balik.notifications",
     "balik.feedback",
     "balik.insights",
+    "balik.site",
+    "balik.demo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -132,7 +134,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "balik.urls"
+ROOT_URLCONF = "balik.site.urls"
 WSGI_APPLICATION = "balik.wsgi.application"
 
 TEMPLATES = [

@@ -4,7 +4,7 @@ every answer an operation gives, with the one error shape."""
 import pytest
 
 from balik.accounts import services as account_services
-from balik.core.api import api
+from balik.site.api import api
 
 pytestmark = pytest.mark.django_db
 

@@ -204,8 +204,8 @@ def test_feedback_is_given_from_the_mentorship_page(client, held):
 
 
 def test_both_people_are_asked_once_for_feedback(held):
-    from balik.mentorships.reminders import sweep
     from balik.notifications.models import Notification
+    from balik.site.reminders import sweep
 
     pair, session, start = held
     with time_machine.travel(start + timedelta(hours=3)):

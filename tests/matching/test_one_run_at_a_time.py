@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from balik.accounts.services import api_token_create
 from balik.core.errors import BalikError
-from balik.matching import services
+from balik.matching import runs, services
 from balik.matching.models import MatchRun, RunStatus
 from tests.programs.builders import enrolling_program, reverse_population
 
@@ -166,7 +166,7 @@ def test_a_run_whose_worker_died_stops_blocking_after_the_timeout(
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         dead = services.start_run(program_manager.user, programme)
-        services._set_stage(dead, "solve", 35)
+        runs._set_stage(dead, "solve", 35)
     with time_machine.travel(start + timedelta(minutes=14), tick=False):
         with pytest.raises(BalikError) as refused:
             services.start_run(program_manager.user, programme)
@@ -185,7 +185,7 @@ def test_progress_keeps_a_slow_run_alive(program_manager, programme, runs_stay_q
     with time_machine.travel(start, tick=False):
         slow = services.start_run(program_manager.user, programme)
     with time_machine.travel(start + timedelta(minutes=10), tick=False):
-        services._set_stage(slow, "solve", 35)
+        runs._set_stage(slow, "solve", 35)
     with (
         time_machine.travel(start + timedelta(minutes=20), tick=False),
         pytest.raises(BalikError),

@@ -21,11 +21,11 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
-from balik.mentorships.reminders import sweep
 from balik.mentorships.workspace import suggested_times
 from balik.notifications.models import EmailStatus, Notification
 from balik.notifications.services import deliver_emails
 from balik.people.models import Person
+from balik.site.reminders import sweep
 from tests.factories import PersonFactory
 from tests.mentorships.builders import flipped_pair
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from balik.insights import views
 
-# Included under "programs/<slug:slug>/" in the programs namespace, like the matching pages.
+# Included by balik.site.urls under "programs/<slug:slug>/" in the programs namespace.
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/nudge/<int:mentorship_id>/", views.nudge, name="health-nudge"),

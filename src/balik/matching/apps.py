@@ -6,3 +6,10 @@ class MatchingConfig(AppConfig):
     name = "balik.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        # In ready(), not at the top: explain imports models, which need the app registry.
+        from balik.matching.explain import reason_sentences
+        from balik.mentorships import hooks
+
+        hooks.set_reason_renderer(reason_sentences)

@@ -231,3 +231,9 @@ class Explainer:
         return str(
             {"mentor": _("mentor"), "mentee": _("mentee"), "peer": _("peer")}.get(name, name)
         )
+
+
+def reason_sentences(facts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each fact as a sentence in the active language (a mentorship page's "why this match")."""
+    explainer = Explainer(facts)
+    return [explainer.render(fact) for fact in facts]

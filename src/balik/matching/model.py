@@ -19,18 +19,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from balik.programs.weights import COMPONENTS
+
 SLOTS_PER_WEEK = 7 * 48  # half-hour slots, Monday 00:00 UTC = slot 0
 AVAILABILITY_WORDS = 6  # 336 bits packed into six uint64 words
 MAX_SKILL_LEVEL = 3
-
-COMPONENTS: tuple[str, ...] = (
-    "skill_fit",
-    "reciprocal_fit",
-    "availability",
-    "goal_similarity",
-    "preference",
-    "department_diversity",
-)
 
 
 class Kind(StrEnum):

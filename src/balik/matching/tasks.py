@@ -3,12 +3,11 @@
 from django_tasks import task
 
 from balik.matching.models import MatchRun, RunStatus
+from balik.matching.runs import execute_run
 
 
 @task()
 def run_matching(run_id: int) -> str:
-    from balik.matching.services import execute_run
-
     run = MatchRun.objects.select_related("program").filter(pk=run_id).first()
     if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
         return "skipped"

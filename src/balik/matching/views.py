@@ -16,6 +16,7 @@ from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
+from balik.mentorships.views import visible_mentorship
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus, Program
 from balik.programs.web import managed_program, program_or_404
@@ -401,3 +402,26 @@ def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
             raise PermissionDenied(str(refused.message)) from None
         messages.error(request, str(refused.message))
     return redirect("programs:detail", program.slug)
+
+
+# Routed as mentorships:decline by balik.site.urls: declining is a matching decision (the pair
+# is never proposed again), taken from the mentorship's page.
+@login_required
+@require_POST
+def decline(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    mentorship, side = visible_mentorship(request, mentorship_id)
+    if side == "manager":
+        raise PermissionDenied(_("Only the two people in a match can decline it."))
+    try:
+        services.decline(request.user, mentorship, request.POST.get("reason", ""))
+    except ValidationFailed as failure:
+        for field_messages in failure.errors.values():
+            for message in field_messages:
+                messages.error(request, message)
+    except BalikError as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(
+            request, _("You declined the match. The programme manager will find you a new one.")
+        )
+    return redirect("mentorships:detail", mentorship.pk)

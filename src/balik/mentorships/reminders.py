@@ -4,11 +4,14 @@
 thing it is about, so running it twice, on two workers, or late after downtime sends every
 reminder once: a worker that was down catches up on its next sweep, and a deadline that passed
 meanwhile yields "agenda missing" instead of a stale "agenda due".
+
+The feedback reminders follow the same rule in `balik.feedback.reminders`; the worker runs both
+through `balik.site.reminders.sweep`.
 """
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +57,6 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         "agenda_missing": 0,
         "action_due": 0,
         "goal_update_due": 0,
-        "feedback_due": 0,
     }
     for session in _agenda_sessions(now):
         mentorship = session.mentorship
@@ -149,43 +151,4 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             f"/mentorships/{goal.mentorship_id}/#goals",
         ):
             created["goal_update_due"] += 1
-    created["feedback_due"] = _feedback_reminders(now)
     return created
-
-
-def _feedback_reminders(now: datetime) -> int:
-    """Ask each person once for feedback on a held session they have not rated, while the
-    seven days of the feedback window last."""
-    from balik.feedback.models import SessionFeedback
-
-    sessions = (
-        Session.objects.filter(
-            status=SessionStatus.HELD,
-            ends_at__lte=now,
-            ends_at__gt=now - timedelta(days=7),
-            mentorship__status=MentorshipStatus.ACTIVE,
-        )
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
-        .prefetch_related(
-            Prefetch("feedback", queryset=SessionFeedback.objects.only("session_id", "author_id"))
-        )
-    )
-    count = 0
-    for session in sessions:
-        rated = {f.author_id for f in session.feedback.all()}
-        for person in (session.mentorship.mentor, session.mentorship.mentee):
-            if person.pk in rated or person.user is None:
-                continue
-            if notify(
-                person.user,
-                "feedback_due",
-                f"feedback_due:{session.pk}:{person.pk}",
-                lambda session=session, person=person: (
-                    _("How was your session of %(when)s?")
-                    % {"when": moment_in(session.starts_at, person.timezone)},
-                    _("Two minutes: rate it, and say whether you could speak openly."),
-                ),
-                f"/mentorships/{session.mentorship_id}/#session-{session.pk}",
-            ):
-                count += 1
-    return count

@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
-from balik.matching import services as matching_services
-from balik.matching.explain import Explainer
-from balik.mentorships import services
+from balik.mentorships import hooks, services
 from balik.mentorships.models import (
     Attendance,
     GoalStatus,
@@ -32,7 +30,7 @@ from balik.mentorships.workspace import suggested_times, workspace
 from balik.programs.services import can_manage
 
 
-def _visible_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:
+def visible_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:
     """The mentorship and the viewer's side: "mentor", "mentee" or "manager"; 404 otherwise."""
     mentorship = (
         Mentorship.objects.select_related("program", "mentor__user", "mentee__user", "declined_by")
@@ -64,8 +62,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship, side = _visible_mentorship(request, mentorship_id)
-    explainer = Explainer(mentorship.reasons)
+    mentorship, side = visible_mentorship(request, mentorship_id)
     program = mentorship.program
     guide = program.mentor_guide if side == "mentor" else program.mentee_guide
     context = workspace(request.user, mentorship)
@@ -75,7 +72,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     context.update(
         mentorship=mentorship,
         guide=guide if side != "manager" else "",
-        reasons=[explainer.render(fact) for fact in mentorship.reasons],
+        reasons=hooks.reason_sentences(mentorship.reasons),
         suggestions=suggestions,
         attendance_choices=[c for c in Attendance.choices if c[0]],
         goal_statuses=GoalStatus.choices,
@@ -144,15 +141,15 @@ def _date(value: str) -> date | None:
         return None
 
 
-def _int(value: str | None) -> int | None:
+def posted_int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
     except ValueError:
         return None
 
 
-def _session(mentorship: Mentorship, request: HttpRequest) -> Session:
-    session = mentorship.sessions.filter(pk=_int(request.POST.get("session"))).first()
+def posted_session(mentorship: Mentorship, request: HttpRequest) -> Session:
+    session = mentorship.sessions.filter(pk=posted_int(request.POST.get("session"))).first()
     if session is None:
         raise ValidationFailed({"session": [_("Choose a session of this mentorship.")]})
     return session
@@ -163,8 +160,10 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
     post, user = request.POST, request.user
     me = services.person_of(user)
     zone = me.timezone if me else "UTC"
+    if action in hooks.workspace_actions:
+        return hooks.workspace_actions[action](request, mentorship)
     if action == "agreement":
-        cadence = _int(post.get("cadence_days"))
+        cadence = posted_int(post.get("cadence_days"))
         services.update_agreement(
             user,
             mentorship,
@@ -189,11 +188,11 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
             measure=post.get("measure", ""),
             target=post.get("target", ""),
             due_date=_date(post.get("due_date", "")),
-            owner_id=_int(post.get("owner")),
+            owner_id=posted_int(post.get("owner")),
         )
         return "goals", _("Goal added.")
     if action == "goal_update":
-        goal = mentorship.goals.filter(pk=_int(post.get("goal"))).first()
+        goal = mentorship.goals.filter(pk=posted_int(post.get("goal"))).first()
         if goal is None:
             raise ValidationFailed({"goal": [_("Choose a goal of this mentorship.")]})
         services.update_goal(
@@ -210,36 +209,42 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
             raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
         session = post.get("session")
         if session:
-            services.counter_propose(user, _session(mentorship, request), starts)
+            services.counter_propose(user, posted_session(mentorship, request), starts)
         else:
             services.propose_session(
                 user,
                 mentorship,
                 starts,
                 leader=post.get("leader") or None,
-                repeat=_int(post.get("repeat")) or 1,
+                repeat=posted_int(post.get("repeat")) or 1,
             )
         return "sessions", _("Times proposed; the other person chooses one.")
     if action == "accept":
-        services.accept_option(user, _session(mentorship, request), _int(post.get("option")) or 0)
+        services.accept_option(
+            user, posted_session(mentorship, request), posted_int(post.get("option")) or 0
+        )
         return "sessions", _("Session booked; the invite is on its way.")
     if action == "reschedule":
         start = _local_datetime(post.get("start", ""), zone)
         if start is None:
             raise ValidationFailed({"start": [_("Give the new date and time.")]})
-        services.reschedule(user, _session(mentorship, request), start, post.get("reason", ""))
+        services.reschedule(
+            user, posted_session(mentorship, request), start, post.get("reason", "")
+        )
         return "sessions", _("Session moved; both calendars get the update.")
     if action == "cancel":
-        services.cancel(user, _session(mentorship, request), post.get("reason", ""))
+        services.cancel(user, posted_session(mentorship, request), post.get("reason", ""))
         return "sessions", _("Session cancelled.")
     if action == "attendance":
-        services.record_attendance(user, _session(mentorship, request), post.get("attendance", ""))
+        services.record_attendance(
+            user, posted_session(mentorship, request), post.get("attendance", "")
+        )
         return "sessions", _("Attendance recorded.")
     if action == "agenda":
         submit = post.get("submit") == "1"
         services.save_agenda(
             user,
-            _session(mentorship, request),
+            posted_session(mentorship, request),
             submit=submit,
             **{name: post.get(name, "") for name in services.AGENDA_FIELDS},
         )
@@ -247,7 +252,7 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
     if action == "answer":
         services.answer_agenda(
             user,
-            _session(mentorship, request),
+            posted_session(mentorship, request),
             perspective=post.get("perspective", ""),
             resources=post.get("resources", ""),
             follow_up_questions=post.get("follow_up_questions", ""),
@@ -256,13 +261,13 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
     if action == "learning":
         services.record_learning(
             user,
-            _session(mentorship, request),
+            posted_session(mentorship, request),
             taught=post.get("taught", ""),
             learned=post.get("learned", ""),
         )
         return "learning", _("Learning log saved.")
     if action == "note":
-        session = _session(mentorship, request) if post.get("session") else None
+        session = posted_session(mentorship, request) if post.get("session") else None
         services.add_note(
             user,
             mentorship,
@@ -276,29 +281,16 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
             user,
             mentorship,
             title=post.get("title", ""),
-            owner_id=_int(post.get("owner")),
+            owner_id=posted_int(post.get("owner")),
             due_date=_date(post.get("due_date", "")),
         )
         return "actions", _("Action item added.")
     if action == "action_done":
-        item = mentorship.actions.filter(pk=_int(post.get("item"))).first()
+        item = mentorship.actions.filter(pk=posted_int(post.get("item"))).first()
         if item is None:
             raise ValidationFailed({"item": [_("Choose an action item of this mentorship.")]})
         services.complete_action(user, item, done=post.get("done", "1") == "1")
         return "actions", _("Action item updated.")
-    if action == "feedback":
-        from balik.feedback.services import give_session_feedback
-
-        give_session_feedback(
-            user,
-            _session(mentorship, request),
-            rating=_int(post.get("rating")),
-            usefulness=_int(post.get("usefulness")),
-            preparation=_int(post.get("preparation")),
-            psychological_safety=_int(post.get("psychological_safety")),
-            comment=post.get("comment", ""),
-        )
-        return "sessions", _("Thank you: your feedback is saved. You can change it for 7 days.")
     if action == "close":
         services.reflect_and_close(
             user,
@@ -316,7 +308,7 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
 @login_required
 @require_POST
 def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
-    mentorship, side = _visible_mentorship(request, mentorship_id)
+    mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Programme managers see this mentorship but do not act in it."))
     section = "top"
@@ -355,7 +347,7 @@ def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
 @login_required
 @require_GET
 def invite(request: HttpRequest, mentorship_id: int, session_id: int) -> HttpResponse:
-    mentorship, side = _visible_mentorship(request, mentorship_id)
+    mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Only the two people in this mentorship get its invites."))
     session = mentorship.sessions.filter(pk=session_id, starts_at__isnull=False).first()
@@ -364,24 +356,3 @@ def invite(request: HttpRequest, mentorship_id: int, session_id: int) -> HttpRes
     response = HttpResponse(invite_bytes(session), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="balik-session-{session.pk}.ics"'
     return response
-
-
-@login_required
-@require_POST
-def decline(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    mentorship, side = _visible_mentorship(request, mentorship_id)
-    if side == "manager":
-        raise PermissionDenied(_("Only the two people in a match can decline it."))
-    try:
-        matching_services.decline(request.user, mentorship, request.POST.get("reason", ""))
-    except ValidationFailed as failure:
-        for field_messages in failure.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(
-            request, _("You declined the match. The programme manager will find you a new one.")
-        )
-    return redirect("mentorships:detail", mentorship.pk)

@@ -12,7 +12,6 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balik.feedback.models import SessionFeedback
 from balik.mentorships import services
 from balik.mentorships.models import (
     ActionItem,
@@ -24,6 +23,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
+from balik.mentorships.scheduling import propose_times
 
 SUGGESTIONS = 5
 SUGGESTION_HORIZON = timedelta(days=21)
@@ -64,8 +64,6 @@ def _local(moment: datetime | None, zone: str) -> datetime | None:
 
 def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
     """Times both people are free, honouring the cadence and their other sessions."""
-    from balik.mentorships.scheduling import propose_times
-
     mentor_ranges, mentee_ranges = services.weekly_availability(mentorship)
     if not mentor_ranges or not mentee_ranges:
         return []
@@ -101,6 +99,9 @@ def workspace(user, mentorship: Mentorship) -> dict:
         me = mentorship.mentor if side == Side.MENTOR else mentorship.mentee
     zone = me.timezone if me else mentorship.mentor.timezone
     now = timezone.now()
+    # The viewer's own ratings: feedback sits above this app and hangs them on Session, so they
+    # are reached through that relation rather than by importing its model.
+    session_feedback = Session._meta.get_field("feedback").related_model
     sessions = list(
         mentorship.sessions.select_related("agenda", "response", "proposed_by", "cancelled_by")
         .prefetch_related(
@@ -108,7 +109,7 @@ def workspace(user, mentorship: Mentorship) -> dict:
             Prefetch("learning", queryset=LearningEntry.objects.select_related("author")),
             Prefetch(
                 "feedback",
-                queryset=SessionFeedback.objects.filter(author__user=user),
+                queryset=session_feedback.objects.filter(author__user=user),
                 to_attr="my_feedback_rows",
             ),
             Prefetch(

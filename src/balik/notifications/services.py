@@ -14,6 +14,9 @@ the same Message-ID. Each claim counts as an attempt, so a message that kills it
 given up after `EMAIL_MAX_ATTEMPTS`. A message that cannot be sent is retried after a growing
 delay and never stops the others. Admins see each state in the Django admin and on the failed
 deliveries page.
+
+The outbox sits below `accounts` (whose password-reset mail goes through it), so it addresses
+whatever user model is installed rather than importing accounts' own.
 """
 
 import enum
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
@@ -33,7 +37,6 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from balik.accounts.models import User
 from balik.core.mail import close_quietly, failure_reason, send_one
 from balik.core.text import one_line
 from balik.notifications.models import (
@@ -64,7 +67,7 @@ def email_lease() -> timedelta:
     return timedelta(seconds=settings.BALIK_EMAIL_LEASE_SECONDS)
 
 
-def channels(user: User, kind: str) -> tuple[bool, bool]:
+def channels(user: AbstractBaseUser, kind: str) -> tuple[bool, bool]:
     """(in the inbox, by e-mail) for this person and kind: both unless they turned one off."""
     if kind in ALWAYS_EMAILED:
         return False, True
@@ -79,7 +82,7 @@ class Outgoing:
     """One notice to write: `render` gives (title, body), `attach` the attachment; both run in
     the recipient's language."""
 
-    user: User
+    user: AbstractBaseUser
     kind: str
     dedupe_key: str
     render: Callable[[], tuple[str, str]]
@@ -88,7 +91,7 @@ class Outgoing:
 
 
 def notify(
-    user: User,
+    user: AbstractBaseUser,
     kind: str,
     dedupe_key: str,
     render: Callable[[], tuple[str, str]],
@@ -364,22 +367,22 @@ def failed_emails() -> QuerySet[Notification]:
     )
 
 
-def inbox(user: User):
+def inbox(user: AbstractBaseUser):
     return Notification.objects.filter(recipient=user, in_app=True)
 
 
-def unread_count(user: User) -> int:
+def unread_count(user: AbstractBaseUser) -> int:
     return inbox(user).filter(read_at__isnull=True).count()
 
 
-def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
+def mark_read(user: AbstractBaseUser, notification_ids: list[int] | None = None) -> int:
     notices = inbox(user).filter(read_at__isnull=True)
     if notification_ids is not None:
         notices = notices.filter(pk__in=notification_ids)
     return notices.update(read_at=timezone.now())
 
 
-def set_preferences(user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+def set_preferences(user: AbstractBaseUser, choices: dict[str, tuple[bool, bool]]) -> None:
     """choices: kind -> (in the inbox, by e-mail)."""
     unknown = set(choices) - set(Kind.values)
     if unknown:

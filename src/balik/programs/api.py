@@ -1,7 +1,7 @@
-"""Programmes, enrolment and matching over REST, under /api/v1/programs.
+"""Programmes and enrolment over REST, under /api/v1/programs (matching adds its routes there).
 
-The same services as the pages: managers create, enrol, run and publish; participants read the
-programmes they may see and enrol themselves where the link is open.
+The same services as the pages: managers create and enrol; participants read the programmes
+they may see and enrol themselves where the link is open.
 """
 
 import datetime
@@ -13,9 +13,6 @@ from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
 from balik.core.schemas import BodyIn, answers
-from balik.matching import services as matching_services
-from balik.matching.explain import Explainer
-from balik.matching.models import RunStatus
 from balik.people.models import Person, Skill
 from balik.programs import services
 from balik.programs.catalog import TEMPLATES_BY_SLUG
@@ -76,63 +73,11 @@ class EnrolmentOut(Schema):
     goals: str
 
 
-class PairOut(Schema):
-    mentor_id: int
-    mentor: str
-    mentee_id: int
-    mentee: str
-    score: float
-    components: dict[str, float]
-    locked: bool
-    broken_rules: list[str]
-    reasons: list[str]
-
-
-class UnmatchedOut(Schema):
-    person_id: int
-    role: str
-    reason: str
-
-
-class RunOut(Schema):
-    id: int
-    status: str
-    progress: int
-    objective: float | None
-    upper_bound: float | None
-    proven_optimal: bool
-    solver: str
-    seconds: float | None
-    pairs: list[PairOut]
-    unmatched: list[UnmatchedOut]
-
-
-class SkippedPairOut(Schema):
-    mentor_id: int
-    mentor: str
-    mentee_id: int
-    mentee: str
-    code: str = Field(
-        description="Why the pair was left out, what changed since the run: one of "
-        + ", ".join(f"`{code}`" for code in matching_services.SKIP_SENTENCES)
-        + "."
-    )
-    reason: str = Field(description="The same, as a sentence in the request's language.")
-
-
-class PublishOut(RunOut):
-    published: int = Field(description="Mentorships created by this publish.")
-    skipped: list[SkippedPairOut] = Field(
-        description="Proposed pairs left out because things changed since the run (a mentor "
-        "filled up by requests, a mentee matched meanwhile, someone left, a pair forbidden)."
-    )
-
-
 def _user(request: HttpRequest):
     return request.user
 
 
-def _program(request: HttpRequest, slug: str) -> Program:
+def visible_program(request: HttpRequest, slug: str) -> Program:
     """The programme, or 404 alike for one that does not exist and one the caller may not see."""
     program = services.get_program(slug)
     if services.can_see_program(_user(request), program):
@@ -165,7 +110,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
 
 @router.get("/{slug}", response=answers({200: ProgramOut}, 404), summary="One programme")
 def get_program(request: HttpRequest, slug: str) -> Program:
-    return _program(request, slug)
+    return visible_program(request, slug)
 
 
 @router.post(
@@ -174,7 +119,7 @@ def get_program(request: HttpRequest, slug: str) -> Program:
     summary="Move the programme's status",
 )
 def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program:
-    program = _program(request, slug)
+    program = visible_program(request, slug)
     return services.change_status(_user(request), program, payload.status)
 
 
@@ -184,7 +129,7 @@ def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program
     summary="Who is enrolled",
 )
 def list_enrolments(request: HttpRequest, slug: str) -> list[dict]:
-    program = _program(request, slug)
+    program = visible_program(request, slug)
     services.require_manager(_user(request), program)
     return [
         {
@@ -217,7 +162,7 @@ def _skills(slugs: list[str] | None, field: str) -> list[Skill] | None:
     summary="Enrol yourself or others",
 )
 def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
-    program = _program(request, slug)
+    program = visible_program(request, slug)
     user = _user(request)
     if payload.email:
         person = Person.objects.filter(user__email__iexact=payload.email).first()
@@ -259,7 +204,7 @@ def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
     summary="Withdraw yourself",
 )
 def withdraw(request: HttpRequest, slug: str) -> Status:
-    program = _program(request, slug)
+    program = visible_program(request, slug)
     enrolment = Enrolment.objects.filter(
         program=program, person__user=_user(request), status=EnrolmentStatus.ACTIVE
     ).first()
@@ -267,97 +212,3 @@ def withdraw(request: HttpRequest, slug: str) -> Status:
         raise NotFound(_("You are not enrolled in this programme."))
     services.withdraw(_user(request), enrolment)
     return Status(204, None)
-
-
-def _run_out(run) -> dict:
-    pairs = list(run.pairs.select_related("mentor", "mentee").order_by("-score", "pk"))
-    explainer = Explainer(
-        [f for p in pairs for f in p.reasons] + [u["reason"] for u in run.unmatched]
-    )
-    return {
-        "id": run.pk,
-        "status": run.status,
-        "progress": run.progress,
-        "objective": run.objective,
-        "upper_bound": run.upper_bound,
-        "proven_optimal": run.proven_optimal,
-        "solver": run.solver,
-        "seconds": run.seconds,
-        "pairs": [
-            {
-                "mentor_id": p.mentor_id,
-                "mentor": p.mentor.full_name,
-                "mentee_id": p.mentee_id,
-                "mentee": p.mentee.full_name,
-                "score": p.score,
-                "components": p.components,
-                "locked": p.locked,
-                "broken_rules": p.broken_rules,
-                "reasons": [explainer.render(f) for f in p.reasons],
-            }
-            for p in pairs
-        ],
-        "unmatched": [
-            {"person_id": u["person"], "role": u["role"], "reason": explainer.render(u["reason"])}
-            for u in run.unmatched
-        ],
-    }
-
-
-@router.get(
-    "/{slug}/matching",
-    response=answers({200: RunOut}, 403, 404),
-    summary="The latest matching proposal",
-)
-def latest_matching(request: HttpRequest, slug: str) -> dict:
-    program = _program(request, slug)
-    services.require_manager(_user(request), program)
-    run = matching_services.latest_run(program)
-    if run is None:
-        raise NotFound(_("This programme has not been matched yet."))
-    return _run_out(run)
-
-
-@router.post(
-    "/{slug}/matching",
-    response=answers({201: RunOut}, 403, 404, 409),
-    summary="Run matching (keeps locks)",
-    description="One run at a time per programme: while one is queued or running, the answer "
-    "is 409 with code `run_in_progress` and `run_id`, the run to wait for.",
-)
-def run_matching(request: HttpRequest, slug: str) -> Status:
-    program = _program(request, slug)
-    run = matching_services.start_run(_user(request), program)
-    return Status(201, _run_out(run))
-
-
-@router.post(
-    "/{slug}/matching/publish",
-    response=answers({200: PublishOut}, 403, 404, 409),
-    summary="Publish the latest proposal",
-    description="Each pair is checked again against what changed since the run; the pairs that "
-    "still hold become mentorships and the others are listed in `skipped` with the reason.",
-)
-def publish(request: HttpRequest, slug: str) -> dict:
-    program = _program(request, slug)
-    services.require_manager(_user(request), program)
-    run = matching_services.latest_run(program)
-    if run is None or run.status != RunStatus.DONE:
-        raise NotFound(_("There is no finished proposal to publish."))
-    result = matching_services.publish(_user(request), run)
-    run.refresh_from_db()
-    return {
-        **_run_out(run),
-        "published": len(result.created),
-        "skipped": [
-            {
-                "mentor_id": item.mentor_id,
-                "mentor": item.mentor.full_name,
-                "mentee_id": item.mentee_id,
-                "mentee": item.mentee.full_name,
-                "code": item.code,
-                "reason": item.message,
-            }
-            for item in result.skipped
-        ],
-    }

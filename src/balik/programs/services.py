@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.core.text import long_text_problem, single_line_problem, visible
-from balik.matching.model import COMPONENTS
 from balik.people.importing import (
     UnreadableFile,
     csv_records,
@@ -41,6 +40,7 @@ from balik.programs.models import (
     ProgramKind,
     ProgramStatus,
 )
+from balik.programs.weights import COMPONENTS
 
 MAX_CAPACITY = 10
 MAX_GOALS_LENGTH = 2000

@@ -1,8 +1,11 @@
-from django.urls import include, path
+from django.urls import path
 
 from balik.programs import views
 
 app_name = "programs"
+
+# The matching, health and feedback pages under programs/<slug>/ join this namespace in
+# balik.site.urls, which composes the apps above this one.
 
 urlpatterns = [
     path("programs/", views.program_list, name="list"),
@@ -19,7 +22,4 @@ urlpatterns = [
         views.download,
         name="download",
     ),
-    path("programs/<slug:slug>/", include("balik.matching.urls")),
-    path("programs/<slug:slug>/", include("balik.insights.urls")),
-    path("programs/<slug:slug>/", include("balik.feedback.urls")),
 ]

@@ -23,8 +23,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from balik.mentorships.reminders import sweep
 from balik.notifications.services import deliver_emails, worker_name
+from balik.site.reminders import sweep
 
 logger = logging.getLogger(__name__)
 # The sleep between rounds is cut in slices this long, each ending early on a stop signal.

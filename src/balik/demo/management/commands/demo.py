@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from balik.people.demo import (
+from balik.demo.people import (
     COMPANY_NAME,
     DEMO_PASSWORD,
     DEPARTMENTS,
@@ -16,6 +16,7 @@ from balik.people.demo import (
     generate_people,
     load_demo,
 )
+from balik.demo.programmes import load_demo_programmes, load_running_programme
 
 GENERATION_LABELS = {
     "boomer": "Boomer",
@@ -54,8 +55,6 @@ class Command(BaseCommand):
             summary = load_demo()
         except DemoLoadError as error:
             raise CommandError(str(error)) from error
-        from balik.programs.demo import load_demo_programmes, load_running_programme
-
         programmes = load_demo_programmes()
         running = load_running_programme()
         if running is not None:

@@ -19,8 +19,15 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from balik.people.importing import KNOWN_COLUMNS, run_import
-from balik.people.models import SENIORITY_MAX, SENIORITY_MIN, Generation, generation_for
-from balik.people.skill_seed import skill_taxonomy
+from balik.people.models import (
+    SENIORITY_MAX,
+    SENIORITY_MIN,
+    AvailabilitySlot,
+    Generation,
+    Person,
+    generation_for,
+)
+from balik.people.skill_seed import seed_skills, skill_taxonomy
 
 COMPANY_NAME = "PT Nusantara Niaga Digital"
 COMPANY_SHORT_NAME = "Nusantara"
@@ -1740,8 +1747,6 @@ def load_demo() -> DemoSummary:
     """
     from django.db import transaction
 
-    from balik.people.skill_seed import seed_skills
-
     people = generate_people()
     summary = describe(people)
     with transaction.atomic():
@@ -1767,8 +1772,6 @@ def _count(value: Any) -> int:
 
 
 def _apply_profiles(people: Sequence[DemoPerson]) -> int:
-    from balik.people.models import AvailabilitySlot, Person
-
     by_email = {person.email: person for person in people}
     persons = list(Person.objects.filter(user__email__in=by_email).select_related("user"))
     changed_bios = []

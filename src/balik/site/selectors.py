@@ -3,7 +3,10 @@
 from django.db.models import Count, Q
 
 from balik.accounts.models import User
+from balik.matching.models import MatchRequest, RequestStatus
+from balik.mentorships.models import Mentorship, MentorshipStatus
 from balik.people.models import Person, PersonSkill, Skill, SkillDirection
+from balik.programs.models import EnrolmentStatus, Program, ProgramStatus
 
 TOP_SKILLS = 8
 
@@ -69,10 +72,6 @@ HOME_PROGRAMMES = 6
 def programme_steps(user: User, person: Person | None) -> dict[str, object]:
     """Programmes on the home page: what a manager should do next in each, what a participant
     is in (and may still join), and requests waiting for a mentor's answer."""
-    from balik.matching.models import MatchRequest, RequestStatus
-    from balik.mentorships.models import Mentorship, MentorshipStatus
-    from balik.programs.models import EnrolmentStatus, Program, ProgramStatus
-
     steps: dict[str, object] = {}
     if user.is_org_admin or user.is_program_manager:
         managed = (

@@ -10,8 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
 
+from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
+from balik.feedback.question_seed import seed_questions
+from balik.matching.services import publish, start_run
+from balik.mentorships.models import (
+    Agenda,
+    AgendaResponse,
+    Goal,
+    LearningEntry,
+    Mentorship,
+    Session,
+    SessionStatus,
+)
+from balik.mentorships.services import agreement_for, record_booked_times
 from balik.people.models import Person
 from balik.programs import services
+from balik.programs.catalog import readiness_questions
 from balik.programs.models import Enrolment, EnrolmentRole, Program, ProgramStatus
 
 DEMO_DOMAIN = "nusantara.example"
@@ -67,8 +81,6 @@ GOALS = {
 
 
 def _readiness(kind: str, role: str, rng: random.Random) -> dict[str, int]:
-    from balik.programs.catalog import readiness_questions
-
     return {
         key: (rng.randint(2, 8) if answer == "hours" else rng.randint(3, 5))
         for key, _question, answer in readiness_questions(kind, role)
@@ -160,18 +172,6 @@ def load_running_programme() -> Program | None:
     each demo participant: an agreement, a goal, a held session with its agenda, answer and
     learning log, and the next session booked with its agenda in draft."""
     from datetime import timedelta
-
-    from balik.matching.services import publish, start_run
-    from balik.mentorships.models import (
-        Agenda,
-        AgendaResponse,
-        Goal,
-        LearningEntry,
-        Mentorship,
-        Session,
-        SessionStatus,
-    )
-    from balik.mentorships.services import agreement_for, record_booked_times
 
     if Program.objects.filter(slug=PILOT.slug, mentorships__isnull=False).exists():
         return Program.objects.get(slug=PILOT.slug)
@@ -309,17 +309,6 @@ def _lived_in_pairs(program: Program, rng: random.Random, at_ten) -> None:
     few no-shows), feedback from both sides, learning logs, goals, and start and end
     self-assessments, so that the health page has something true to say on first start."""
     from datetime import timedelta
-
-    from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
-    from balik.feedback.question_seed import seed_questions
-    from balik.mentorships.models import (
-        Agenda,
-        Goal,
-        LearningEntry,
-        Mentorship,
-        Session,
-        SessionStatus,
-    )
 
     seed_questions()
     questions = list(Question.objects.filter(program__isnull=True, kind__in=["", "reverse"]))

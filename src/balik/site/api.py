@@ -1,4 +1,4 @@
-"""The REST API: one NinjaAPI at /api/, versioned routers under /api/v1/."""
+"""The REST API: one NinjaAPI at /api/, composed from every app's router under /api/v1/."""
 
 import json
 from datetime import datetime
@@ -15,8 +15,14 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
+from balik.accounts.api import router as tokens_router
 from balik.accounts.models import ApiToken, User, hash_token
 from balik.core.errors import BalikError
+from balik.matching.api import router as matching_router
+from balik.mentorships.api import router as mentorships_router
+from balik.people.api import router as people_router
+from balik.people.api import skills_router
+from balik.programs.api import router as programs_router
 
 
 class TokenExpired(AuthenticationError):
@@ -160,18 +166,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def register_routers() -> None:
-    from balik.accounts.api import router as tokens_router
-    from balik.mentorships.api import router as mentorships_router
-    from balik.people.api import router as people_router
-    from balik.people.api import skills_router
-    from balik.programs.api import router as programs_router
-
-    api.add_router("/v1/people", people_router)
-    api.add_router("/v1/skills", skills_router)
-    api.add_router("/v1/tokens", tokens_router)
-    api.add_router("/v1/programs", programs_router)
-    api.add_router("/v1/mentorships", mentorships_router)
-
-
-register_routers()
+api.add_router("/v1/people", people_router)
+api.add_router("/v1/skills", skills_router)
+api.add_router("/v1/tokens", tokens_router)
+api.add_router("/v1/programs", programs_router)
+api.add_router("/v1/programs", matching_router)
+api.add_router("/v1/mentorships", mentorships_router)

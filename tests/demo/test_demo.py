@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from balik.people.demo import (
+from balik.demo.people import (
     CSV_COLUMNS,
     DEMO_DOMAIN,
     DEMO_LOGINS,

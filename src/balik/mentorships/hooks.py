@@ -1,0 +1,34 @@
+"""What the apps above mentorships add to its workspace page.
+
+Matching creates mentorships and feedback rates their sessions, so both sit above this app and
+it never imports them. They plug in here from their `AppConfig.ready`: a workspace action (the
+feedback form posts `feedback`) and the sentences that explain why a pair was matched.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.http import HttpRequest
+
+from balik.mentorships.models import Mentorship
+
+# Runs one posted action; returns (the section to go back to, a success message).
+WorkspaceAction = Callable[[HttpRequest, Mentorship], tuple[str, str]]
+# Turns the reason facts stored on a mentorship into sentences in the active language.
+ReasonRenderer = Callable[[Sequence[Any]], list[str]]
+
+workspace_actions: dict[str, WorkspaceAction] = {}
+_reason_renderers: list[ReasonRenderer] = []
+
+
+def add_workspace_action(name: str, handler: WorkspaceAction) -> None:
+    workspace_actions[name] = handler
+
+
+def set_reason_renderer(renderer: ReasonRenderer) -> None:
+    _reason_renderers[:] = [renderer]
+
+
+def reason_sentences(facts: Sequence[Any]) -> list[str]:
+    """The reasons as sentences, or none when no app explains them."""
+    return _reason_renderers[0](facts) if _reason_renderers else []
