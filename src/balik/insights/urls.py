@@ -6,4 +6,5 @@ from balik.insights import views
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("health/nudge/<int:mentorship_id>/", views.nudge, name="health-nudge"),
+    path("export/<slug:what>.<slug:file_format>", views.download, name="download"),
 ]

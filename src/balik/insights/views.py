@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.concurrent import alongside
 from balik.feedback.models import SESSION_SCORES
-from balik.insights.exports import TABLES
+from balik.insights.exports import FORMATS, TABLES, WHAT, export
 from balik.insights.health import (
     SATISFACTION_BENCHMARK,
     Filters,
@@ -176,3 +176,16 @@ def nudge(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
             _("%(mentor)s and %(mentee)s were already nudged today; try again tomorrow.") % names,
         )
     return redirect(reverse("programs:health", args=[program.slug]) + "#at-risk")
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, slug: str, what: str, file_format: str) -> HttpResponse:
+    """A programme's pairs, sessions, feedback or outcomes as CSV or XLSX, for its managers."""
+    program = managed_program(request, slug)
+    if what not in WHAT or file_format not in FORMATS:
+        raise Http404(_("There is no such export."))
+    content, name, content_type = export(program, what, file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -9,3 +9,10 @@ class MentorshipsConfig(AppConfig):
 
     # The signal receivers that keep its copies (the agenda time on sessions) are connected
     # with the health sums' from one table: balik.insights.receivers.
+
+    def ready(self) -> None:
+        # In ready(), not at the top: the part reads models, which need the app registry.
+        from balik.mentorships.programme_page import mentorships_part
+        from balik.programs import hooks
+
+        hooks.add_page_part("mentorships", mentorships_part)

@@ -17,9 +17,4 @@ urlpatterns = [
     path("programs/<slug:slug>/participants/", views.participants, name="participants"),
     path("programs/<slug:slug>/enrol/", views.enrol, name="enrol"),
     path("programs/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
-    path(
-        "programs/<slug:slug>/export/<slug:what>.<slug:file_format>",
-        views.download,
-        name="download",
-    ),
 ]

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.core.forms import attach_errors
 from balik.people.importing import UnreadableFile, check_upload_size
 from balik.people.models import Person
-from balik.programs import services
+from balik.programs import hooks, services
 from balik.programs.catalog import TEMPLATES_BY_SLUG, readiness_questions
 from balik.programs.forms import (
     EnrolCsvForm,
@@ -110,39 +110,14 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("role", "n")
     )
-    from balik.matching.models import MatchRequest, RequestStatus
-    from balik.mentorships.models import Mentorship, MentorshipStatus
-
-    my_mentorships = []
-    pending_for_me = []
-    my_request = None
-    if my_enrolment:
-        my_mentorships = list(
-            Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE)
-            .filter(Q(mentor=my_enrolment.person) | Q(mentee=my_enrolment.person))
-            .select_related("mentor", "mentee")
-        )
-        pending_for_me = list(
-            MatchRequest.objects.filter(
-                program=program, mentor=my_enrolment.person, status=RequestStatus.PENDING
-            ).select_related("mentee")
-        )
-        my_request = (
-            MatchRequest.objects.filter(program=program, mentee=my_enrolment.person)
-            .select_related("mentor")
-            .first()
-        )
-    active_pairs = program.mentorships.filter(status=MentorshipStatus.ACTIVE).count()
     context = {
         "program": program,
         "manager": manager,
         "my_enrolment": my_enrolment,
         "counts": counts,
         "enrolled": sum(counts.values()),
-        "active_pairs": active_pairs,
-        "my_mentorships": my_mentorships,
-        "pending_for_me": pending_for_me,
-        "my_request": my_request,
+        # what the apps above add: the viewer's mentorships, requests, the pairs
+        **hooks.page_context(program, my_enrolment.person if my_enrolment else None),
         "next_statuses": program.next_statuses() if manager else (),
         # shared with people by mail or chat: the site's public address, not this request's host
         "join_url": settings.BALIK_SITE_URL
@@ -371,18 +346,3 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound as missing:
         raise Http404(str(missing.message)) from None
     return redirect("programs:enrol", program.slug)
-
-
-@login_required
-@require_GET
-def download(request: HttpRequest, slug: str, what: str, file_format: str) -> HttpResponse:
-    """A programme's pairs, sessions, feedback or outcomes as CSV or XLSX, for its managers."""
-    from balik.insights.exports import FORMATS, WHAT, export
-
-    program = managed_program(request, slug)
-    if what not in WHAT or file_format not in FORMATS:
-        raise Http404(_("There is no such export."))
-    content, name, content_type = export(program, what, file_format)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
