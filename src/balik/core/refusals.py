@@ -1,0 +1,92 @@
+"""One path for every refusal a service raises inside an HTML view.
+
+The API answers refusals as JSON 4xx in `balik.site.api`; this module is the HTML side:
+
+- `PermissionRefused` -> a styled 403 page that says why; `NotFound` -> a styled 404 page.
+- Any other `BalikError` (a `ValidationFailed` too) from a POST -> the message shown to the
+  user (Django messages) and a redirect back to the page the form came from; from a GET, the
+  same styled page with the error's status.
+- Where the view renders a Django form, `refusal_beside(form)` puts the service's refusal beside
+  the form's fields instead, so the view shows the form again with the user's input kept.
+"""
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.contrib import messages
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
+from balik.core.forms import attach_errors
+from balik.core.views import refused_page
+
+View = Callable[..., HttpResponse]
+
+
+def answers_refusals(view: View | None = None, *, back: str | None = None) -> Any:
+    """Decorate a view so that a service's refusal reaches the user as a page or a message.
+
+    `back` is the URL name a refused POST returns to, reversed with the view's own URL
+    arguments (e.g. "programs:detail" for a view routed with `slug`); without it, the page
+    the form came from (the Referer, when it is on this site), else the same address.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except (PermissionRefused, NotFound) as refused:
+                return refused_page(request, refused.message, status=refused.status)
+            except BalikError as refused:
+                if request.method != "POST":
+                    return refused_page(request, refused.message, status=refused.status)
+                for message in refusal_messages(refused):
+                    messages.error(request, message)
+                return redirect(_way_back(request, back, args, kwargs))
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
+
+
+def refusal_messages(refused: BalikError) -> list[str]:
+    """What the user reads: each field's message of a `ValidationFailed`, else its message."""
+    if isinstance(refused, ValidationFailed) and refused.errors:
+        return [str(message) for field in refused.errors.values() for message in field]
+    return [str(refused.message)]
+
+
+@contextmanager
+def refusal_beside(form: BaseForm) -> Iterator[None]:
+    """Run a service call whose refusal belongs on `form`: a `ValidationFailed` beside its
+    fields, another `BalikError` beside its field (or above the form). The block is left and
+    the view goes on to render the form, now invalid, with the user's input. A refusal of
+    access (`PermissionRefused`, `NotFound`) is not the form's to show: it goes on to
+    `answers_refusals`."""
+    try:
+        yield
+    except (PermissionRefused, NotFound):
+        raise
+    except ValidationFailed as failure:
+        attach_errors(form, failure)
+    except BalikError as refused:
+        field = refused.field if refused.field in form.fields else None
+        form.add_error(field, str(refused.message))
+
+
+def _way_back(request: HttpRequest, back: str | None, args: tuple, kwargs: dict) -> str:
+    if back is not None:
+        return reverse(back, args=args, kwargs=kwargs)
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()
