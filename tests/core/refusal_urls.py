@@ -35,6 +35,16 @@ def conflicts_going_back(request: HttpRequest) -> HttpResponse:
     raise ValidationFailed({"name": ["Name is taken."], "slug": ["Slug is taken."]})
 
 
+@answers_refusals(back=lambda request: f"/refusals/landing/?tab={request.GET['tab']}")
+def conflicts_going_to_a_computed_address(request: HttpRequest) -> HttpResponse:
+    raise BalikError(_("This programme is not open for enrolment."))
+
+
+@answers_refusals
+def gone(request: HttpRequest) -> HttpResponse:
+    raise BalikError(_("There is nothing at this address."), status=404)
+
+
 def landing(request: HttpRequest) -> HttpResponse:
     shown = " | ".join(str(message) for message in messages.get_messages(request))
     return HttpResponse(shown)
@@ -69,6 +79,8 @@ refusal_patterns = (
         path("missing/", finds_nothing),
         path("conflict/", conflicts),
         path("conflict-back/", conflicts_going_back),
+        path("conflict-computed/", conflicts_going_to_a_computed_address),
+        path("gone/", gone),
         path("landing/", landing, name="landing"),
         path("form/", form_page),
     ],

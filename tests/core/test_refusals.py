@@ -67,6 +67,18 @@ def test_without_a_named_page_a_refused_post_goes_back_where_the_form_came_from(
     assert shown == "Name is taken. | Slug is taken."
 
 
+def test_a_refused_post_can_go_back_to_an_address_the_view_computes(participant_client):
+    response = participant_client.post("/refusals/conflict-computed/?tab=3")
+    assert response.status_code == 302
+    assert response.url == "/refusals/landing/?tab=3"
+
+
+def test_a_refusal_with_the_status_of_a_missing_thing_is_a_404(participant_client):
+    response = participant_client.post("/refusals/gone/")
+    assert response.status_code == 404
+    assert "There is nothing at this address." in response.content.decode()
+
+
 def test_a_referer_on_another_site_is_not_followed(participant_client):
     response = participant_client.post(
         "/refusals/conflict-back/", HTTP_REFERER="https://evil.example/phish"
@@ -75,9 +87,9 @@ def test_a_referer_on_another_site_is_not_followed(participant_client):
     assert response.url == "/refusals/conflict-back/"
 
 
-def test_a_refused_get_is_the_styled_page_with_the_error_s_status(participant_client):
+def test_a_page_the_service_will_not_build_is_closed_with_the_reason(participant_client):
     response = participant_client.get("/refusals/conflict/")
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert "This programme is not open for enrolment." in response.content.decode()
 
 

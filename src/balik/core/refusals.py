@@ -5,7 +5,7 @@ The API answers refusals as JSON 4xx in `balik.site.api`; this module is the HTM
 - `PermissionRefused` -> a styled 403 page that says why; `NotFound` -> a styled 404 page.
 - Any other `BalikError` (a `ValidationFailed` too) from a POST -> the message shown to the
   user (Django messages) and a redirect back to the page the form came from; from a GET, the
-  same styled page with the error's status.
+  styled 403 page: a page the service will not build in this state is closed to the reader.
 - Where the view renders a Django form, `refusal_beside(form)` puts the service's refusal beside
   the form's fields instead, so the view shows the form again with the user's input kept.
 """
@@ -29,12 +29,16 @@ from balik.core.views import refused_page
 View = Callable[..., HttpResponse]
 
 
-def answers_refusals(view: View | None = None, *, back: str | None = None) -> Any:
+Back = str | Callable[..., str]
+
+
+def answers_refusals(view: View | None = None, *, back: Back | None = None) -> Any:
     """Decorate a view so that a service's refusal reaches the user as a page or a message.
 
-    `back` is the URL name a refused POST returns to, reversed with the view's own URL
-    arguments (e.g. "programs:detail" for a view routed with `slug`); without it, the page
-    the form came from (the Referer, when it is on this site), else the same address.
+    `back` is where a refused POST returns to: a URL name, reversed with the view's own URL
+    arguments (e.g. "programs:detail" for a view routed with `slug`), or a function of the
+    request and those arguments that returns an address; without it, the page the form came
+    from (the Referer, when it is on this site), else the same address.
     """
 
     def decorate(view: View) -> View:
@@ -42,11 +46,10 @@ def answers_refusals(view: View | None = None, *, back: str | None = None) -> An
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 return view(request, *args, **kwargs)
-            except (PermissionRefused, NotFound) as refused:
-                return refused_page(request, refused.message, status=refused.status)
             except BalikError as refused:
-                if request.method != "POST":
-                    return refused_page(request, refused.message, status=refused.status)
+                if _refuses_access(refused) or request.method != "POST":
+                    missing = isinstance(refused, NotFound) or refused.status == 404
+                    return refused_page(request, refused.message, status=404 if missing else 403)
                 for message in refusal_messages(refused):
                     messages.error(request, message)
                 return redirect(_way_back(request, back, args, kwargs))
@@ -72,16 +75,23 @@ def refusal_beside(form: BaseForm) -> Iterator[None]:
     `answers_refusals`."""
     try:
         yield
-    except (PermissionRefused, NotFound):
-        raise
-    except ValidationFailed as failure:
-        attach_errors(form, failure)
     except BalikError as refused:
+        if _refuses_access(refused):
+            raise
+        if isinstance(refused, ValidationFailed):
+            attach_errors(form, refused)
+            return
         field = refused.field if refused.field in form.fields else None
         form.add_error(field, str(refused.message))
 
 
-def _way_back(request: HttpRequest, back: str | None, args: tuple, kwargs: dict) -> str:
+def _refuses_access(refused: BalikError) -> bool:
+    return isinstance(refused, PermissionRefused | NotFound) or refused.status in (403, 404)
+
+
+def _way_back(request: HttpRequest, back: Back | None, args: tuple, kwargs: dict) -> str:
+    if callable(back):
+        return back(request, *args, **kwargs)
     if back is not None:
         return reverse(back, args=args, kwargs=kwargs)
     referer = request.headers.get("referer", "")
