@@ -10,7 +10,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
-from balik.core.refusals import answers_refusals, refusal_beside
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.site.urls import handler403, handler404  # noqa: F401 (the site's refusal pages)
 from balik.site.urls import urlpatterns as site_urlpatterns
 
@@ -37,6 +37,11 @@ def conflicts_going_back(request: HttpRequest) -> HttpResponse:
 
 @answers_refusals(back=lambda request: f"/refusals/landing/?tab={request.GET['tab']}")
 def conflicts_going_to_a_computed_address(request: HttpRequest) -> HttpResponse:
+    raise BalikError(_("This programme is not open for enrolment."))
+
+
+@answers_refusals(back=back_to("refusals:landing"))
+def conflicts_about_an_item(request: HttpRequest, item_id: int) -> HttpResponse:
     raise BalikError(_("This programme is not open for enrolment."))
 
 
@@ -80,6 +85,7 @@ refusal_patterns = (
         path("conflict/", conflicts),
         path("conflict-back/", conflicts_going_back),
         path("conflict-computed/", conflicts_going_to_a_computed_address),
+        path("items/<int:item_id>/conflict/", conflicts_about_an_item),
         path("gone/", gone),
         path("landing/", landing, name="landing"),
         path("form/", form_page),

@@ -73,6 +73,12 @@ def test_a_refused_post_can_go_back_to_an_address_the_view_computes(participant_
     assert response.url == "/refusals/landing/?tab=3"
 
 
+def test_back_to_returns_to_a_page_with_fewer_arguments_than_the_view(participant_client):
+    response = participant_client.post("/refusals/items/7/conflict/")
+    assert response.status_code == 302
+    assert response.url == "/refusals/landing/"
+
+
 def test_a_refusal_with_the_status_of_a_missing_thing_is_a_404(participant_client):
     response = participant_client.post("/refusals/gone/")
     assert response.status_code == 404

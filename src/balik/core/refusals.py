@@ -59,6 +59,16 @@ def answers_refusals(view: View | None = None, *, back: Back | None = None) -> A
     return decorate(view) if view is not None else decorate
 
 
+def back_to(name: str, *arguments: str) -> Callable[..., str]:
+    """`back` for a view whose URL has more arguments than the page to return to: the URL
+    name `name`, reversed with only the view's URL arguments named in `arguments`."""
+
+    def address(request: HttpRequest, **kwargs: Any) -> str:
+        return reverse(name, kwargs={argument: kwargs[argument] for argument in arguments})
+
+    return address
+
+
 def refusal_messages(refused: BalikError) -> list[str]:
     """What the user reads: each field's message of a `ValidationFailed`, else its message."""
     if isinstance(refused, ValidationFailed) and refused.errors:

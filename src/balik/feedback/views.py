@@ -12,9 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.errors import ValidationFailed
 from balik.core.exporting import csv_bytes, xlsx_bytes
-from balik.core.forms import attach_errors
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.feedback import services
 from balik.feedback.competencies import competency_label
 from balik.feedback.forms import QuestionForm
@@ -52,6 +52,7 @@ def _whole_number(raw: str) -> object:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
     if phase not in Phase.values:
         raise Http404(_("There is no such phase."))
@@ -68,8 +69,6 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
             services.answer_assessment(request.user, program, phase, values)
         except ValidationFailed as failure:
             errors = failure.errors
-        except PermissionRefused as refused:
-            raise PermissionDenied(str(refused.message)) from None
         else:
             messages.success(request, _("Thank you: your answers are saved."))
             return redirect("programs:detail", program.slug)
@@ -99,6 +98,7 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals(back="programs:evaluation")
 def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     program, enrolment = _my_programme(request, slug)
     existing = ProgramEvaluation.objects.filter(program=program, person=enrolment.person).first()
@@ -118,8 +118,6 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationFailed as failure:
             errors = failure.errors
-        except BalikError as refused:
-            messages.error(request, str(refused.message))
         else:
             messages.success(request, _("Thank you for your evaluation."))
             return redirect("programs:detail", program.slug)
@@ -139,16 +137,14 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     """A manager's view of the self-assessment questions, where they add their own."""
     program = managed_program(request, slug)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_beside(form):
             services.add_question(request.user, program, **form.cleaned_data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
             messages.success(
                 request, _("Your question is added: participants answer it from now on.")
             )
@@ -185,14 +181,11 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back=back_to("programs:questions", "slug"))
 def remove_question(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = managed_program(request, slug)
-    try:
-        services.remove_question(request.user, program, question_id)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("The question is removed."))
+    services.remove_question(request.user, program, question_id)
+    messages.success(request, _("The question is removed."))
     return redirect("programs:questions", program.slug)
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.core.errors import ValidationFailed
-from balik.core.refusals import answers_refusals
+from balik.core.refusals import answers_refusals, back_to
 from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
@@ -220,7 +220,7 @@ def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@answers_refusals(back=lambda request, slug, rule_id: reverse("programs:matching", args=[slug]))
+@answers_refusals(back=back_to("programs:matching", "slug"))
 def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     program = managed_program(request, slug)
     services.clear_pair_rule(request.user, program, rule_id)
@@ -348,7 +348,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@answers_refusals(back=lambda request, slug, request_id: reverse("programs:detail", args=[slug]))
+@answers_refusals(back=back_to("programs:detail", "slug"))
 def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     program = program_or_404(slug)
     match_request = (
