@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from balik.core.errors import ValidationFailed
 from balik.core.middleware import form_shows_its_own_errors
+from balik.core.refusals import answers_refusals, refusal_beside
 from balik.people import selectors, services
 from balik.people.forms import (
     DirectoryFilterForm,
@@ -153,16 +154,10 @@ def _saved(request: HttpRequest, person: Person, section: str, message: str) -> 
     return redirect(reverse("people:edit", args=[person.pk]) + f"#{section}")
 
 
-def _add_service_errors(form: PersonAboutForm, error: ValidationFailed) -> None:
-    for field, field_messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-
-
 @form_shows_its_own_errors
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_edit(request.user, person_id)
     if request.method == "GET":
@@ -174,11 +169,8 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             request.POST, person=person, can_edit_hr_fields=bool(request.user.is_org_admin)
         )
         if form.is_valid():
-            try:
+            with refusal_beside(form):
                 services.person_update(person=person, actor=request.user, data=form.service_data())
-            except ValidationFailed as error:
-                _add_service_errors(form, error)
-            else:
                 return _saved(request, person, "about", _("Profile saved."))
         context = _edit_context(request, person, about_form=form)
         return render(request, "people/edit.html", context, status=422)
