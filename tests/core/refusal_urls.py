@@ -3,7 +3,7 @@ pages the styled refusal links to)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import engines
 from django.urls import include, path
@@ -78,6 +78,23 @@ def form_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(PAGE.render({"form": form}, request), status=422 if form.errors else 200)
 
 
+@answers_refusals
+def own_inputs_page(request: HttpRequest) -> HttpResponse:
+    """A page that lays out its own inputs and shows a dict of field -> messages beside them."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        with refusal_beside(errors):
+            name = request.POST.get("name", "")
+            if name == "taken":
+                raise ValidationFailed({"name": ["That name is taken."]})
+            if name == "long":
+                raise BalikError(_("Use at most 1,000 characters."), field="name")
+            if name == "closed":
+                raise BalikError(_("This programme is not open for enrolment."))
+            return redirect("refusals:landing")
+    return JsonResponse({"errors": errors, "kept": request.POST.get("name")}, status=422)
+
+
 refusal_patterns = (
     [
         path("access/", refuses_access),
@@ -89,6 +106,7 @@ refusal_patterns = (
         path("gone/", gone),
         path("landing/", landing, name="landing"),
         path("form/", form_page),
+        path("own-inputs/", own_inputs_page),
     ],
     "refusals",
 )

@@ -128,3 +128,20 @@ def test_a_refusal_of_access_inside_a_form_is_still_a_403(participant_client):
 def test_a_form_the_service_accepts_goes_on(participant_client):
     response = participant_client.post("/refusals/form/", {"name": "fine", "slug": "s"})
     assert response.status_code == 302
+
+
+def test_a_page_with_its_own_inputs_gets_the_refusal_beside_the_field_named(indonesian):
+    response = indonesian.post("/refusals/own-inputs/", {"name": "long"})
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": {"name": ["Gunakan maksimal 1.000 karakter."]},
+        "kept": "long",
+    }
+    response = indonesian.post("/refusals/own-inputs/", {"name": "taken"})
+    assert response.json()["errors"] == {"name": ["That name is taken."]}
+
+
+def test_a_refusal_naming_no_field_has_no_place_on_such_a_page_and_goes_back(indonesian):
+    response = indonesian.post("/refusals/own-inputs/", {"name": "closed"}, follow=False)
+    assert response.status_code == 302
+    assert response.url == "/refusals/own-inputs/"

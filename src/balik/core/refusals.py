@@ -77,22 +77,39 @@ def refusal_messages(refused: BalikError) -> list[str]:
 
 
 @contextmanager
-def refusal_beside(form: BaseForm) -> Iterator[None]:
-    """Run a service call whose refusal belongs on `form`: a `ValidationFailed` beside its
-    fields, another `BalikError` beside its field (or above the form). The block is left and
-    the view goes on to render the form, now invalid, with the user's input. A refusal of
-    access (`PermissionRefused`, `NotFound`) is not the form's to show: it goes on to
-    `answers_refusals`."""
+def refusal_beside(target: BaseForm | dict[str, list[str]]) -> Iterator[None]:
+    """Run a service call whose refusal belongs beside the fields it names, so that the view
+    goes on to render the page again with the user's input kept.
+
+    `target` is a Django form (a `ValidationFailed` beside its fields, another refusal beside
+    its field or above the form), or, for a page that lays out its own inputs, the dict of
+    field -> messages its template shows beside each input (a refusal that names no field
+    has no place there: it goes on to `answers_refusals`, a message and a way back). A refusal
+    of access (`PermissionRefused`, `NotFound`) is never the form's to show: it goes on too.
+    """
     try:
         yield
     except BalikError as refused:
         if _refuses_access(refused):
             raise
-        if isinstance(refused, ValidationFailed):
-            attach_errors(form, refused)
-            return
-        field = refused.field if refused.field in form.fields else None
-        form.add_error(field, str(refused.message))
+        if isinstance(target, BaseForm):
+            _on_form(target, refused)
+        elif isinstance(refused, ValidationFailed):
+            for field, field_messages in refused.errors.items():
+                target.setdefault(field, []).extend(str(message) for message in field_messages)
+        elif refused.field is not None:
+            target.setdefault(refused.field, []).append(str(refused.message))
+        else:
+            raise
+
+
+def _on_form(form: BaseForm, refused: BalikError) -> None:
+    if isinstance(refused, ValidationFailed):
+        attach_errors(form, refused)
+    else:
+        form.add_error(
+            refused.field if refused.field in form.fields else None, str(refused.message)
+        )
 
 
 def _refuses_access(refused: BalikError) -> bool:

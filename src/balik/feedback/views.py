@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balik.core.errors import ValidationFailed
 from balik.core.exporting import csv_bytes, xlsx_bytes
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.feedback import services
@@ -65,11 +64,8 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
             raw = request.POST.get(f"question_{question.pk}", "")
             if raw:
                 values[question.pk] = _whole_number(raw)
-        try:
+        with refusal_beside(errors):
             services.answer_assessment(request.user, program, phase, values)
-        except ValidationFailed as failure:
-            errors = failure.errors
-        else:
             messages.success(request, _("Thank you: your answers are saved."))
             return redirect("programs:detail", program.slug)
     current = dict(
@@ -108,7 +104,7 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
         def number(name: str) -> object:
             return _whole_number(request.POST.get(name, ""))
 
-        try:
+        with refusal_beside(errors):
             services.evaluate_program(
                 request.user,
                 program,
@@ -116,9 +112,6 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
                 recommend=number("recommend"),
                 improve=request.POST.get("improve", ""),
             )
-        except ValidationFailed as failure:
-            errors = failure.errors
-        else:
             messages.success(request, _("Thank you for your evaluation."))
             return redirect("programs:detail", program.slug)
     return render(

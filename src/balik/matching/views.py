@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balik.core.errors import ValidationFailed
-from balik.core.refusals import answers_refusals, back_to
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
@@ -230,6 +229,7 @@ def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     enrolled = list(
@@ -241,12 +241,10 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     mentor_id, mentee_id = _person_id(source.get("mentor")), _person_id(source.get("mentee"))
     check, errors = None, {}
     if mentor_id and mentee_id:
-        try:
+        with refusal_beside(errors):
             check = services.check_pair(program, mentor_id, mentee_id)
-        except ValidationFailed as failure:
-            errors = failure.errors
     if request.method == "POST" and check is not None:
-        try:
+        with refusal_beside(errors):
             services.set_pair_rule(
                 request.user,
                 program,
@@ -256,9 +254,6 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
                 confirm_broken_rules=request.POST.get("confirm") == "1",
                 manual=True,
             )
-        except ValidationFailed as failure:
-            errors = failure.errors
-        else:
             messages.success(request, _("Manual pair saved. Re-run matching to build around it."))
             return redirect("programs:matching", program.slug)
     explainer = Explainer(check.reasons if check else [])
