@@ -6,8 +6,12 @@ The API answers refusals as JSON 4xx in `balik.site.api`; this module is the HTM
 - Any other `BalikError` (a `ValidationFailed` too) from a POST -> the message shown to the
   user (Django messages) and a redirect back to the page the form came from; from a GET, the
   styled 403 page: a page the service will not build in this state is closed to the reader.
-- Where the view renders a Django form, `refusal_beside(form)` puts the service's refusal beside
-  the form's fields instead, so the view shows the form again with the user's input kept.
+- Where the view renders a form, `refusal_beside(form)` puts the service's refusal beside the
+  form's fields instead (or into the field -> messages dict of a page that lays out its own
+  inputs), so the view shows the page again with the user's input kept.
+
+Django's own 403 and 404 (a view's `PermissionDenied`, `Http404`) render the same page through
+`balik.core.views.permission_denied` and `page_not_found`.
 """
 
 import functools
@@ -27,8 +31,6 @@ from balik.core.forms import attach_errors
 from balik.core.views import refused_page
 
 View = Callable[..., HttpResponse]
-
-
 Back = str | Callable[..., str]
 
 
