@@ -67,6 +67,17 @@ def test_revoking_from_the_page_stops_the_token_working(client, participant):
     assert response.status_code == 401
 
 
+def test_revoking_someone_else_s_token_from_the_page_is_a_404_that_says_why(
+    client, participant, outsider
+):
+    issued = services.api_token_create(user=participant.user, name="theirs")
+    client.force_login(outsider.user)
+    response = client.post(reverse("token_revoke", args=[issued.token.id]))
+    assert response.status_code == 404
+    assert "No such token." in response.content.decode()
+    assert ApiToken.objects.get().revoked_at is None
+
+
 def test_the_api_lists_and_revokes_tokens_with_a_bearer_token(client, participant):
     issued = services.api_token_create(user=participant.user, name="bootstrap")
     second = services.api_token_create(user=participant.user, name="second")

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from balik.accounts import services, throttle
 from balik.accounts.forms import ActivatingPasswordResetForm, ApiTokenForm
 from balik.accounts.models import ApiToken
-from balik.core.errors import BalikError
 from balik.core.middleware import form_shows_its_own_errors
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 
 
 @require_POST
@@ -27,19 +27,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @form_shows_its_own_errors
 @login_required
+@answers_refusals
 def tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_beside(form):
             issued = services.api_token_create(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
-        except BalikError as error:
-            form.add_error(error.field, str(error.message))
-        else:
             new_secret = issued.secret
             form = ApiTokenForm()
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
@@ -55,13 +53,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back=back_to("tokens"))
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = services.api_token_revoke(user=request.user, token_id=token_id)
-    except BalikError:
-        messages.error(request, _("That token does not exist."))
-    else:
-        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    token = services.api_token_revoke(user=request.user, token_id=token_id)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("tokens")
 
 

@@ -12,9 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.core.exporting import csv_bytes, xlsx_bytes
-from balik.core.forms import attach_errors
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.feedback import services
 from balik.feedback.competencies import competency_label
 from balik.feedback.forms import QuestionForm
@@ -52,6 +51,7 @@ def _whole_number(raw: str) -> object:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
     if phase not in Phase.values:
         raise Http404(_("There is no such phase."))
@@ -64,13 +64,8 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
             raw = request.POST.get(f"question_{question.pk}", "")
             if raw:
                 values[question.pk] = _whole_number(raw)
-        try:
+        with refusal_beside(errors):
             services.answer_assessment(request.user, program, phase, values)
-        except ValidationFailed as failure:
-            errors = failure.errors
-        except PermissionRefused as refused:
-            raise PermissionDenied(str(refused.message)) from None
-        else:
             messages.success(request, _("Thank you: your answers are saved."))
             return redirect("programs:detail", program.slug)
     current = dict(
@@ -99,6 +94,7 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals(back="programs:evaluation")
 def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
     program, enrolment = _my_programme(request, slug)
     existing = ProgramEvaluation.objects.filter(program=program, person=enrolment.person).first()
@@ -108,7 +104,7 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
         def number(name: str) -> object:
             return _whole_number(request.POST.get(name, ""))
 
-        try:
+        with refusal_beside(errors):
             services.evaluate_program(
                 request.user,
                 program,
@@ -116,11 +112,6 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
                 recommend=number("recommend"),
                 improve=request.POST.get("improve", ""),
             )
-        except ValidationFailed as failure:
-            errors = failure.errors
-        except BalikError as refused:
-            messages.error(request, str(refused.message))
-        else:
             messages.success(request, _("Thank you for your evaluation."))
             return redirect("programs:detail", program.slug)
     return render(
@@ -139,16 +130,14 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     """A manager's view of the self-assessment questions, where they add their own."""
     program = managed_program(request, slug)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_beside(form):
             services.add_question(request.user, program, **form.cleaned_data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
             messages.success(
                 request, _("Your question is added: participants answer it from now on.")
             )
@@ -185,14 +174,11 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back=back_to("programs:questions", "slug"))
 def remove_question(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = managed_program(request, slug)
-    try:
-        services.remove_question(request.user, program, question_id)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("The question is removed."))
+    services.remove_question(request.user, program, question_id)
+    messages.success(request, _("The question is removed."))
     return redirect("programs:questions", program.slug)
 
 

@@ -7,18 +7,19 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balik.core.errors import BalikError, ValidationFailed
+from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
 from balik.mentorships.views import visible_mentorship
 from balik.people.models import Person
-from balik.programs.models import EnrolmentStatus, Program
+from balik.programs.models import EnrolmentStatus
 from balik.programs.web import managed_program, program_or_404
 
 PAIRS_PER_PAGE = 50
@@ -156,35 +157,30 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back="programs:matching")
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
-    try:
-        match_run = services.start_run(request.user, program)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
+    match_run = services.start_run(request.user, program)
+    if match_run.status == RunStatus.DONE:
+        messages.success(
+            request,
+            _("Matching done: %(pairs)d pairs, %(unmatched)d people unmatched.")
+            % {"pairs": match_run.pairs.count(), "unmatched": len(match_run.unmatched)},
+        )
+    elif match_run.status == RunStatus.FAILED:
+        messages.error(request, _("Matching failed: %(error)s") % {"error": match_run.error})
     else:
-        if match_run.status == RunStatus.DONE:
-            messages.success(
-                request,
-                _("Matching done: %(pairs)d pairs, %(unmatched)d people unmatched.")
-                % {"pairs": match_run.pairs.count(), "unmatched": len(match_run.unmatched)},
-            )
-        elif match_run.status == RunStatus.FAILED:
-            messages.error(request, _("Matching failed: %(error)s") % {"error": match_run.error})
-        else:
-            messages.info(
-                request, _("Matching runs in the background; this page shows its progress.")
-            )
+        messages.info(request, _("Matching runs in the background; this page shows its progress."))
     return redirect("programs:matching", program.slug)
 
 
-def _back_to_review(request: HttpRequest, program: Program) -> HttpResponse:
-    """Back to the review page the form was on, keeping its filters and page."""
+def _review_page(request: HttpRequest, slug: str) -> str:
+    """The review page the form was on, keeping its filters and page."""
     back = request.POST.get("next", "")
-    review_path = f"/programs/{program.slug}/matching/"
+    review_path = reverse("programs:matching", args=[slug])
     if back.startswith(review_path) and "//" not in back:
-        return redirect(back)
-    return redirect("programs:matching", program.slug)
+        return back
+    return review_path
 
 
 def _person_id(value: str | None) -> int | None:
@@ -196,6 +192,7 @@ def _person_id(value: str | None) -> int | None:
 
 @login_required
 @require_POST
+@answers_refusals(back=_review_page)
 def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     mentor_id = _person_id(request.POST.get("mentor"))
@@ -203,44 +200,36 @@ def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
     if mentor_id is None or mentee_id is None:
         messages.error(request, _("Choose both people of the pair."))
         return redirect("programs:matching", program.slug)
-    try:
-        services.set_pair_rule(
-            request.user,
-            program,
-            mentor_id,
-            mentee_id,
-            request.POST.get("action", ""),
-            confirm_broken_rules=request.POST.get("confirm") == "1",
-        )
-    except ValidationFailed as failure:
-        for messages_ in failure.errors.values():
-            for message in messages_:
-                messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Pair locked: it stays in every re-run.")
-            if request.POST.get("action") == PairRuleAction.LOCK
-            else _("Pair forbidden: it will not be proposed again."),
-        )
-    return _back_to_review(request, program)
+    services.set_pair_rule(
+        request.user,
+        program,
+        mentor_id,
+        mentee_id,
+        request.POST.get("action", ""),
+        confirm_broken_rules=request.POST.get("confirm") == "1",
+    )
+    messages.success(
+        request,
+        _("Pair locked: it stays in every re-run.")
+        if request.POST.get("action") == PairRuleAction.LOCK
+        else _("Pair forbidden: it will not be proposed again."),
+    )
+    return redirect(_review_page(request, program.slug))
 
 
 @login_required
 @require_POST
+@answers_refusals(back=back_to("programs:matching", "slug"))
 def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     program = managed_program(request, slug)
-    try:
-        services.clear_pair_rule(request.user, program, rule_id)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("Removed. Re-run matching to use the change."))
+    services.clear_pair_rule(request.user, program, rule_id)
+    messages.success(request, _("Removed. Re-run matching to use the change."))
     return redirect("programs:matching", program.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     enrolled = list(
@@ -252,12 +241,10 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     mentor_id, mentee_id = _person_id(source.get("mentor")), _person_id(source.get("mentee"))
     check, errors = None, {}
     if mentor_id and mentee_id:
-        try:
+        with refusal_beside(errors):
             check = services.check_pair(program, mentor_id, mentee_id)
-        except ValidationFailed as failure:
-            errors = failure.errors
     if request.method == "POST" and check is not None:
-        try:
+        with refusal_beside(errors):
             services.set_pair_rule(
                 request.user,
                 program,
@@ -267,9 +254,6 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
                 confirm_broken_rules=request.POST.get("confirm") == "1",
                 manual=True,
             )
-        except ValidationFailed as failure:
-            errors = failure.errors
-        else:
             messages.success(request, _("Manual pair saved. Re-run matching to build around it."))
             return redirect("programs:matching", program.slug)
     explainer = Explainer(check.reasons if check else [])
@@ -292,60 +276,47 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back="programs:matching")
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     run = services.latest_run(program)
     if run is None:
         messages.error(request, _("Run matching first."))
         return redirect("programs:matching", program.slug)
-    try:
-        result = services.publish(request.user, run)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(
+    result = services.publish(request.user, run)
+    messages.success(
+        request,
+        _("Published: %(n)d mentorships created; both people of each will get an e-mail.")
+        % {"n": len(result.created)},
+    )
+    if result.skipped:
+        messages.warning(
             request,
-            _("Published: %(n)d mentorships created; both people of each will get an e-mail.")
-            % {"n": len(result.created)},
-        )
-        if result.skipped:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(n)d proposed pair was not published because things changed since the "
-                    "run; the list below says why.",
-                    "%(n)d proposed pairs were not published because things changed since the "
-                    "run; the list below says why.",
-                    len(result.skipped),
-                )
-                % {"n": len(result.skipped)},
+            ngettext(
+                "%(n)d proposed pair was not published because things changed since the "
+                "run; the list below says why.",
+                "%(n)d proposed pairs were not published because things changed since the "
+                "run; the list below says why.",
+                len(result.skipped),
             )
+            % {"n": len(result.skipped)},
+        )
     return redirect("programs:matching", program.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals(back="programs:choose")
 def choose(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_or_404(slug)
     if request.method == "POST":
         mentor_id = _person_id(request.POST.get("mentor"))
-        try:
-            services.request_mentor(
-                request.user, program, mentor_id or 0, request.POST.get("message", "")
-            )
-        except ValidationFailed as failure:
-            for messages_ in failure.errors.values():
-                for message in messages_:
-                    messages.error(request, message)
-        except BalikError as refused:
-            messages.error(request, str(refused.message))
-        else:
-            messages.success(request, _("Request sent. The mentor will accept or decline."))
-            return redirect("programs:detail", program.slug)
-    try:
-        suggestions = services.shortlist(request.user, program)
-    except BalikError as refused:
-        raise PermissionDenied(str(refused.message)) from None
+        services.request_mentor(
+            request.user, program, mentor_id or 0, request.POST.get("message", "")
+        )
+        messages.success(request, _("Request sent. The mentor will accept or decline."))
+        return redirect("programs:detail", program.slug)
+    suggestions = services.shortlist(request.user, program)
     explainer = Explainer([fact for s in suggestions for fact in s.reasons])
     pending = (
         MatchRequest.objects.filter(program=program, mentee__user=request.user, status="pending")
@@ -372,6 +343,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back=back_to("programs:detail", "slug"))
 def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     program = program_or_404(slug)
     match_request = (
@@ -382,25 +354,20 @@ def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     if match_request is None:
         raise Http404(_("There is no such request."))
     action = request.POST.get("action")
-    try:
-        if action == "withdraw":
-            services.withdraw_request(request.user, match_request)
-            messages.success(request, _("Request withdrawn."))
-        else:
-            services.answer_request(
-                request.user,
-                match_request,
-                accept=action == "accept",
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(
-                request,
-                _("Accepted: you are now paired.") if action == "accept" else _("Declined."),
-            )
-    except BalikError as refused:
-        if refused.status == 403:
-            raise PermissionDenied(str(refused.message)) from None
-        messages.error(request, str(refused.message))
+    if action == "withdraw":
+        services.withdraw_request(request.user, match_request)
+        messages.success(request, _("Request withdrawn."))
+    else:
+        services.answer_request(
+            request.user,
+            match_request,
+            accept=action == "accept",
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("Accepted: you are now paired.") if action == "accept" else _("Declined."),
+        )
     return redirect("programs:detail", program.slug)
 
 
@@ -408,20 +375,13 @@ def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
 # is never proposed again), taken from the mentorship's page.
 @login_required
 @require_POST
+@answers_refusals(back="mentorships:detail")
 def decline(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Only the two people in a match can decline it."))
-    try:
-        services.decline(request.user, mentorship, request.POST.get("reason", ""))
-    except ValidationFailed as failure:
-        for field_messages in failure.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(
-            request, _("You declined the match. The programme manager will find you a new one.")
-        )
+    services.decline(request.user, mentorship, request.POST.get("reason", ""))
+    messages.success(
+        request, _("You declined the match. The programme manager will find you a new one.")
+    )
     return redirect("mentorships:detail", mentorship.pk)

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from balik.core.errors import BalikError
+from balik.core.refusals import answers_refusals
 from balik.people import importing
 from balik.people.models import PeopleImport
 
@@ -122,16 +122,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals(back="people:import_preview")
 def preview(request: HttpRequest, import_id: int) -> HttpResponse:
     _require_org_admin(request)
     if request.method == "POST":
-        try:
-            report = importing.people_import_apply(import_id=import_id, actor=request.user)
-        except BalikError as error:
-            if error.status == 404:
-                raise Http404(str(error.message)) from error
-            messages.error(request, str(error.message))
-            return redirect("people:import_preview", import_id=import_id)
+        report = importing.people_import_apply(import_id=import_id, actor=request.user)
         if report.applied:
             messages.success(
                 request,

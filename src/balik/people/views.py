@@ -16,8 +16,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from balik.core.errors import ValidationFailed
 from balik.core.middleware import form_shows_its_own_errors
+from balik.core.refusals import answers_refusals, refusal_beside
 from balik.people import selectors, services
 from balik.people.forms import (
     DirectoryFilterForm,
@@ -153,16 +153,15 @@ def _saved(request: HttpRequest, person: Person, section: str, message: str) -> 
     return redirect(reverse("people:edit", args=[person.pk]) + f"#{section}")
 
 
-def _add_service_errors(form: PersonAboutForm, error: ValidationFailed) -> None:
-    for field, field_messages in error.errors.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
+def _every_message(errors: dict[str, list[str]]) -> list[str]:
+    """The messages of a section whose inputs share one list of problems."""
+    return [message for field_messages in errors.values() for message in field_messages]
 
 
 @form_shows_its_own_errors
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_edit(request.user, person_id)
     if request.method == "GET":
@@ -174,11 +173,8 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             request.POST, person=person, can_edit_hr_fields=bool(request.user.is_org_admin)
         )
         if form.is_valid():
-            try:
+            with refusal_beside(form):
                 services.person_update(person=person, actor=request.user, data=form.service_data())
-            except ValidationFailed as error:
-                _add_service_errors(form, error)
-            else:
                 return _saved(request, person, "about", _("Profile saved."))
         context = _edit_context(request, person, about_form=form)
         return render(request, "people/edit.html", context, status=422)
@@ -190,10 +186,10 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             direction: skill_formset(direction, data=request.POST, choices=choices)
             for direction in SkillDirection.values
         }
-        errors: list[str] = []
+        errors: dict[str, list[str]] = {}
         if all(formset.is_valid() for formset in formsets.values()):
             by_slug = {skill.slug: skill for skill in skills}
-            try:
+            with refusal_beside(errors):
                 services.person_update_profile(
                     person=person,
                     actor=request.user,
@@ -201,31 +197,29 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
                     can_teach=formsets[SkillDirection.TEACH].items(by_slug),
                     wants_to_learn=formsets[SkillDirection.LEARN].items(by_slug),
                 )
-            except ValidationFailed as error:
-                errors = [message for messages_ in error.errors.values() for message in messages_]
-            else:
                 return _saved(request, person, "skills", _("Skills saved."))
-        context = _edit_context(request, person, skill_forms=formsets, skill_errors=errors)
+        context = _edit_context(
+            request, person, skill_forms=formsets, skill_errors=_every_message(errors)
+        )
         return render(request, "people/edit.html", context, status=422)
 
     if section == "availability":
         cells, bad_values = parse_cells(request.POST.getlist("slots"))
-        problems: list[str] = []
+        problems: dict[str, list[str]] = {}
         if bad_values:
-            problems.append(
+            problems["slots"] = [
                 _("Some cells could not be read (%(values)s); reload the page and try again.")
                 % {"values": ", ".join(value[:20] for value in bad_values[:3])}
-            )
+            ]
         else:
-            try:
+            with refusal_beside(problems):
                 services.person_set_availability(
                     person=person, actor=request.user, slots=cells_to_slots(cells)
                 )
-            except ValidationFailed as error:
-                problems = [message for messages_ in error.errors.values() for message in messages_]
-            else:
                 return _saved(request, person, "availability", _("Weekly availability saved."))
-        context = _edit_context(request, person, checked_cells=cells, availability_errors=problems)
+        context = _edit_context(
+            request, person, checked_cells=cells, availability_errors=_every_message(problems)
+        )
         return render(request, "people/edit.html", context, status=422)
 
     return HttpResponseBadRequest(_("Unknown section."))

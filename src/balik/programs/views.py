@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
-from balik.core.forms import attach_errors
+from balik.core.refusals import answers_refusals, refusal_beside
 from balik.people.importing import UnreadableFile, check_upload_size
 from balik.people.models import Person
 from balik.programs import hooks, services
@@ -59,6 +58,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def program_create(request: HttpRequest) -> HttpResponse:
     if not services.can_create_programs(request.user):
         raise PermissionDenied(
@@ -73,7 +73,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
             kind, template = choice.removeprefix("blank-"), None
         else:
             kind, template = TEMPLATES_BY_SLUG[choice].kind, choice
-        try:
+        with refusal_beside(form):
             program = services.create_program(
                 request.user,
                 name=form.cleaned_data["name"],
@@ -81,9 +81,6 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 template=template,
                 slug=form.cleaned_data["slug"] or None,
             )
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
             messages.success(
                 request, _("Programme created. Check its settings, then open enrolment.")
             )
@@ -135,17 +132,15 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     form = ProgramSettingsForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_beside(form):
             with transaction.atomic():
                 services.update_program(request.user, program, **form.changes())
                 services.set_managers(request.user, program, form.cleaned_data["managers"])
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        else:
             messages.success(request, _("Settings saved."))
             return redirect("programs:detail", program.slug)
     return render(request, "programs/settings.html", {"program": program, "form": form})
@@ -153,22 +148,20 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back="programs:detail")
 def program_status(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
-    try:
-        services.change_status(request.user, program, request.POST.get("status", ""))
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(
-            request,
-            _("The programme is now %(status)s.") % {"status": program.get_status_display()},
-        )
+    services.change_status(request.user, program, request.POST.get("status", ""))
+    messages.success(
+        request,
+        _("The programme is now %(status)s.") % {"status": program.get_status_display()},
+    )
     return redirect("programs:detail", program.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals(back="programs:participants")
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
     enrol_form = ManagerEnrolForm(program=program)
@@ -177,18 +170,13 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "enrol":
         enrol_form = ManagerEnrolForm(request.POST, program=program)
         if enrol_form.is_valid():
-            try:
+            with refusal_beside(enrol_form):
                 count = services.enroll_people(
                     request.user,
                     program,
                     enrol_form.cleaned_data["people"],
                     enrol_form.cleaned_data["role"],
                 )
-            except ValidationFailed as failure:
-                attach_errors(enrol_form, failure)
-            except BalikError as refused:
-                enrol_form.add_error(None, str(refused.message))
-            else:
                 messages.success(request, _("%(n)d people enrolled.") % {"n": count})
                 return redirect("programs:participants", program.slug)
     elif request.method == "POST" and request.POST.get("action") == "csv":
@@ -215,14 +203,10 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         if enrolment is None:
             messages.error(request, _("That enrolment no longer exists."))
         else:
-            try:
-                services.withdraw(request.user, enrolment)
-            except BalikError as refused:
-                messages.error(request, str(refused.message))
-            else:
-                messages.success(
-                    request, _("%(name)s was withdrawn.") % {"name": enrolment.person.full_name}
-                )
+            services.withdraw(request.user, enrolment)
+            messages.success(
+                request, _("%(name)s was withdrawn.") % {"name": enrolment.person.full_name}
+            )
         return redirect("programs:participants", program.slug)
     enrolments = (
         program.enrolments.select_related("person")
@@ -265,6 +249,7 @@ def _enrolment_initial(enrolment: Enrolment | None, person: Person, program: Pro
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@answers_refusals
 def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_or_404(slug)
     person = Person.objects.filter(user=request.user).first()
@@ -291,13 +276,8 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             avoid=list(form.cleaned_data["avoid"]),
             readiness=form.readiness(),
         )
-        try:
+        with refusal_beside(form):
             services.enroll(request.user, program, person, data)
-        except ValidationFailed as failure:
-            attach_errors(form, failure)
-        except (PermissionRefused, BalikError) as refused:
-            form.add_error(None, str(refused.message))
-        else:
             messages.success(request, _("You are enrolled. The programme manager will match you."))
             return redirect("programs:detail", program.slug)
     labels = dict(EnrolmentRole.choices)
@@ -321,6 +301,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@answers_refusals(back="programs:detail")
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_or_404(slug)
     enrolment = (
@@ -330,19 +311,13 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if enrolment is None:
         raise Http404(_("You are not enrolled in this programme."))
-    try:
-        services.withdraw(request.user, enrolment)
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("You have withdrawn from the programme."))
+    services.withdraw(request.user, enrolment)
+    messages.success(request, _("You have withdrawn from the programme."))
     return redirect("programs:detail", program.slug)
 
 
 @login_required
+@answers_refusals
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        program = services.self_enrolment_program(token)
-    except NotFound as missing:
-        raise Http404(str(missing.message)) from None
+    program = services.self_enrolment_program(token)
     return redirect("programs:enrol", program.slug)

@@ -7,7 +7,6 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from balik.accounts.api import router as tokens_router
 from balik.accounts.models import ApiToken, User, hash_token
+from balik.core import views as core_views
 from balik.core.errors import BalikError
 from balik.matching.api import router as matching_router
 from balik.mentorships.api import router as mentorships_router
@@ -163,7 +163,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = {"code": "not_found", "message": _("There is nothing at this address.")}
         return JsonResponse(body, status=404)
-    return defaults.page_not_found(request, exception)
+    return core_views.page_not_found(request, exception)
 
 
 api.add_router("/v1/people", people_router)

@@ -52,3 +52,5 @@ urlpatterns = [
 
 # Under /api/ a missing address answers in the API's error shape, not with an HTML page.
 handler404 = "balik.site.api.page_not_found"
+# A refusal of access: the styled page that says why (see balik.core.refusals).
+handler403 = "balik.core.views.permission_denied"
