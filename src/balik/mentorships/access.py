@@ -8,11 +8,7 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import BalikError, PermissionRefused
 from balik.core.text import long_text_problem, single_line_problem
-from balik.mentorships.models import (
-    Mentorship,
-    MentorshipStatus,
-    Side,
-)
+from balik.mentorships.models import Mentorship, MentorshipStatus, Side
 from balik.people.models import Person
 from balik.programs.services import can_manage
 

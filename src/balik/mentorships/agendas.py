@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.mentorships.access import clean_text, partner_of, require_active, require_member
-from balik.mentorships.models import (
-    Agenda,
-    AgendaResponse,
-    Session,
-)
+from balik.mentorships.models import Agenda, AgendaResponse, Session
 from balik.mentorships.notices import write_session_notice
 from balik.mentorships.selectors import leader_person
 from balik.mentorships.sessions import LIVE_SESSION

@@ -11,12 +11,7 @@ from django.utils.translation import gettext as _
 from balik.accounts.models import User
 from balik.core.errors import ValidationFailed
 from balik.mentorships.access import clean_text, require_active, require_member
-from balik.mentorships.models import (
-    Agreement,
-    MeetingFormat,
-    Mentorship,
-    Side,
-)
+from balik.mentorships.models import Agreement, MeetingFormat, Mentorship, Side
 from balik.programs.models import ProgramKind
 
 

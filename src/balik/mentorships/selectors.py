@@ -7,13 +7,7 @@ from django.utils import timezone
 
 from balik.accounts.models import User
 from balik.mentorships.access import side_of
-from balik.mentorships.models import (
-    Agenda,
-    Mentorship,
-    Note,
-    Session,
-    Side,
-)
+from balik.mentorships.models import Agenda, Mentorship, Note, Session, Side
 from balik.people.models import Person
 
 

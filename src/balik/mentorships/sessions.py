@@ -5,6 +5,7 @@ last check; notices go into the outbox in the same transaction."""
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -334,8 +335,6 @@ def _book_rest_of_series(first: Session) -> list[Session]:
     """The series after its first session: same local time for the proposer, every cadence;
     a date that clashes with another booked session of either person is left out. Called
     under both people's row locks (`accept_option`), so the clash check holds."""
-    from zoneinfo import ZoneInfo
-
     if first.repeat <= 1:
         return []
     cadence = timedelta(days=first.series_every_days)
