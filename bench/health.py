@@ -40,8 +40,9 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
     from balik.insights.rhythm import refresh_rhythms
     from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
+    from balik.mentorships.agendas import copy_agenda_times
     from balik.mentorships.models import Agenda, Mentorship, Session
-    from balik.mentorships.services import copy_agenda_times, record_booked_times
+    from balik.mentorships.sessions import record_booked_times
     from balik.people.models import Person
     from balik.programs.models import Enrolment, Program
 

@@ -9,8 +9,12 @@ import pytest
 from django.utils import timezone
 
 from balik.accounts.models import ApiToken
-from balik.mentorships import services as mentorship_services
+from balik.mentorships.agendas import save_agenda
+from balik.mentorships.agreements import update_agreement
+from balik.mentorships.goals import add_goal
 from balik.mentorships.models import Agenda, Goal, LearningEntry, Note, Session
+from balik.mentorships.notes import add_note, record_learning
+from balik.mentorships.sessions import accept_option, cancel, propose_session
 from balik.people.models import Person
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, Program, ProgramStatus
@@ -42,8 +46,8 @@ def enrolling(program_manager):
 
 @pytest.fixture
 def booked(pair):
-    session = mentorship_services.propose_session(pair.mentee.user, pair, [in_days(3)])
-    return mentorship_services.accept_option(pair.mentor.user, session, session.options.get().pk)
+    session = propose_session(pair.mentee.user, pair, starts=[in_days(3)])
+    return accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
 
 
 def snapshot() -> dict[str, object]:
@@ -217,16 +221,12 @@ def test_the_services_refuse_a_nul_themselves(pair, booked):
 
     mentee = pair.mentee.user
     calls = {
-        "body": lambda: mentorship_services.add_note(mentee, pair, NUL, private=False),
-        "topics": lambda: mentorship_services.save_agenda(mentee, booked, topics=NUL),
-        "title": lambda: mentorship_services.add_goal(
-            mentee, pair, title=NUL, measure="m", target="t", due_date=None
-        ),
-        "goals": lambda: mentorship_services.update_agreement(mentee, pair, goals=NUL),
-        "reason": lambda: mentorship_services.cancel(mentee, booked, NUL),
-        "taught": lambda: mentorship_services.record_learning(
-            mentee, booked, taught=NUL, learned=""
-        ),
+        "body": lambda: add_note(mentee, pair, body=NUL, private=False),
+        "topics": lambda: save_agenda(mentee, booked, topics=NUL),
+        "title": lambda: add_goal(mentee, pair, title=NUL, measure="m", target="t", due_date=None),
+        "goals": lambda: update_agreement(mentee, pair, goals=NUL),
+        "reason": lambda: cancel(mentee, booked, reason=NUL),
+        "taught": lambda: record_learning(mentee, booked, taught=NUL, learned=""),
         "bio": lambda: person_update(person=pair.mentee, actor=mentee, data={"bio": NUL}),
         "name": lambda: api_token_create(user=mentee, name=NUL),
     }

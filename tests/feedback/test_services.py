@@ -8,7 +8,7 @@ import time_machine
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.feedback import services
 from balik.feedback.models import Answer, Question
-from balik.mentorships import services as workspace
+from balik.mentorships.sessions import record_attendance
 from balik.programs import services as program_services
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
@@ -23,7 +23,7 @@ def held(program_manager):
     start = in_days(1)
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
-        workspace.record_attendance(pair.mentor.user, session, "held")
+        record_attendance(pair.mentor.user, session, attendance="held")
     return pair, session, start
 
 

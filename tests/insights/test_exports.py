@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from balik.feedback.services import give_session_feedback
 from balik.insights.exports import export
-from balik.mentorships import services
+from balik.mentorships.sessions import record_attendance
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
 
@@ -27,7 +27,7 @@ def lived(program_manager):
     start = in_days(1)
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
-        services.record_attendance(pair.mentor.user, session, "held")
+        record_attendance(pair.mentor.user, session, attendance="held")
         give_session_feedback(
             pair.mentee.user,
             session,

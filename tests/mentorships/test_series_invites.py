@@ -12,9 +12,10 @@ import recurring_ical_events
 from django.core import mail
 from django.urls import reverse
 
-from balik.mentorships import services
+from balik.mentorships.agreements import update_agreement
 from balik.mentorships.ics import together
 from balik.mentorships.models import SessionStatus
+from balik.mentorships.sessions import accept_option, cancel, propose_session, reschedule
 from balik.notifications.services import deliver_emails
 from tests.mentorships.builders import flipped_pair
 
@@ -27,15 +28,15 @@ WEEK = timedelta(days=7)
 @pytest.fixture
 def pair(program_manager):
     pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
-    services.update_agreement(pair.mentee.user, pair, cadence_days=7)
+    update_agreement(pair.mentee.user, pair, cadence_days=7)
     return pair
 
 
 def book_series(pair, repeat=4):
-    proposal = services.propose_session(pair.mentee.user, pair, [FIRST], repeat=repeat)
+    proposal = propose_session(pair.mentee.user, pair, starts=[FIRST], repeat=repeat)
     deliver_emails()
     mail.outbox.clear()
-    services.accept_option(pair.mentor.user, proposal, proposal.options.get().pk)
+    accept_option(pair.mentor.user, proposal, option_id=proposal.options.get().pk)
     deliver_emails()
     return list(pair.sessions.filter(series_key=proposal.series_key).order_by("starts_at"))
 
@@ -78,8 +79,8 @@ def test_a_series_is_one_notice_and_one_recurring_invite_per_person(pair):
 
 def test_a_date_taken_by_another_session_is_left_out_and_said(pair):
     second = FIRST + WEEK
-    single = services.propose_session(pair.mentee.user, pair, [second])
-    services.accept_option(pair.mentor.user, single, single.options.get().pk)
+    single = propose_session(pair.mentee.user, pair, starts=[second])
+    accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
     series = book_series(pair)
     assert len(series) == 3
     (invite,) = invites_to(pair.mentee.email)
@@ -99,8 +100,8 @@ def test_a_moved_and_a_cancelled_date_change_that_date_alone(pair):
     third, fourth = series[2], series[3]
     planned_third = third.starts_at
     moved_to = planned_third + timedelta(days=1, hours=1)
-    services.reschedule(pair.mentee.user, third, moved_to, "A workshop on Monday")
-    services.cancel(pair.mentor.user, fourth, "On leave")
+    reschedule(pair.mentee.user, third, start=moved_to, reason="A workshop on Monday")
+    cancel(pair.mentor.user, fourth, reason="On leave")
     deliver_emails()
     moved, cancelled = invites_to(pair.mentee.email)
     (move,) = icalendar.Calendar.from_ical(moved).walk("VEVENT")
@@ -118,8 +119,10 @@ def test_a_moved_and_a_cancelled_date_change_that_date_alone(pair):
 
 def test_the_download_is_the_series_as_it_stands(client, pair):
     series = book_series(pair)
-    services.reschedule(pair.mentee.user, series[1], series[1].starts_at + timedelta(hours=2), "x")
-    services.cancel(pair.mentee.user, series[3], "Holiday")
+    reschedule(
+        pair.mentee.user, series[1], start=series[1].starts_at + timedelta(hours=2), reason="x"
+    )
+    cancel(pair.mentee.user, series[3], reason="Holiday")
     client.force_login(pair.mentee.user)
     url = reverse("mentorships:invite", args=[pair.pk, series[0].pk])
     response = client.get(url)
@@ -131,8 +134,8 @@ def test_the_download_is_the_series_as_it_stands(client, pair):
 
 
 def test_a_single_session_keeps_its_own_uid(pair):
-    single = services.propose_session(pair.mentee.user, pair, [FIRST])
-    services.accept_option(pair.mentor.user, single, single.options.get().pk)
+    single = propose_session(pair.mentee.user, pair, starts=[FIRST])
+    accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
     deliver_emails()
     (invite,) = invites_to(pair.mentee.email)
     (event,) = icalendar.Calendar.from_ical(invite).walk("VEVENT")

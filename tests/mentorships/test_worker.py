@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from balik.mentorships import services
+from balik.mentorships.notes import add_action
 from balik.notifications.models import EmailStatus, Notification
 from balik.notifications.services import EMAIL_FIRST_RETRY, notify
 from tests.factories import UserFactory
@@ -23,7 +23,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 def test_a_worker_round_sends_due_reminders_once(program_manager):
     pair = flipped_pair(program_manager)
-    services.add_action(
+    add_action(
         pair.mentee.user,
         pair,
         title="Send the deck",

@@ -13,13 +13,26 @@ from django.utils import timezone
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching.services import decline
-from balik.mentorships import services
+from balik.mentorships.agendas import answer_agenda, save_agenda
+from balik.mentorships.agreements import agreement_for, confirm_agreement, update_agreement
+from balik.mentorships.closing import reflect_and_close
+from balik.mentorships.goals import add_goal, update_goal
 from balik.mentorships.models import (
     Goal,
     Mentorship,
     MentorshipStatus,
     Session,
     SessionStatus,
+)
+from balik.mentorships.notes import add_action, add_note, complete_action, record_learning
+from balik.mentorships.selectors import agenda_state, deadline_of, visible_notes
+from balik.mentorships.sessions import (
+    accept_option,
+    cancel,
+    counter_propose,
+    propose_session,
+    record_attendance,
+    reschedule,
 )
 from balik.mentorships.workspace import suggested_times
 from balik.notifications.models import EmailStatus, Notification
@@ -43,34 +56,34 @@ def in_days(days: int, hour: int = 12) -> datetime:
 
 
 def book(pair, start: datetime, *, captured=None):
-    session = services.propose_session(pair.mentee.user, pair, [start])
+    session = propose_session(pair.mentee.user, pair, starts=[start])
     option = session.options.get()
-    return services.accept_option(pair.mentor.user, session, option.pk)
+    return accept_option(pair.mentor.user, session, option_id=option.pk)
 
 
 # --- agreement ---------------------------------------------------------------------------
 
 
 def test_the_agreement_starts_from_the_programme_and_needs_both_confirmations(pair):
-    agreement = services.agreement_for(pair)
+    agreement = agreement_for(pair)
     assert "mentee leads" in agreement.ground_rules
     assert agreement.cadence_days == pair.program.cadence_days
-    services.confirm_agreement(pair.mentor.user, pair)
-    services.confirm_agreement(pair.mentee.user, pair)
-    assert services.agreement_for(pair).confirmed
-    services.update_agreement(pair.mentee.user, pair, meeting_place="https://meet.example/rina")
-    agreement = services.agreement_for(pair)
+    confirm_agreement(pair.mentor.user, pair)
+    confirm_agreement(pair.mentee.user, pair)
+    assert agreement_for(pair).confirmed
+    update_agreement(pair.mentee.user, pair, meeting_place="https://meet.example/rina")
+    agreement = agreement_for(pair)
     assert agreement.mentee_confirmed_at and agreement.mentor_confirmed_at is None
     assert not agreement.confirmed
 
 
 def test_agreement_refusals(pair, program_manager, outsider):
     with pytest.raises(PermissionRefused):
-        services.update_agreement(outsider.user, pair, goals="mine")
+        update_agreement(outsider.user, pair, goals="mine")
     with pytest.raises(PermissionRefused):
-        services.update_agreement(program_manager.user, pair, goals="managed")
+        update_agreement(program_manager.user, pair, goals="managed")
     with pytest.raises(ValidationFailed) as refused:
-        services.update_agreement(pair.mentor.user, pair, cadence_days=0, format="party")
+        update_agreement(pair.mentor.user, pair, cadence_days=0, format="party")
     assert set(refused.value.errors) == {"cadence_days", "format"}
 
 
@@ -79,7 +92,7 @@ def test_agreement_refusals(pair, program_manager, outsider):
 
 def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
     due = timezone.localdate() + timedelta(days=60)
-    goal = services.add_goal(
+    goal = add_goal(
         pair.mentee.user,
         pair,
         title="Lead a team meeting",
@@ -89,7 +102,7 @@ def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
     )
     assert goal.owner == pair.mentee
     with pytest.raises(ValidationFailed) as refused:
-        services.add_goal(
+        add_goal(
             pair.mentor.user,
             pair,
             title="x",
@@ -99,11 +112,9 @@ def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
             owner_id=pair.mentor.pk,
         )
     assert "owner" in refused.value.errors
-    update = services.update_goal(
-        pair.mentee.user, goal, value="1", note="first one", status="on_track"
-    )
+    update = update_goal(pair.mentee.user, goal, value="1", note="first one", status="on_track")
     assert update.goal.status == "on_track"
-    services.update_goal(pair.mentor.user, goal, value="", note="", status="at_risk")
+    update_goal(pair.mentor.user, goal, value="", note="", status="at_risk")
     goal.refresh_from_db()
     assert goal.status == "at_risk" and goal.updates.count() == 2
 
@@ -112,7 +123,7 @@ def test_in_reverse_mentoring_both_people_have_goals(program_manager):
     pair = flipped_pair(program_manager, kind="reverse")
     due = timezone.localdate() + timedelta(days=30)
     for person in (pair.mentor, pair.mentee):
-        goal = services.add_goal(
+        goal = add_goal(
             person.user,
             pair,
             title="Learn",
@@ -125,7 +136,7 @@ def test_in_reverse_mentoring_both_people_have_goals(program_manager):
 
 def test_a_goal_needs_a_measure_a_target_and_a_future_due_date(pair):
     with pytest.raises(ValidationFailed) as refused:
-        services.add_goal(
+        add_goal(
             pair.mentee.user,
             pair,
             title="",
@@ -142,17 +153,15 @@ def test_a_goal_needs_a_measure_a_target_and_a_future_due_date(pair):
 def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callbacks):
     start = in_days(3)
     with django_capture_on_commit_callbacks(execute=True):
-        session = services.propose_session(
-            pair.mentee.user, pair, [start, start + timedelta(days=1)]
-        )
+        session = propose_session(pair.mentee.user, pair, starts=[start, start + timedelta(days=1)])
     assert session.status == SessionStatus.PROPOSED
     assert Notification.objects.filter(recipient=pair.mentor.user, kind="session_proposed").exists()
     with pytest.raises(PermissionRefused):
-        services.accept_option(pair.mentee.user, session, session.options.first().pk)
+        accept_option(pair.mentee.user, session, option_id=session.options.first().pk)
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booked = services.accept_option(pair.mentor.user, session, session.options.first().pk)
+        booked = accept_option(pair.mentor.user, session, option_id=session.options.first().pk)
     assert booked.status == SessionStatus.BOOKED and booked.starts_at == start
     assert booked.ends_at - booked.starts_at == timedelta(minutes=pair.program.session_minutes)
     # written with the booking, invite included; nothing is sent in the request
@@ -182,11 +191,11 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
     start = in_days(3)
     with django_capture_on_commit_callbacks(execute=True):
-        session = services.propose_session(pair.mentee.user, pair, [start])
+        session = propose_session(pair.mentee.user, pair, starts=[start])
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booked = services.accept_option(pair.mentor.user, session, session.options.get().pk)
+        booked = accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
     assert booked.status == SessionStatus.BOOKED
     deliver_emails()
     [invite] = mail.outbox
@@ -211,7 +220,7 @@ def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_o
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.reschedule(pair.mentor.user, session, in_days(5), "Board meeting")
+        reschedule(pair.mentor.user, session, start=in_days(5), reason="Board meeting")
     assert session.sequence == 1
     deliver_emails()
     moved = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
@@ -219,14 +228,14 @@ def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_o
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel(pair.mentee.user, session, "Sick")
+        cancel(pair.mentee.user, session, reason="Sick")
     deliver_emails()
     cancelled = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     assert str(cancelled["METHOD"]) == "CANCEL"
     event = next(iter(cancelled.walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
     with pytest.raises(ValidationFailed):
-        services.cancel(pair.mentee.user, session, "again")
+        cancel(pair.mentee.user, session, reason="again")
 
 
 def test_the_download_is_the_same_invite(client, pair):
@@ -245,16 +254,16 @@ def test_nobody_is_double_booked_across_mentorships(pair, program_manager):
         program=pair.program, mentor=pair.mentor, mentee=PersonFactory(seniority_level=1)
     )
     with pytest.raises(ValidationFailed) as refused:
-        services.propose_session(other.mentee.user, other, [start + timedelta(minutes=30)])
+        propose_session(other.mentee.user, other, starts=[start + timedelta(minutes=30)])
     assert "clashes" in refused.value.errors["options"][0]
-    later = services.propose_session(other.mentee.user, other, [start + timedelta(hours=1)])
+    later = propose_session(other.mentee.user, other, starts=[start + timedelta(hours=1)])
     assert later.status == SessionStatus.PROPOSED
 
 
 def test_times_in_the_past_and_a_mentor_led_flipped_session_are_refused(pair):
     with pytest.raises(ValidationFailed) as refused:
-        services.propose_session(
-            pair.mentee.user, pair, [timezone.now() - timedelta(hours=1)], leader="mentor"
+        propose_session(
+            pair.mentee.user, pair, starts=[timezone.now() - timedelta(hours=1)], leader="mentor"
         )
     assert set(refused.value.errors) == {"options", "leader"}
 
@@ -277,18 +286,18 @@ def test_suggested_times_fit_both_people_across_time_zones(pair):
 def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_callbacks):
     start = in_days(3)
     session = book(pair, start)
-    deadline = services.deadline_of(session)
+    deadline = deadline_of(session)
     assert deadline == start - timedelta(hours=pair.program.preparation_hours)
-    assert services.agenda_state(session, None) == "not_started"
-    agenda = services.save_agenda(pair.mentee.user, session, topics="Pricing")
-    assert services.agenda_state(session, agenda) == "draft"
+    assert agenda_state(session, agenda=None) == "not_started"
+    agenda = save_agenda(pair.mentee.user, session, topics="Pricing")
+    assert agenda_state(session, agenda=agenda) == "draft"
     with pytest.raises(ValidationFailed) as refused:
-        services.save_agenda(pair.mentee.user, session, submit=True, topics="Pricing")
+        save_agenda(pair.mentee.user, session, submit=True, topics="Pricing")
     assert {"key_questions", "objectives"} <= set(refused.value.errors)
-    assert services.agenda_state(session, None, now=deadline + timedelta(minutes=1)) == "missing"
+    assert agenda_state(session, agenda=None, now=deadline + timedelta(minutes=1)) == "missing"
     with time_machine.travel(deadline + timedelta(hours=1)):
         with django_capture_on_commit_callbacks(execute=True):
-            agenda = services.save_agenda(
+            agenda = save_agenda(
                 pair.mentee.user,
                 session,
                 submit=True,
@@ -296,7 +305,7 @@ def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_ca
                 key_questions="How to price?",
                 objectives="A pricing model",
             )
-        assert services.agenda_state(session, agenda) == "late"
+        assert agenda_state(session, agenda=agenda) == "late"
     assert Notification.objects.filter(recipient=pair.mentor.user, kind="agenda_submitted").exists()
     session.refresh_from_db()  # the copy the programme figures read
     assert session.agenda_submitted_at == agenda.submitted_at
@@ -308,28 +317,28 @@ def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_ca
 def test_only_the_leading_side_writes_and_only_the_other_answers(pair):
     session = book(pair, in_days(3))
     with pytest.raises(PermissionRefused):
-        services.save_agenda(pair.mentor.user, session, topics="I take over")
-    services.save_agenda(
+        save_agenda(pair.mentor.user, session, topics="I take over")
+    save_agenda(
         pair.mentee.user, session, submit=True, topics="t", key_questions="q", objectives="o"
     )
-    assert services.agenda_state(session, session.agenda) == "on_time"
+    assert agenda_state(session, agenda=session.agenda) == "on_time"
     with pytest.raises(PermissionRefused):
-        services.answer_agenda(pair.mentee.user, session, perspective="self-answer")
-    response = services.answer_agenda(pair.mentor.user, session, resources="https://example.org")
+        answer_agenda(pair.mentee.user, session, perspective="self-answer")
+    response = answer_agenda(pair.mentor.user, session, resources="https://example.org")
     assert response.author == pair.mentor
     with pytest.raises(ValidationFailed):
-        services.answer_agenda(pair.mentor.user, session)
+        answer_agenda(pair.mentor.user, session)
 
 
 # --- notes, learning, actions, closing -------------------------------------------------------
 
 
 def test_private_notes_stay_with_their_author(client, pair, program_manager):
-    services.add_note(pair.mentee.user, pair, "Shared thought", private=False)
-    services.add_note(pair.mentee.user, pair, "Only mine: nervous", private=True)
-    assert [n.body for n in services.visible_notes(pair.mentor.user, pair)] == ["Shared thought"]
-    assert services.visible_notes(pair.mentee.user, pair).count() == 2
-    assert not services.visible_notes(program_manager.user, pair).exists()
+    add_note(pair.mentee.user, pair, body="Shared thought", private=False)
+    add_note(pair.mentee.user, pair, body="Only mine: nervous", private=True)
+    assert [n.body for n in visible_notes(pair.mentor.user, pair)] == ["Shared thought"]
+    assert visible_notes(pair.mentee.user, pair).count() == 2
+    assert not visible_notes(program_manager.user, pair).exists()
     url = reverse("mentorships:detail", args=[pair.pk])
     client.force_login(pair.mentor.user)
     page = client.get(url).content.decode()
@@ -341,7 +350,7 @@ def test_private_notes_stay_with_their_author(client, pair, program_manager):
 
 def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, program_manager):
     session = book(pair, in_days(3))
-    services.save_agenda(
+    save_agenda(
         pair.mentee.user,
         session,
         submit=True,
@@ -357,7 +366,7 @@ def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, p
         owner=pair.mentee,
         due_date=timezone.localdate() + timedelta(days=30),
     )
-    services.add_action(
+    add_action(
         pair.mentee.user,
         pair,
         title="Secret action",
@@ -388,13 +397,11 @@ def test_the_learning_log_runs_both_ways_after_the_session(pair):
     start = in_days(2)
     session = book(pair, start)
     with pytest.raises(ValidationFailed):
-        services.record_learning(pair.mentee.user, session, taught="", learned="early")
+        record_learning(pair.mentee.user, session, taught="", learned="early")
     with time_machine.travel(start + timedelta(hours=2)):
-        services.record_learning(
-            pair.mentee.user, session, taught="TikTok basics", learned="Pricing"
-        )
-        services.record_learning(pair.mentor.user, session, taught="Pricing", learned="TikTok")
-        services.record_attendance(pair.mentor.user, session, "held")
+        record_learning(pair.mentee.user, session, taught="TikTok basics", learned="Pricing")
+        record_learning(pair.mentor.user, session, taught="Pricing", learned="TikTok")
+        record_attendance(pair.mentor.user, session, attendance="held")
     assert session.learning.count() == 2
     session.refresh_from_db()
     assert session.status == SessionStatus.HELD
@@ -403,34 +410,32 @@ def test_the_learning_log_runs_both_ways_after_the_session(pair):
 def test_attendance_only_after_the_start(pair):
     session = book(pair, in_days(2))
     with pytest.raises(ValidationFailed):
-        services.record_attendance(pair.mentor.user, session, "held")
+        record_attendance(pair.mentor.user, session, attendance="held")
 
 
 def test_action_items_have_an_owner_of_the_pair_and_can_be_completed(pair, outsider):
     due = timezone.localdate() + timedelta(days=7)
-    item = services.add_action(
-        pair.mentee.user, pair, title="Draft pricing", owner_id=None, due_date=due
-    )
+    item = add_action(pair.mentee.user, pair, title="Draft pricing", owner_id=None, due_date=due)
     assert item.owner == pair.mentee
     with pytest.raises(ValidationFailed):
-        services.add_action(pair.mentee.user, pair, title="x", owner_id=outsider.pk, due_date=due)
-    services.complete_action(pair.mentor.user, item)
+        add_action(pair.mentee.user, pair, title="x", owner_id=outsider.pk, due_date=due)
+    complete_action(pair.mentor.user, item)
     assert item.done_at is not None
 
 
 def test_closing_needs_both_reflections(pair):
-    services.reflect_and_close(
+    reflect_and_close(
         pair.mentee.user, pair, reflection="Grew a lot", goals_outcome="2 of 3", match_again=True
     )
     pair.refresh_from_db()
     assert pair.status == MentorshipStatus.ACTIVE
-    services.reflect_and_close(
+    reflect_and_close(
         pair.mentor.user, pair, reflection="Learned TikTok", goals_outcome="", match_again=False
     )
     pair.refresh_from_db()
     assert pair.status == MentorshipStatus.CLOSED
     with pytest.raises(BalikError):
-        services.add_goal(
+        add_goal(
             pair.mentee.user,
             pair,
             title="t",
@@ -442,9 +447,7 @@ def test_closing_needs_both_reflections(pair):
 
 def close(pair) -> None:
     for person in (pair.mentee, pair.mentor):
-        services.reflect_and_close(
-            person.user, pair, reflection="Done", goals_outcome="", match_again=True
-        )
+        reflect_and_close(person.user, pair, reflection="Done", goals_outcome="", match_again=True)
 
 
 def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
@@ -453,7 +456,7 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
     start = in_days(2)
     earlier = book(pair, start)
     later = book(pair, in_days(9))
-    waiting = services.propose_session(pair.mentee.user, pair, [in_days(16)])
+    waiting = propose_session(pair.mentee.user, pair, starts=[in_days(16)])
     deliver_emails()
     mail.outbox.clear()
     with time_machine.travel(start + timedelta(hours=2)):
@@ -462,8 +465,8 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
         for session in (earlier, later, waiting):
             session.refresh_from_db()
         assert earlier.status == SessionStatus.BOOKED  # it took place: attendance still open
-        services.record_attendance(pair.mentor.user, earlier, "held")
-        services.record_learning(pair.mentee.user, earlier, taught="", learned="Pricing")
+        record_attendance(pair.mentor.user, earlier, attendance="held")
+        record_learning(pair.mentee.user, earlier, taught="", learned="Pricing")
     assert (later.status, waiting.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
     assert later.cancel_reason == "The mentorship has closed."
     assert later.sequence == 1  # the calendars take the cancelled invite
@@ -475,7 +478,7 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
 
 
 def test_a_closed_mentorship_takes_no_new_plans(pair):
-    goal = services.add_goal(
+    goal = add_goal(
         pair.mentee.user,
         pair,
         title="t",
@@ -483,36 +486,34 @@ def test_a_closed_mentorship_takes_no_new_plans(pair):
         target="x",
         due_date=timezone.localdate() + timedelta(days=3),
     )
-    item = services.add_action(
-        pair.mentee.user, pair, title="Draft", owner_id=None, due_date=goal.due_date
-    )
+    item = add_action(pair.mentee.user, pair, title="Draft", owner_id=None, due_date=goal.due_date)
     booked = book(pair, in_days(2))
-    proposal = services.propose_session(pair.mentee.user, pair, [in_days(5)])
+    proposal = propose_session(pair.mentee.user, pair, starts=[in_days(5)])
     close(pair)
     # as if left behind by closing: the services refuse on their own
     Session.objects.filter(pk=booked.pk).update(status=SessionStatus.BOOKED)
     Session.objects.filter(pk=proposal.pk).update(status=SessionStatus.PROPOSED)
     booked, proposal = (Session.objects.get(pk=s.pk) for s in (booked, proposal))
     refusals = [
-        lambda: services.update_goal(pair.mentee.user, goal, value="1", note="", status="done"),
-        lambda: services.add_action(
+        lambda: update_goal(pair.mentee.user, goal, value="1", note="", status="done"),
+        lambda: add_action(
             pair.mentee.user, pair, title="x", owner_id=None, due_date=goal.due_date
         ),
-        lambda: services.complete_action(pair.mentee.user, item),
-        lambda: services.counter_propose(pair.mentor.user, proposal, [in_days(6)]),
-        lambda: services.accept_option(
-            pair.mentor.user, proposal, proposal.options.values_list("pk", flat=True)[0]
+        lambda: complete_action(pair.mentee.user, item),
+        lambda: counter_propose(pair.mentor.user, proposal, starts=[in_days(6)]),
+        lambda: accept_option(
+            pair.mentor.user, proposal, option_id=proposal.options.values_list("pk", flat=True)[0]
         ),
-        lambda: services.reschedule(pair.mentee.user, booked, in_days(7), "later"),
-        lambda: services.save_agenda(pair.mentee.user, booked, topics="t"),
-        lambda: services.answer_agenda(pair.mentor.user, booked, perspective="p"),
-        lambda: services.update_agreement(pair.mentee.user, pair, goals="more"),
+        lambda: reschedule(pair.mentee.user, booked, start=in_days(7), reason="later"),
+        lambda: save_agenda(pair.mentee.user, booked, topics="t"),
+        lambda: answer_agenda(pair.mentor.user, booked, perspective="p"),
+        lambda: update_agreement(pair.mentee.user, pair, goals="more"),
     ]
     for refused in refusals:
         with pytest.raises(BalikError) as refusal:
             refused()
         assert refusal.value.code == "not_active"
-    services.add_note(pair.mentee.user, pair, "What I take with me", private=True)
+    add_note(pair.mentee.user, pair, body="What I take with me", private=True)
 
 
 def test_declining_a_match_cancels_its_sessions(pair):
@@ -532,7 +533,7 @@ def test_reminders_tell_the_time_on_each_readers_clock(pair):
     Person.objects.filter(pk=pair.mentor.pk).update(timezone="Asia/Jayapura")
     Person.objects.filter(pk=pair.mentee.pk).update(timezone="Europe/Amsterdam")
     session = book(pair, in_days(3))
-    with time_machine.travel(services.deadline_of(session) + timedelta(hours=1)):
+    with time_machine.travel(deadline_of(session) + timedelta(hours=1)):
         sweep()
     titles = dict(
         Notification.objects.filter(kind="agenda_missing").values_list("recipient", "title")
@@ -544,7 +545,7 @@ def test_reminders_tell_the_time_on_each_readers_clock(pair):
 def test_reminders_are_sent_once_and_caught_up_after_downtime(pair):
     start = in_days(3)
     session = book(pair, start)
-    deadline = services.deadline_of(session)
+    deadline = deadline_of(session)
     with time_machine.travel(deadline - timedelta(hours=2)):
         assert sweep()["agenda_due"] == 1
         assert sweep()["agenda_due"] == 0  # a second sweep sends nothing twice
@@ -565,17 +566,17 @@ def test_reminders_are_sent_once_and_caught_up_after_downtime(pair):
 
 def test_a_moved_session_gets_a_fresh_agenda_reminder(pair):
     session = book(pair, in_days(3))
-    deadline = services.deadline_of(session)
+    deadline = deadline_of(session)
     with time_machine.travel(deadline - timedelta(hours=2)):
         sweep()
-        services.reschedule(pair.mentee.user, session, in_days(5), "Clash")
-    new_deadline = services.deadline_of(session)
+        reschedule(pair.mentee.user, session, start=in_days(5), reason="Clash")
+    new_deadline = deadline_of(session)
     with time_machine.travel(new_deadline - timedelta(hours=2)):
         assert sweep()["agenda_due"] == 1
 
 
 def test_an_action_due_tomorrow_is_reminded_once(pair):
-    services.add_action(
+    add_action(
         pair.mentee.user,
         pair,
         title="Send the deck",
@@ -591,7 +592,7 @@ def test_people_choose_which_notices_they_get(pair, django_capture_on_commit_cal
 
     set_preferences(pair.mentor.user, {"session_proposed": (True, False)})
     with django_capture_on_commit_callbacks(execute=True):
-        services.propose_session(pair.mentee.user, pair, [in_days(3)])
+        propose_session(pair.mentee.user, pair, starts=[in_days(3)])
     notice = Notification.objects.get(recipient=pair.mentor.user)
     assert notice.in_app and not notice.wants_email
     deliver_emails()
@@ -607,11 +608,11 @@ def test_the_invite_goes_only_to_who_wants_mail_in_their_language(
     set_preferences(pair.mentor.user, {"session_booked": (True, False)})
     pair.mentee.user.preferred_language = "id"
     pair.mentee.user.save(update_fields=["preferred_language"])
-    session = services.propose_session(pair.mentee.user, pair, [in_days(3)])
+    session = propose_session(pair.mentee.user, pair, starts=[in_days(3)])
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_option(pair.mentor.user, session, session.options.first().pk)
+        accept_option(pair.mentor.user, session, option_id=session.options.first().pk)
     deliver_emails()
     invites = [m for m in mail.outbox if m.attachments]
     assert [m.to[0] for m in invites] == [pair.mentee.user.email]
@@ -632,7 +633,7 @@ def test_the_page_keeps_its_query_count(client, pair, django_assert_max_num_quer
         client.get(url)
     for days in range(4, 12, 2):
         book(pair, in_days(days, hour=11))
-        services.add_note(pair.mentee.user, pair, f"note {days}", private=False)
+        add_note(pair.mentee.user, pair, body=f"note {days}", private=False)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
 
@@ -646,13 +647,13 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     from zoneinfo import ZoneInfo
 
     pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
-    services.update_agreement(pair.mentee.user, pair, cadence_days=7)
+    update_agreement(pair.mentee.user, pair, cadence_days=7)
     first = datetime(2027, 3, 15, 18, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    session = services.propose_session(pair.mentee.user, pair, [first], repeat=4)
+    session = propose_session(pair.mentee.user, pair, starts=[first], repeat=4)
     deliver_emails()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_option(pair.mentor.user, session, session.options.get().pk)
+        accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
     series = list(pair.sessions.filter(series_key=session.series_key).order_by("starts_at"))
     assert [s.starts_at.astimezone(UTC).hour for s in series] == [17, 17, 16, 16]
     amsterdam = ZoneInfo("Europe/Amsterdam")
@@ -669,7 +670,7 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
             s.starts_at for s in series
         ]
     with pytest.raises(ValidationFailed):
-        services.propose_session(pair.mentee.user, pair, [in_days(3)], repeat=99)
+        propose_session(pair.mentee.user, pair, starts=[in_days(3)], repeat=99)
 
 
 @pytest.mark.parametrize("address", ["probe@localhost", "probe@[10.0.0.1]", "probe@[::1]"])

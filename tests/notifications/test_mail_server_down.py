@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balik.matching import services as matching
-from balik.mentorships import services as mentorships
 from balik.mentorships.models import Mentorship, SessionStatus
+from balik.mentorships.sessions import propose_session
 from balik.notifications.models import EmailStatus, Kind, Notification
 from balik.notifications.services import deliver_emails
 from tests.mentorships.builders import flipped_pair
@@ -110,7 +110,7 @@ def test_booking_with_the_mail_server_down_answers_and_the_worker_delivers_later
 ):
     pair = flipped_pair(program_manager)
     start = (timezone.now() + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
-    session = mentorships.propose_session(pair.mentee.user, pair, [start])
+    session = propose_session(pair.mentee.user, pair, starts=[start])
     client.force_login(pair.mentor.user)
     response = client.post(
         reverse("mentorships:act", args=[pair.pk, "accept"]),

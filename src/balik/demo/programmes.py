@@ -13,6 +13,7 @@ from django.utils.translation import override
 from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
 from balik.feedback.question_seed import seed_questions
 from balik.matching.services import publish, start_run
+from balik.mentorships.agreements import agreement_for
 from balik.mentorships.models import (
     Agenda,
     AgendaResponse,
@@ -22,7 +23,7 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
-from balik.mentorships.services import agreement_for, record_booked_times
+from balik.mentorships.sessions import record_booked_times
 from balik.people.models import Person
 from balik.programs import services
 from balik.programs.catalog import readiness_questions

@@ -23,8 +23,8 @@ from balik.feedback.models import (
     Question,
     SessionFeedback,
 )
+from balik.mentorships.access import require_member
 from balik.mentorships.models import Attendance, Session, SessionStatus
-from balik.mentorships.services import require_member
 from balik.programs.models import Enrolment, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
 

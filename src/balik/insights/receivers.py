@@ -37,8 +37,8 @@ from django.dispatch import Signal
 from balik.feedback.models import Answer, Question, SessionFeedback
 from balik.insights.rhythm import keep_rhythms, program_saved
 from balik.insights.tallies import answer_written, feedback_written, question_saved
+from balik.mentorships.agendas import agenda_changed
 from balik.mentorships.models import Agenda, Session
-from balik.mentorships.services import agenda_changed
 from balik.mentorships.signals import session_written, sessions_changed
 from balik.programs.models import Program
 

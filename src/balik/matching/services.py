@@ -37,8 +37,9 @@ from balik.matching.models import (
 )
 from balik.matching.runs import execute_run
 from balik.matching.tasks import run_matching
+from balik.mentorships.agreements import start_agreements
+from balik.mentorships.closing import end_sessions
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
-from balik.mentorships.services import end_sessions, start_agreements
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
 from balik.programs.services import active_enrolment, require_manager
@@ -553,7 +554,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         locked.decline_reason = reason
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "declined_by", "decline_reason", "ended_at"])
-        end_sessions(locked, _("The match was declined."))
+        end_sessions(locked, reason=_("The match was declined."))
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()

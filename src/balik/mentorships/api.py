@@ -10,9 +10,16 @@ from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
 from balik.core.schemas import MAX_ID, BodyIn, Date, DateTime, ObjectId, answers
-from balik.mentorships import services
+from balik.mentorships.access import person_of, side_of
+from balik.mentorships.agendas import AGENDA_FIELDS, save_agenda
+from balik.mentorships.goals import add_goal as add_goal_to
 from balik.mentorships.models import Mentorship, Session
+from balik.mentorships.notes import add_note as add_note_to
+from balik.mentorships.notes import record_learning
 from balik.mentorships.notices import invite_bytes
+from balik.mentorships.selectors import agenda_state, visible_notes
+from balik.mentorships.sessions import accept_option, propose_session, reschedule
+from balik.mentorships.sessions import cancel as cancel_session
 
 router = Router(tags=["mentorships"])
 
@@ -112,7 +119,7 @@ def _mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, s
         .filter(pk=mentorship_id)
         .first()
     )
-    side = services.side_of(request.user, mentorship) if mentorship else None
+    side = side_of(request.user, mentorship) if mentorship else None
     if side is None:
         raise NotFound(_("There is no such mentorship."))
     return mentorship, side
@@ -135,10 +142,10 @@ def _session_out(session: Session, member: bool) -> dict:
         "leader": session.leader,
         "sequence": session.sequence,
         "attendance": session.attendance,
-        "agenda_state": services.agenda_state(session, agenda),
+        "agenda_state": agenda_state(session, agenda=agenda),
         "options": [o.starts_at for o in session.options.all()],
         "agenda": (
-            {name: getattr(agenda, name) for name in services.AGENDA_FIELDS}
+            {name: getattr(agenda, name) for name in AGENDA_FIELDS}
             | {"submitted_at": agenda.submitted_at}
             if member and agenda is not None
             else None
@@ -162,7 +169,7 @@ def _out(mentorship: Mentorship, side: str) -> dict:
 
 @router.get("", response=answers({200: list[MentorshipOut]}), summary="Your mentorships")
 def list_mentorships(request: HttpRequest) -> list[dict]:
-    person = services.person_of(request.user)
+    person = person_of(request.user)
     if person is None:
         return []
     mentorships = Mentorship.objects.filter(mentor=person) | Mentorship.objects.filter(
@@ -201,8 +208,12 @@ def list_sessions(request: HttpRequest, mentorship_id: ObjectId) -> list[dict]:
 )
 def propose(request: HttpRequest, mentorship_id: ObjectId, payload: ProposeIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = services.propose_session(
-        request.user, mentorship, payload.starts, leader=payload.leader, repeat=payload.repeat
+    session = propose_session(
+        request.user,
+        mentorship,
+        starts=payload.starts,
+        leader=payload.leader,
+        repeat=payload.repeat,
     )
     return Status(201, _session_out(session, True))
 
@@ -220,7 +231,7 @@ def accept(
     option = session.options.filter(starts_at=payload.option_starts_at).first()
     if option is None:
         raise ValidationFailed({"option_starts_at": [_("Choose one of the proposed times.")]})
-    return _session_out(services.accept_option(request.user, session, option.pk), True)
+    return _session_out(accept_option(request.user, session, option_id=option.pk), True)
 
 
 @router.post(
@@ -232,8 +243,11 @@ def move(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: MoveIn
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = services.reschedule(
-        request.user, _session(mentorship, session_id), payload.starts_at, payload.reason
+    session = reschedule(
+        request.user,
+        _session(mentorship, session_id),
+        start=payload.starts_at,
+        reason=payload.reason,
     )
     return _session_out(session, True)
 
@@ -247,7 +261,7 @@ def cancel(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: ReasonIn
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = services.cancel(request.user, _session(mentorship, session_id), payload.reason)
+    session = cancel_session(request.user, _session(mentorship, session_id), reason=payload.reason)
     return _session_out(session, True)
 
 
@@ -263,7 +277,7 @@ def agenda(
     session = _session(mentorship, session_id)
     fields = payload.dict()
     submit = fields.pop("submit")
-    services.save_agenda(request.user, session, submit=submit, **fields)
+    save_agenda(request.user, session, submit=submit, **fields)
     return _session_out(_session(mentorship, session_id), True)
 
 
@@ -276,7 +290,7 @@ def learning(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: LearningIn
 ) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
-    services.record_learning(
+    record_learning(
         request.user,
         _session(mentorship, session_id),
         taught=payload.taught,
@@ -315,7 +329,7 @@ def invite(request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId) 
 )
 def notes(request: HttpRequest, mentorship_id: ObjectId) -> list:
     mentorship, _side = _mentorship(request, mentorship_id)
-    return list(services.visible_notes(request.user, mentorship))
+    return list(visible_notes(request.user, mentorship))
 
 
 @router.post(
@@ -326,8 +340,8 @@ def notes(request: HttpRequest, mentorship_id: ObjectId) -> list:
 def add_note(request: HttpRequest, mentorship_id: ObjectId, payload: NoteIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = _session(mentorship, payload.session_id) if payload.session_id else None
-    note = services.add_note(
-        request.user, mentorship, payload.body, private=payload.private, session=session
+    note = add_note_to(
+        request.user, mentorship, body=payload.body, private=payload.private, session=session
     )
     return Status(201, note)
 
@@ -364,7 +378,7 @@ def goals(request: HttpRequest, mentorship_id: ObjectId) -> list:
 )
 def add_goal(request: HttpRequest, mentorship_id: ObjectId, payload: GoalIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
-    goal = services.add_goal(
+    goal = add_goal_to(
         request.user,
         mentorship,
         title=payload.title,

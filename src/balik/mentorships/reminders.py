@@ -26,7 +26,7 @@ from balik.mentorships.models import (
     SessionStatus,
 )
 from balik.mentorships.notices import moment_in
-from balik.mentorships.services import deadline_of, leader_person
+from balik.mentorships.selectors import deadline_of, leader_person
 from balik.notifications.services import notify
 
 AGENDA_REMINDER_BEFORE_DEADLINE = timedelta(hours=24)

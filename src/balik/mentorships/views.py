@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
-from balik.mentorships import hooks, services
+from balik.mentorships import hooks
+from balik.mentorships.access import person_of
+from balik.mentorships.agendas import AGENDA_FIELDS, answer_agenda, save_agenda
+from balik.mentorships.agreements import confirm_agreement, update_agreement
+from balik.mentorships.closing import reflect_and_close
+from balik.mentorships.goals import add_goal, update_goal
 from balik.mentorships.models import (
     Attendance,
     GoalStatus,
@@ -25,7 +30,17 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
+from balik.mentorships.notes import add_action, add_note, complete_action, record_learning
 from balik.mentorships.notices import invite_bytes
+from balik.mentorships.sessions import (
+    TimeTaken,
+    accept_option,
+    cancel,
+    counter_propose,
+    propose_session,
+    record_attendance,
+    reschedule,
+)
 from balik.mentorships.workspace import suggested_times, workspace
 from balik.programs.services import can_manage
 
@@ -158,13 +173,13 @@ def posted_session(mentorship: Mentorship, request: HttpRequest) -> Session:
 def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str, str]:
     """Run one workspace action; returns (the section to go back to, a success message)."""
     post, user = request.POST, request.user
-    me = services.person_of(user)
+    me = person_of(user)
     zone = me.timezone if me else "UTC"
     if action in hooks.workspace_actions:
         return hooks.workspace_actions[action](request, mentorship)
     if action == "agreement":
         cadence = posted_int(post.get("cadence_days"))
-        services.update_agreement(
+        update_agreement(
             user,
             mentorship,
             goals=post.get("goals", ""),
@@ -178,10 +193,10 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         )
         return "agreement", _("Agreement saved; the other side is asked to confirm it.")
     if action == "confirm":
-        services.confirm_agreement(user, mentorship)
+        confirm_agreement(user, mentorship)
         return "agreement", _("You confirmed the agreement.")
     if action == "goal":
-        services.add_goal(
+        add_goal(
             user,
             mentorship,
             title=post.get("title", ""),
@@ -195,7 +210,7 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         goal = mentorship.goals.filter(pk=posted_int(post.get("goal"))).first()
         if goal is None:
             raise ValidationFailed({"goal": [_("Choose a goal of this mentorship.")]})
-        services.update_goal(
+        update_goal(
             user,
             goal,
             value=post.get("value", ""),
@@ -209,48 +224,48 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
             raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
         session = post.get("session")
         if session:
-            services.counter_propose(user, posted_session(mentorship, request), starts)
+            counter_propose(user, posted_session(mentorship, request), starts=starts)
         else:
-            services.propose_session(
+            propose_session(
                 user,
                 mentorship,
-                starts,
+                starts=starts,
                 leader=post.get("leader") or None,
                 repeat=posted_int(post.get("repeat")) or 1,
             )
         return "sessions", _("Times proposed; the other person chooses one.")
     if action == "accept":
-        services.accept_option(
-            user, posted_session(mentorship, request), posted_int(post.get("option")) or 0
+        accept_option(
+            user, posted_session(mentorship, request), option_id=posted_int(post.get("option")) or 0
         )
         return "sessions", _("Session booked; the invite is on its way.")
     if action == "reschedule":
         start = _local_datetime(post.get("start", ""), zone)
         if start is None:
             raise ValidationFailed({"start": [_("Give the new date and time.")]})
-        services.reschedule(
-            user, posted_session(mentorship, request), start, post.get("reason", "")
+        reschedule(
+            user, posted_session(mentorship, request), start=start, reason=post.get("reason", "")
         )
         return "sessions", _("Session moved; both calendars get the update.")
     if action == "cancel":
-        services.cancel(user, posted_session(mentorship, request), post.get("reason", ""))
+        cancel(user, posted_session(mentorship, request), reason=post.get("reason", ""))
         return "sessions", _("Session cancelled.")
     if action == "attendance":
-        services.record_attendance(
-            user, posted_session(mentorship, request), post.get("attendance", "")
+        record_attendance(
+            user, posted_session(mentorship, request), attendance=post.get("attendance", "")
         )
         return "sessions", _("Attendance recorded.")
     if action == "agenda":
         submit = post.get("submit") == "1"
-        services.save_agenda(
+        save_agenda(
             user,
             posted_session(mentorship, request),
             submit=submit,
-            **{name: post.get(name, "") for name in services.AGENDA_FIELDS},
+            **{name: post.get(name, "") for name in AGENDA_FIELDS},
         )
         return "sessions", _("Agenda submitted.") if submit else _("Draft saved.")
     if action == "answer":
-        services.answer_agenda(
+        answer_agenda(
             user,
             posted_session(mentorship, request),
             perspective=post.get("perspective", ""),
@@ -259,7 +274,7 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         )
         return "sessions", _("Your answer is saved.")
     if action == "learning":
-        services.record_learning(
+        record_learning(
             user,
             posted_session(mentorship, request),
             taught=post.get("taught", ""),
@@ -268,16 +283,16 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         return "learning", _("Learning log saved.")
     if action == "note":
         session = posted_session(mentorship, request) if post.get("session") else None
-        services.add_note(
+        add_note(
             user,
             mentorship,
-            post.get("body", ""),
+            body=post.get("body", ""),
             private=post.get("private") == "1",
             session=session,
         )
         return "notes", _("Note saved.")
     if action == "action":
-        services.add_action(
+        add_action(
             user,
             mentorship,
             title=post.get("title", ""),
@@ -289,10 +304,10 @@ def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str
         item = mentorship.actions.filter(pk=posted_int(post.get("item"))).first()
         if item is None:
             raise ValidationFailed({"item": [_("Choose an action item of this mentorship.")]})
-        services.complete_action(user, item, done=post.get("done", "1") == "1")
+        complete_action(user, item, done=post.get("done", "1") == "1")
         return "actions", _("Action item updated.")
     if action == "close":
-        services.reflect_and_close(
+        reflect_and_close(
             user,
             mentorship,
             reflection=post.get("reflection", ""),
@@ -322,7 +337,7 @@ def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
                 messages.error(request, f"{label}: {text}" if label else text)
     except PermissionRefused as refused:
         raise PermissionDenied(str(refused.message)) from None
-    except services.TimeTaken as taken:
+    except TimeTaken as taken:
         section = "sessions"
         messages.error(request, str(taken.message))
         if taken.next_free_times:
@@ -336,7 +351,7 @@ def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
 
 def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
     """The next free times, as the reader's own clock shows them."""
-    me = services.person_of(request.user)
+    me = person_of(request.user)
     zone = ZoneInfo(me.timezone if me else "UTC")
     times = [date_format(timezone.localtime(m, zone), "DATETIME_FORMAT") for m in moments]
     return _("Times you are both free next (in your time zone): %(times)s.") % {

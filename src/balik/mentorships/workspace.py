@@ -12,7 +12,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balik.mentorships import services
+from balik.mentorships.access import partner_of, side_of
+from balik.mentorships.agreements import agreement_for
+from balik.mentorships.goals import goal_owners
 from balik.mentorships.models import (
     ActionItem,
     Goal,
@@ -24,6 +26,8 @@ from balik.mentorships.models import (
     Side,
 )
 from balik.mentorships.scheduling import propose_times
+from balik.mentorships.selectors import agenda_state, deadline_of, visible_notes
+from balik.mentorships.sessions import busy_intervals, session_length, weekly_availability
 
 SUGGESTIONS = 5
 SUGGESTION_HORIZON = timedelta(days=21)
@@ -64,7 +68,7 @@ def _local(moment: datetime | None, zone: str) -> datetime | None:
 
 def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
     """Times both people are free, honouring the cadence and their other sessions."""
-    mentor_ranges, mentee_ranges = services.weekly_availability(mentorship)
+    mentor_ranges, mentee_ranges = weekly_availability(mentorship)
     if not mentor_ranges or not mentee_ranges:
         return []
     last = (
@@ -73,17 +77,17 @@ def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
         .values_list("starts_at", flat=True)
         .first()
     )
-    agreement = services.agreement_for(mentorship)
+    agreement = agreement_for(mentorship)
     now = timezone.now()
     times = propose_times(
         mentor_ranges,
         mentorship.mentor.timezone,
         mentee_ranges,
         mentorship.mentee.timezone,
-        duration=services.session_length(mentorship),
+        duration=session_length(mentorship),
         not_before_utc=now + timedelta(hours=mentorship.program.preparation_hours + 2),
         horizon=SUGGESTION_HORIZON,
-        busy=services.busy_intervals([mentorship.mentor, mentorship.mentee]),
+        busy=busy_intervals([mentorship.mentor, mentorship.mentee]),
         count=SUGGESTIONS,
         cadence=timedelta(days=agreement.cadence_days),
         last_session_utc=last,
@@ -92,7 +96,7 @@ def suggested_times(mentorship: Mentorship, viewer_zone: str) -> list[datetime]:
 
 
 def workspace(user, mentorship: Mentorship) -> dict:
-    side = services.side_of(user, mentorship)
+    side = side_of(user, mentorship)
     member = side in (Side.MENTOR, Side.MENTEE)
     me = None
     if member:
@@ -133,8 +137,8 @@ def workspace(user, mentorship: Mentorship) -> dict:
             SessionView(
                 session=session,
                 local_start=_local(session.starts_at, zone),
-                state=services.agenda_state(session, agenda, now),
-                deadline=_local(services.deadline_of(session), zone),
+                state=agenda_state(session, agenda=agenda, now=now),
+                deadline=_local(deadline_of(session), zone),
                 is_leader=me is not None and leader.pk == me.pk,
                 agenda=agenda if member else None,
                 response=response if member else None,
@@ -152,9 +156,7 @@ def workspace(user, mentorship: Mentorship) -> dict:
     )
     actions = list(ActionItem.objects.filter(mentorship=mentorship).select_related("owner"))
     general_notes = (
-        list(services.visible_notes(user, mentorship).filter(session__isnull=True))
-        if member
-        else []
+        list(visible_notes(user, mentorship).filter(session__isnull=True)) if member else []
     )
     log = [{"session": view, "entries": view.learning} for view in views if view.learning]
     upcoming = [
@@ -168,11 +170,11 @@ def workspace(user, mentorship: Mentorship) -> dict:
         "side": side,
         "member": member,
         "me": me,
-        "partner": services.partner_of(mentorship, me) if me else None,
+        "partner": partner_of(mentorship, person=me) if me else None,
         "zone": zone,
-        "agreement": services.agreement_for(mentorship),
+        "agreement": agreement_for(mentorship),
         "goals": goals,
-        "goal_owners": services.goal_owners(mentorship),
+        "goal_owners": goal_owners(mentorship),
         "actions": actions,
         "general_notes": general_notes,
         "upcoming": list(reversed(upcoming)),
