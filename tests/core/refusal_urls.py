@@ -45,6 +45,21 @@ def conflicts_about_an_item(request: HttpRequest, item_id: int) -> HttpResponse:
     raise BalikError(_("This programme is not open for enrolment."))
 
 
+def tell_with_a_hint(request: HttpRequest, refused: BalikError) -> None:
+    messages.error(request, f"Refused: {refused.message}")
+    messages.info(request, "Try another day.")
+
+
+@answers_refusals(back="refusals:landing", tell=tell_with_a_hint)
+def conflicts_told_its_own_way(request: HttpRequest) -> HttpResponse:
+    raise BalikError(_("This programme is not open for enrolment."))
+
+
+@answers_refusals(back="refusals:landing", tell=tell_with_a_hint)
+def refuses_access_whatever_the_telling(request: HttpRequest) -> HttpResponse:
+    raise PermissionRefused(_("Only this programme's managers can do that."))
+
+
 @answers_refusals
 def gone(request: HttpRequest) -> HttpResponse:
     raise BalikError(_("There is nothing at this address."), status=404)
@@ -103,6 +118,8 @@ refusal_patterns = (
         path("conflict-back/", conflicts_going_back),
         path("conflict-computed/", conflicts_going_to_a_computed_address),
         path("items/<int:item_id>/conflict/", conflicts_about_an_item),
+        path("conflict-told/", conflicts_told_its_own_way),
+        path("access-told/", refuses_access_whatever_the_telling),
         path("gone/", gone),
         path("landing/", landing, name="landing"),
         path("form/", form_page),

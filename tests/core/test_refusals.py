@@ -145,3 +145,17 @@ def test_a_refusal_naming_no_field_has_no_place_on_such_a_page_and_goes_back(ind
     response = indonesian.post("/refusals/own-inputs/", {"name": "closed"}, follow=False)
     assert response.status_code == 302
     assert response.url == "/refusals/own-inputs/"
+
+
+def test_a_page_may_word_a_refused_post_its_own_way(participant_client):
+    response = participant_client.post("/refusals/conflict-told/", follow=True)
+    assert response.redirect_chain == [("/refusals/landing/", 302)]
+    assert response.content.decode() == (
+        "Refused: This programme is not open for enrolment. | Try another day."
+    )
+
+
+def test_a_refusal_of_access_is_the_403_page_whatever_the_page_tells(participant_client):
+    response = participant_client.post("/refusals/access-told/")
+    assert response.status_code == 403
+    assert "Only this programme&#x27;s managers can do that." in response.content.decode()

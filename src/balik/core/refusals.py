@@ -32,15 +32,22 @@ from balik.core.views import refused_page
 
 View = Callable[..., HttpResponse]
 Back = str | Callable[..., str]
+Tell = Callable[[HttpRequest, BalikError], None]
 
 
-def answers_refusals(view: View | None = None, *, back: Back | None = None) -> Any:
+def answers_refusals(
+    view: View | None = None, *, back: Back | None = None, tell: Tell | None = None
+) -> Any:
     """Decorate a view so that a service's refusal reaches the user as a page or a message.
 
     `back` is where a refused POST returns to: a URL name, reversed with the view's own URL
     arguments (e.g. "programs:detail" for a view routed with `slug`), or a function of the
     request and those arguments that returns an address; without it, the page the form came
     from (the Referer, when it is on this site), else the same address.
+
+    `tell` puts a refused POST's messages on the request, for a page that words them its own
+    way (the field's label before each message, a hint after it); without it, each of
+    `refusal_messages` as an error.
     """
 
     def decorate(view: View) -> View:
@@ -52,8 +59,7 @@ def answers_refusals(view: View | None = None, *, back: Back | None = None) -> A
                 if _refuses_access(refused) or request.method != "POST":
                     missing = isinstance(refused, NotFound) or refused.status == 404
                     return refused_page(request, refused.message, status=404 if missing else 403)
-                for message in refusal_messages(refused):
-                    messages.error(request, message)
+                (tell or _tell_errors)(request, refused)
                 return redirect(_way_back(request, back, args, kwargs))
 
         return wrapped
@@ -69,6 +75,11 @@ def back_to(name: str, *arguments: str) -> Callable[..., str]:
         return reverse(name, kwargs={argument: kwargs[argument] for argument in arguments})
 
     return address
+
+
+def _tell_errors(request: HttpRequest, refused: BalikError) -> None:
+    for message in refusal_messages(refused):
+        messages.error(request, message)
 
 
 def refusal_messages(refused: BalikError) -> list[str]:

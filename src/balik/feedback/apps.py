@@ -12,4 +12,4 @@ class FeedbackConfig(AppConfig):
         from balik.feedback.views import give_session_feedback_action
         from balik.mentorships import hooks
 
-        hooks.add_workspace_action("feedback", give_session_feedback_action)
+        hooks.add_workspace_action("feedback", give_session_feedback_action, section="sessions")

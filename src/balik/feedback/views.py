@@ -19,8 +19,8 @@ from balik.feedback.competencies import competency_label
 from balik.feedback.forms import QuestionForm
 from balik.feedback.models import Answer, Phase, ProgramEvaluation
 from balik.feedback.selectors import own_answers
+from balik.mentorships.forms import posted_int, posted_session
 from balik.mentorships.models import Mentorship, Side
-from balik.mentorships.views import posted_int, posted_session
 from balik.people.models import Person
 from balik.programs.models import Enrolment, Program
 from balik.programs.services import active_enrolment
@@ -222,7 +222,7 @@ def my_answers_download(request: HttpRequest, file_format: str) -> HttpResponse:
     return response
 
 
-def give_session_feedback_action(request: HttpRequest, mentorship: Mentorship) -> tuple[str, str]:
+def give_session_feedback_action(request: HttpRequest, mentorship: Mentorship) -> str:
     """The mentorship page's `feedback` action (added to it in FeedbackConfig.ready)."""
     post = request.POST
     services.give_session_feedback(
@@ -234,4 +234,4 @@ def give_session_feedback_action(request: HttpRequest, mentorship: Mentorship) -
         psychological_safety=posted_int(post.get("psychological_safety")),
         comment=post.get("comment", ""),
     )
-    return "sessions", _("Thank you: your feedback is saved. You can change it for 7 days.")
+    return _("Thank you: your feedback is saved. You can change it for 7 days.")

@@ -6,14 +6,23 @@ feedback form posts `feedback`) and the sentences that explain why a pair was ma
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 
 from balik.mentorships.models import Mentorship
 
-# Runs one posted action; returns (the section to go back to, a success message).
-WorkspaceAction = Callable[[HttpRequest, Mentorship], tuple[str, str]]
+
+@dataclass(frozen=True)
+class WorkspaceAction:
+    """One form action of the workspace page: `run` reads the POST, calls the service and
+    returns the success message; the page opens again at `section`, done or refused."""
+
+    section: str
+    run: Callable[[HttpRequest, Mentorship], str]
+
+
 # Turns the reason facts stored on a mentorship into sentences in the active language.
 ReasonRenderer = Callable[[Sequence[Any]], list[str]]
 
@@ -21,8 +30,10 @@ workspace_actions: dict[str, WorkspaceAction] = {}
 _reason_renderers: list[ReasonRenderer] = []
 
 
-def add_workspace_action(name: str, handler: WorkspaceAction) -> None:
-    workspace_actions[name] = handler
+def add_workspace_action(
+    name: str, run: Callable[[HttpRequest, Mentorship], str], *, section: str
+) -> None:
+    workspace_actions[name] = WorkspaceAction(section=section, run=run)
 
 
 def set_reason_renderer(renderer: ReasonRenderer) -> None:

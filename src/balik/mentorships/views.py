@@ -1,6 +1,6 @@
 """A person's mentorships, and one mentorship's page (who, why, the role guide, declining)."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -15,19 +15,28 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
+from balik.core.errors import BalikError, ValidationFailed
+from balik.core.refusals import answers_refusals
 from balik.mentorships import hooks
 from balik.mentorships.access import person_of
 from balik.mentorships.agendas import AGENDA_FIELDS, answer_agenda, save_agenda
 from balik.mentorships.agreements import confirm_agreement, update_agreement
 from balik.mentorships.closing import reflect_and_close
+from balik.mentorships.forms import (
+    posted_action_item,
+    posted_date,
+    posted_goal,
+    posted_int,
+    posted_local_datetime,
+    posted_session,
+)
 from balik.mentorships.goals import add_goal, update_goal
+from balik.mentorships.hooks import WorkspaceAction
 from balik.mentorships.models import (
     Attendance,
     GoalStatus,
     MeetingFormat,
     Mentorship,
-    Session,
     SessionStatus,
 )
 from balik.mentorships.notes import add_action, add_note, complete_action, record_learning
@@ -138,215 +147,256 @@ def field_labels() -> dict[str, str]:
     }
 
 
-def _local_datetime(value: str, zone: str) -> datetime | None:
-    """A datetime-local field ("2026-12-01T09:30") read in the person's own time zone."""
-    try:
-        naive = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    if naive.tzinfo is not None:
-        return naive
-    return naive.replace(tzinfo=ZoneInfo(zone))
+def _zone_of(request: HttpRequest) -> str:
+    me = person_of(request.user)
+    return me.timezone if me else "UTC"
 
 
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
+def _agreement(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    cadence = posted_int(post.get("cadence_days"))
+    update_agreement(
+        request.user,
+        mentorship,
+        goals=post.get("goals", ""),
+        mentor_expectations=post.get("mentor_expectations", ""),
+        mentee_expectations=post.get("mentee_expectations", ""),
+        cadence_days=cadence if cadence is not None else -1,
+        format=post.get("format", ""),
+        meeting_place=post.get("meeting_place", ""),
+        confidentiality=post.get("confidentiality", ""),
+        ground_rules=post.get("ground_rules", ""),
+    )
+    return _("Agreement saved; the other side is asked to confirm it.")
 
 
-def posted_int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+def _confirm(request: HttpRequest, mentorship: Mentorship) -> str:
+    confirm_agreement(request.user, mentorship)
+    return _("You confirmed the agreement.")
 
 
-def posted_session(mentorship: Mentorship, request: HttpRequest) -> Session:
-    session = mentorship.sessions.filter(pk=posted_int(request.POST.get("session"))).first()
-    if session is None:
-        raise ValidationFailed({"session": [_("Choose a session of this mentorship.")]})
-    return session
+def _goal(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    add_goal(
+        request.user,
+        mentorship,
+        title=post.get("title", ""),
+        measure=post.get("measure", ""),
+        target=post.get("target", ""),
+        due_date=posted_date(post.get("due_date")),
+        owner_id=posted_int(post.get("owner")),
+    )
+    return _("Goal added.")
 
 
-def _act(request: HttpRequest, mentorship: Mentorship, action: str) -> tuple[str, str]:
-    """Run one workspace action; returns (the section to go back to, a success message)."""
-    post, user = request.POST, request.user
-    me = person_of(user)
-    zone = me.timezone if me else "UTC"
-    if action in hooks.workspace_actions:
-        return hooks.workspace_actions[action](request, mentorship)
-    if action == "agreement":
-        cadence = posted_int(post.get("cadence_days"))
-        update_agreement(
-            user,
+def _goal_update(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    update_goal(
+        request.user,
+        posted_goal(mentorship, request),
+        value=post.get("value", ""),
+        note=post.get("note", ""),
+        status=post.get("status", ""),
+    )
+    return _("Progress recorded.")
+
+
+def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
+    """New times for a new session, or other times for one the other person proposed."""
+    post = request.POST
+    zone = _zone_of(request)
+    starts = [posted_local_datetime(value, zone) for value in post.getlist("start") if value]
+    if any(start is None for start in starts):
+        raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
+    if post.get("session"):
+        counter_propose(request.user, posted_session(mentorship, request), starts=starts)
+    else:
+        propose_session(
+            request.user,
             mentorship,
-            goals=post.get("goals", ""),
-            mentor_expectations=post.get("mentor_expectations", ""),
-            mentee_expectations=post.get("mentee_expectations", ""),
-            cadence_days=cadence if cadence is not None else -1,
-            format=post.get("format", ""),
-            meeting_place=post.get("meeting_place", ""),
-            confidentiality=post.get("confidentiality", ""),
-            ground_rules=post.get("ground_rules", ""),
+            starts=starts,
+            leader=post.get("leader") or None,
+            repeat=posted_int(post.get("repeat")) or 1,
         )
-        return "agreement", _("Agreement saved; the other side is asked to confirm it.")
-    if action == "confirm":
-        confirm_agreement(user, mentorship)
-        return "agreement", _("You confirmed the agreement.")
-    if action == "goal":
-        add_goal(
-            user,
-            mentorship,
-            title=post.get("title", ""),
-            measure=post.get("measure", ""),
-            target=post.get("target", ""),
-            due_date=_date(post.get("due_date", "")),
-            owner_id=posted_int(post.get("owner")),
-        )
-        return "goals", _("Goal added.")
-    if action == "goal_update":
-        goal = mentorship.goals.filter(pk=posted_int(post.get("goal"))).first()
-        if goal is None:
-            raise ValidationFailed({"goal": [_("Choose a goal of this mentorship.")]})
-        update_goal(
-            user,
-            goal,
-            value=post.get("value", ""),
-            note=post.get("note", ""),
-            status=post.get("status", ""),
-        )
-        return "goals", _("Progress recorded.")
-    if action == "propose":
-        starts = [_local_datetime(v, zone) for v in post.getlist("start") if v]
-        if any(start is None for start in starts):
-            raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
-        session = post.get("session")
-        if session:
-            counter_propose(user, posted_session(mentorship, request), starts=starts)
-        else:
-            propose_session(
-                user,
-                mentorship,
-                starts=starts,
-                leader=post.get("leader") or None,
-                repeat=posted_int(post.get("repeat")) or 1,
-            )
-        return "sessions", _("Times proposed; the other person chooses one.")
-    if action == "accept":
-        accept_option(
-            user, posted_session(mentorship, request), option_id=posted_int(post.get("option")) or 0
-        )
-        return "sessions", _("Session booked; the invite is on its way.")
-    if action == "reschedule":
-        start = _local_datetime(post.get("start", ""), zone)
-        if start is None:
-            raise ValidationFailed({"start": [_("Give the new date and time.")]})
-        reschedule(
-            user, posted_session(mentorship, request), start=start, reason=post.get("reason", "")
-        )
-        return "sessions", _("Session moved; both calendars get the update.")
-    if action == "cancel":
-        cancel(user, posted_session(mentorship, request), reason=post.get("reason", ""))
-        return "sessions", _("Session cancelled.")
-    if action == "attendance":
-        record_attendance(
-            user, posted_session(mentorship, request), attendance=post.get("attendance", "")
-        )
-        return "sessions", _("Attendance recorded.")
-    if action == "agenda":
-        submit = post.get("submit") == "1"
-        save_agenda(
-            user,
-            posted_session(mentorship, request),
-            submit=submit,
-            **{name: post.get(name, "") for name in AGENDA_FIELDS},
-        )
-        return "sessions", _("Agenda submitted.") if submit else _("Draft saved.")
-    if action == "answer":
-        answer_agenda(
-            user,
-            posted_session(mentorship, request),
-            perspective=post.get("perspective", ""),
-            resources=post.get("resources", ""),
-            follow_up_questions=post.get("follow_up_questions", ""),
-        )
-        return "sessions", _("Your answer is saved.")
-    if action == "learning":
-        record_learning(
-            user,
-            posted_session(mentorship, request),
-            taught=post.get("taught", ""),
-            learned=post.get("learned", ""),
-        )
-        return "learning", _("Learning log saved.")
-    if action == "note":
-        session = posted_session(mentorship, request) if post.get("session") else None
-        add_note(
-            user,
-            mentorship,
-            body=post.get("body", ""),
-            private=post.get("private") == "1",
-            session=session,
-        )
-        return "notes", _("Note saved.")
-    if action == "action":
-        add_action(
-            user,
-            mentorship,
-            title=post.get("title", ""),
-            owner_id=posted_int(post.get("owner")),
-            due_date=_date(post.get("due_date", "")),
-        )
-        return "actions", _("Action item added.")
-    if action == "action_done":
-        item = mentorship.actions.filter(pk=posted_int(post.get("item"))).first()
-        if item is None:
-            raise ValidationFailed({"item": [_("Choose an action item of this mentorship.")]})
-        complete_action(user, item, done=post.get("done", "1") == "1")
-        return "actions", _("Action item updated.")
-    if action == "close":
-        reflect_and_close(
-            user,
-            mentorship,
-            reflection=post.get("reflection", ""),
-            goals_outcome=post.get("goals_outcome", ""),
-            match_again=post.get("match_again") == "1",
-        )
-        return "close", _(
-            "Reflection saved. The mentorship closes when both of you have written one."
-        )
-    raise Http404(_("Unknown action."))
+    return _("Times proposed; the other person chooses one.")
+
+
+def _accept(request: HttpRequest, mentorship: Mentorship) -> str:
+    accept_option(
+        request.user,
+        posted_session(mentorship, request),
+        option_id=posted_int(request.POST.get("option")) or 0,
+    )
+    return _("Session booked; the invite is on its way.")
+
+
+def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
+    start = posted_local_datetime(request.POST.get("start"), _zone_of(request))
+    if start is None:
+        raise ValidationFailed({"start": [_("Give the new date and time.")]})
+    reschedule(
+        request.user,
+        posted_session(mentorship, request),
+        start=start,
+        reason=request.POST.get("reason", ""),
+    )
+    return _("Session moved; both calendars get the update.")
+
+
+def _cancel(request: HttpRequest, mentorship: Mentorship) -> str:
+    cancel(request.user, posted_session(mentorship, request), reason=request.POST.get("reason", ""))
+    return _("Session cancelled.")
+
+
+def _attendance(request: HttpRequest, mentorship: Mentorship) -> str:
+    record_attendance(
+        request.user,
+        posted_session(mentorship, request),
+        attendance=request.POST.get("attendance", ""),
+    )
+    return _("Attendance recorded.")
+
+
+def _agenda(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    submit = post.get("submit") == "1"
+    save_agenda(
+        request.user,
+        posted_session(mentorship, request),
+        submit=submit,
+        **{name: post.get(name, "") for name in AGENDA_FIELDS},
+    )
+    return _("Agenda submitted.") if submit else _("Draft saved.")
+
+
+def _answer(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    answer_agenda(
+        request.user,
+        posted_session(mentorship, request),
+        perspective=post.get("perspective", ""),
+        resources=post.get("resources", ""),
+        follow_up_questions=post.get("follow_up_questions", ""),
+    )
+    return _("Your answer is saved.")
+
+
+def _learning(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    record_learning(
+        request.user,
+        posted_session(mentorship, request),
+        taught=post.get("taught", ""),
+        learned=post.get("learned", ""),
+    )
+    return _("Learning log saved.")
+
+
+def _note(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    add_note(
+        request.user,
+        mentorship,
+        body=post.get("body", ""),
+        private=post.get("private") == "1",
+        session=posted_session(mentorship, request) if post.get("session") else None,
+    )
+    return _("Note saved.")
+
+
+def _action(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    add_action(
+        request.user,
+        mentorship,
+        title=post.get("title", ""),
+        owner_id=posted_int(post.get("owner")),
+        due_date=posted_date(post.get("due_date")),
+    )
+    return _("Action item added.")
+
+
+def _action_done(request: HttpRequest, mentorship: Mentorship) -> str:
+    item = posted_action_item(mentorship, request)
+    complete_action(request.user, item, done=request.POST.get("done", "1") == "1")
+    return _("Action item updated.")
+
+
+def _close(request: HttpRequest, mentorship: Mentorship) -> str:
+    post = request.POST
+    reflect_and_close(
+        request.user,
+        mentorship,
+        reflection=post.get("reflection", ""),
+        goals_outcome=post.get("goals_outcome", ""),
+        match_again=post.get("match_again") == "1",
+    )
+    return _("Reflection saved. The mentorship closes when both of you have written one.")
+
+
+# The page's own form actions, by the name in their URL; the apps above add theirs to
+# `hooks.workspace_actions` (feedback posts `feedback`).
+ACTIONS: dict[str, WorkspaceAction] = {
+    "agreement": WorkspaceAction("agreement", _agreement),
+    "confirm": WorkspaceAction("agreement", _confirm),
+    "goal": WorkspaceAction("goals", _goal),
+    "goal_update": WorkspaceAction("goals", _goal_update),
+    "propose": WorkspaceAction("sessions", _propose),
+    "accept": WorkspaceAction("sessions", _accept),
+    "reschedule": WorkspaceAction("sessions", _reschedule),
+    "cancel": WorkspaceAction("sessions", _cancel),
+    "attendance": WorkspaceAction("sessions", _attendance),
+    "agenda": WorkspaceAction("sessions", _agenda),
+    "answer": WorkspaceAction("sessions", _answer),
+    "learning": WorkspaceAction("learning", _learning),
+    "note": WorkspaceAction("notes", _note),
+    "action": WorkspaceAction("actions", _action),
+    "action_done": WorkspaceAction("actions", _action_done),
+    "close": WorkspaceAction("close", _close),
+}
+
+
+def _workspace_action(action: str) -> WorkspaceAction:
+    found = hooks.workspace_actions.get(action) or ACTIONS.get(action)
+    if found is None:
+        raise Http404(_("Unknown action."))
+    return found
+
+
+def _page_at(mentorship_id: int, section: str) -> str:
+    return reverse("mentorships:detail", args=[mentorship_id]) + f"#{section}"
+
+
+def _back_to_section(request: HttpRequest, mentorship_id: int, action: str) -> str:
+    """Where a refused action returns: the page, at the section of the form."""
+    return _page_at(mentorship_id, _workspace_action(action).section)
+
+
+def _tell_refusal(request: HttpRequest, refused: BalikError) -> None:
+    """Each message after the label of the field it is about; a time just taken comes with
+    the next times both people are free."""
+    if isinstance(refused, ValidationFailed):
+        labels = field_labels()
+        for field, field_messages in refused.errors.items():
+            label = labels.get(field)
+            for text in field_messages:
+                messages.error(request, f"{label}: {text}" if label else str(text))
+        return
+    messages.error(request, str(refused.message))
+    if isinstance(refused, TimeTaken) and refused.next_free_times:
+        messages.info(request, _free_times_message(request, refused.next_free_times))
 
 
 @login_required
 @require_POST
+@answers_refusals(back=_back_to_section, tell=_tell_refusal)
 def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
     mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Programme managers see this mentorship but do not act in it."))
-    section = "top"
-    try:
-        section, message = _act(request, mentorship, action)
-    except ValidationFailed as failure:
-        labels = field_labels()
-        for field, field_messages in failure.errors.items():
-            for text in field_messages:
-                label = labels.get(field)
-                messages.error(request, f"{label}: {text}" if label else text)
-    except PermissionRefused as refused:
-        raise PermissionDenied(str(refused.message)) from None
-    except TimeTaken as taken:
-        section = "sessions"
-        messages.error(request, str(taken.message))
-        if taken.next_free_times:
-            messages.info(request, _free_times_message(request, taken.next_free_times))
-    except BalikError as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, message)
-    return redirect(reverse("mentorships:detail", args=[mentorship.pk]) + f"#{section}")
+    workspace_action = _workspace_action(action)
+    messages.success(request, workspace_action.run(request, mentorship))
+    return redirect(_page_at(mentorship.pk, workspace_action.section))
 
 
 def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
