@@ -46,6 +46,10 @@ def _fields_with_nul(request: HttpRequest) -> list[str]:
         return []
     if request.content_type == "application/json":
         try:
+            # JSON can only carry a NUL escaped: without that escape there is nothing to find,
+            # and the body is parsed once, by the view, instead of twice on every API write
+            if b"\\u0000" not in request.body:
+                return []
             body = json.loads(request.body)
         except (RequestDataTooBig, ValueError):
             return []  # the view refuses a body it cannot read, in its own words
