@@ -40,9 +40,9 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
     from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
     from balik.insights.rhythm import refresh_rhythms
     from balik.insights.tallies import refresh_competency_tallies, refresh_feedback_tallies
-    from balik.mentorships.agendas import copy_agenda_times
+    from balik.mentorships.agendas import agenda_copy_times
     from balik.mentorships.models import Agenda, Mentorship, Session
-    from balik.mentorships.sessions import record_booked_times
+    from balik.mentorships.sessions import booked_times_record
     from balik.people.models import Person
     from balik.programs.models import Enrolment, Program
 
@@ -119,7 +119,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
                 )
             )
     sessions = Session.objects.bulk_create(sessions, batch_size=BATCH)
-    record_booked_times(sessions)  # the booked ones' times, as booking through the app writes
+    booked_times_record(sessions)  # the booked ones' times, as booking through the app writes
     Agenda.objects.bulk_create(
         [
             Agenda(
@@ -133,7 +133,7 @@ def fill(participants: int, seed: int = 7) -> tuple[str, int, int, int]:
         ],
         batch_size=BATCH,
     )
-    copy_agenda_times(Session.objects.filter(mentorship__program=program))
+    agenda_copy_times(Session.objects.filter(mentorship__program=program))
     feedback = []
     for s in sessions:
         if s.status != "held":

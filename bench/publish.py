@@ -148,10 +148,10 @@ def outbox_rows() -> int:
 
 def deliver_all() -> float:
     """Seconds for workers' rounds to send every due e-mail."""
-    from balik.notifications.services import deliver_emails
+    from balik.notifications.services import emails_deliver
 
     started = time.perf_counter()
-    while deliver_emails():
+    while emails_deliver():
         pass
     return time.perf_counter() - started
 
@@ -176,12 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         ) as database_url:
             from django.core.management import call_command
 
-            from balik.matching.services import publish
+            from balik.matching.services import run_publish
 
             call_command("migrate", verbosity=0)
             manager, run = fill(options.pairs)
             started = time.perf_counter()
-            created = publish(manager, run).created
+            created = run_publish(manager, run).created
             published = time.perf_counter() - started
             during_publish = counter.received
             result = {

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,9 @@ def test_sign_out_needs_a_post(client, participant):
 def test_password_reset_sends_a_working_link(client, participant):
     response = client.post(reverse("password_reset"), {"email": participant.user.email})
     assert response.status_code == 302
-    deliver_emails()
+    emails_deliver()
     assert len(mail.outbox) == 1
-    deliver_emails()
+    emails_deliver()
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     new_password = "a brand new passphrase 42"
@@ -78,7 +78,7 @@ def test_password_reset_sends_a_working_link(client, participant):
 def test_password_reset_for_an_unknown_address_sends_nothing_and_does_not_tell(client):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.id"})
     assert response.status_code == 302
-    deliver_emails()
+    emails_deliver()
     assert mail.outbox == []
 
 
@@ -133,9 +133,9 @@ def test_an_imported_person_without_a_password_can_choose_one_by_reset(client, p
     participant.user.set_unusable_password()
     participant.user.save(update_fields=["password"])
     client.post(reverse("password_reset"), {"email": participant.user.email.upper()})
-    deliver_emails()
+    emails_deliver()
     assert len(mail.outbox) == 1
-    deliver_emails()
+    emails_deliver()
     assert mail.outbox[0].to == [participant.user.email]
 
 
@@ -143,5 +143,5 @@ def test_a_deactivated_account_gets_no_reset_link(client, participant):
     participant.user.is_active = False
     participant.user.save(update_fields=["is_active"])
     client.post(reverse("password_reset"), {"email": participant.user.email})
-    deliver_emails()
+    emails_deliver()
     assert mail.outbox == []

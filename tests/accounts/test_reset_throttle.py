@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,14 @@ def test_an_account_gets_at_most_three_reset_emails_an_hour(client, participant)
             ask_for_reset(client, participant.user.email, f"10.0.0.{number}")
             for number in range(15)
         ]
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 3
         assert {(answer.status_code, answer.url) for answer in answers} == {
             (302, reverse("password_reset_done"))
         }
         clock.shift(timedelta(hours=1, seconds=1))
         ask_for_reset(client, participant.user.email.upper(), "10.0.1.1")
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 4
 
 
@@ -55,10 +55,10 @@ def test_one_address_may_ask_only_so_often(client):
     with time_machine.travel(timezone.now(), tick=False):
         for person in people:
             assert ask_for_reset(client, person.user.email, "198.51.100.4").status_code == 302
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 10
         ask_for_reset(client, people[-1].user.email, "198.51.100.5")
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 11
 
 
@@ -68,7 +68,7 @@ def test_unknown_addresses_count_against_the_asking_address_too(client, particip
         for number in range(10):
             ask_for_reset(client, f"nobody{number}@example.id", "198.51.100.9")
         ask_for_reset(client, participant.user.email, "198.51.100.9")
-        deliver_emails()
+        emails_deliver()
         assert mail.outbox == []
 
 
@@ -80,7 +80,7 @@ def test_the_answer_is_the_same_whether_sent_limited_or_unknown(client, particip
             ask_for_reset(client, participant.user.email, f"10.0.0.{number + 2}")
         limited = ask_for_reset(client, participant.user.email, "10.0.0.9")
         unknown = ask_for_reset(client, "nobody@example.id", "10.0.0.10")
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 3
         pages = [without_tokens(client.get(answer.url)) for answer in (sent, limited, unknown)]
         assert sent.url == limited.url == unknown.url
@@ -97,5 +97,5 @@ def test_the_limit_holds_across_server_processes(client, participant):
         for number in range(5):
             ask_for_reset(client, participant.user.email, f"10.0.2.{number}")
             cache.clear()
-        deliver_emails()
+        emails_deliver()
         assert len(mail.outbox) == 3

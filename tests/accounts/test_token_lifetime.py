@@ -13,7 +13,7 @@ from django.utils import timezone
 from balik.accounts import services
 from balik.accounts.models import ApiToken
 from balik.core.errors import BalikError
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_a_password_reset_revokes_every_token(client, participant):
     first = services.api_token_create(user=participant.user, name="one")
     second = services.api_token_create(user=participant.user, name="two")
     client.post(reverse("password_reset"), {"email": participant.user.email})
-    deliver_emails()
+    emails_deliver()
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     new_password = "a brand new passphrase 42"

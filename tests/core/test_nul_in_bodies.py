@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 
 from balik.accounts.models import ApiToken
-from balik.mentorships.agendas import save_agenda
-from balik.mentorships.agreements import update_agreement
-from balik.mentorships.goals import add_goal
+from balik.mentorships.agendas import agenda_save
+from balik.mentorships.agreements import agreement_update
+from balik.mentorships.goals import goal_add
 from balik.mentorships.models import Agenda, Goal, LearningEntry, Note, Session
-from balik.mentorships.notes import add_note, record_learning
-from balik.mentorships.sessions import accept_option, cancel, propose_session
+from balik.mentorships.notes import learning_record, note_add
+from balik.mentorships.sessions import session_accept_option, session_cancel, session_propose
 from balik.people.models import Person
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, Program, ProgramStatus
@@ -36,7 +36,7 @@ def pair(program_manager):
 
 @pytest.fixture
 def enrolling(program_manager):
-    program = program_services.create_program(
+    program = program_services.program_create(
         program_manager.user, name="Enrolling", kind="flipped", template=None
     )
     program.status = ProgramStatus.ENROLLING
@@ -46,8 +46,8 @@ def enrolling(program_manager):
 
 @pytest.fixture
 def booked(pair):
-    session = propose_session(pair.mentee.user, pair, starts=[in_days(3)])
-    return accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
+    session = session_propose(pair.mentee.user, pair, starts=[in_days(3)])
+    return session_accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
 
 
 def snapshot() -> dict[str, object]:
@@ -216,17 +216,17 @@ def test_the_services_refuse_a_nul_themselves(pair, booked):
     by `balik.core.text`, which refuses NUL, and name the field."""
     from balik.accounts.services import api_token_create
     from balik.core.errors import BalikError, ValidationFailed
-    from balik.matching.services import decline
+    from balik.matching.services import mentorship_decline
     from balik.people.services import person_update
 
     mentee = pair.mentee.user
     calls = {
-        "body": lambda: add_note(mentee, pair, body=NUL, private=False),
-        "topics": lambda: save_agenda(mentee, booked, topics=NUL),
-        "title": lambda: add_goal(mentee, pair, title=NUL, measure="m", target="t", due_date=None),
-        "goals": lambda: update_agreement(mentee, pair, goals=NUL),
-        "reason": lambda: cancel(mentee, booked, reason=NUL),
-        "taught": lambda: record_learning(mentee, booked, taught=NUL, learned=""),
+        "body": lambda: note_add(mentee, pair, body=NUL, private=False),
+        "topics": lambda: agenda_save(mentee, booked, topics=NUL),
+        "title": lambda: goal_add(mentee, pair, title=NUL, measure="m", target="t", due_date=None),
+        "goals": lambda: agreement_update(mentee, pair, goals=NUL),
+        "reason": lambda: session_cancel(mentee, booked, reason=NUL),
+        "taught": lambda: learning_record(mentee, booked, taught=NUL, learned=""),
         "bio": lambda: person_update(person=pair.mentee, actor=mentee, data={"bio": NUL}),
         "name": lambda: api_token_create(user=mentee, name=NUL),
     }
@@ -239,7 +239,7 @@ def test_the_services_refuse_a_nul_themselves(pair, booked):
         assert any("U+0000" in message for message in messages), (field, messages)
         assert snapshot() == before
     with pytest.raises(ValidationFailed) as refused:
-        decline(mentee, pair, NUL)
+        mentorship_decline(mentee, pair, reason=NUL)
     assert "U+0000" in refused.value.errors["reason"][0]
 
 

@@ -27,7 +27,7 @@ def test_the_api_names_the_parameter_with_a_nul(client, participant, url, parame
 
 
 def test_a_page_answers_400_and_says_why(client, program_manager):
-    program = program_services.create_program(
+    program = program_services.program_create(
         program_manager.user, name="Nul check", kind="flipped", template=None
     )
     client.force_login(program_manager.user)

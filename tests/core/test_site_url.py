@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from tests.programs.builders import enrolling_program
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_the_password_reset_link_uses_the_site_url(client, participant):
         {"email": participant.user.email},
         HTTP_HOST="intranet-alias.local",
     )
-    deliver_emails()
+    emails_deliver()
     [message] = mail.outbox
     link = re.search(r"https?://\S+/accounts/password/reset/\S+/", message.body).group(0)
     assert link.startswith(f"{SITE}/accounts/password/reset/")

@@ -8,7 +8,7 @@ import time_machine
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.feedback import services
 from balik.feedback.models import Answer, Question
-from balik.mentorships.sessions import record_attendance
+from balik.mentorships.sessions import session_record_attendance
 from balik.programs import services as program_services
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
@@ -23,16 +23,16 @@ def held(program_manager):
     start = in_days(1)
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
-        record_attendance(pair.mentor.user, session, attendance="held")
+        session_record_attendance(pair.mentor.user, session, attendance="held")
     return pair, session, start
 
 
 def test_both_people_rate_a_held_session_once_each(held):
     pair, session, start = held
     with time_machine.travel(start + timedelta(hours=3)):
-        services.give_session_feedback(pair.mentee.user, session, **GOOD, comment="Heard")
-        services.give_session_feedback(pair.mentor.user, session, **GOOD)
-        services.give_session_feedback(pair.mentee.user, session, **{**GOOD, "rating": 3})
+        services.session_feedback_give(pair.mentee.user, session, **GOOD, comment="Heard")
+        services.session_feedback_give(pair.mentor.user, session, **GOOD)
+        services.session_feedback_give(pair.mentee.user, session, **{**GOOD, "rating": 3})
     assert session.feedback.count() == 2
     assert session.feedback.get(author=pair.mentee).rating == 3
 
@@ -41,7 +41,7 @@ def test_feedback_carries_its_pair(held):
     """The health page's anonymous feedback sums are kept per pair and author from this copy."""
     pair, session, start = held
     with time_machine.travel(start + timedelta(hours=3)):
-        given = services.give_session_feedback(pair.mentee.user, session, **GOOD)
+        given = services.session_feedback_give(pair.mentee.user, session, **GOOD)
     assert given.mentorship_id == pair.pk
 
 
@@ -49,9 +49,9 @@ def test_feedback_is_refused_before_the_session_and_after_seven_days(program_man
     pair, session, start = held
     upcoming = book(pair, in_days(4))
     with pytest.raises(BalikError):
-        services.give_session_feedback(pair.mentee.user, upcoming, **GOOD)
+        services.session_feedback_give(pair.mentee.user, upcoming, **GOOD)
     with time_machine.travel(start + timedelta(days=8, hours=2)), pytest.raises(BalikError):
-        services.give_session_feedback(pair.mentee.user, session, **GOOD)
+        services.session_feedback_give(pair.mentee.user, session, **GOOD)
 
 
 def test_scores_must_be_whole_numbers_from_1_to_5(held):
@@ -60,7 +60,7 @@ def test_scores_must_be_whole_numbers_from_1_to_5(held):
         time_machine.travel(start + timedelta(hours=3)),
         pytest.raises(ValidationFailed) as refused,
     ):
-        services.give_session_feedback(
+        services.session_feedback_give(
             pair.mentee.user,
             session,
             rating=6,
@@ -84,35 +84,41 @@ def test_outsiders_and_managers_cannot_rate(held, program_manager, outsider):
     with time_machine.travel(start + timedelta(hours=3)):
         for user in (outsider.user, program_manager.user):
             with pytest.raises(PermissionRefused):
-                services.give_session_feedback(user, session, **GOOD)
+                services.session_feedback_give(user, session, **GOOD)
 
 
 def test_the_evaluation_is_for_participants_of_a_running_programme(program_manager, participant):
-    program = program_services.create_program(program_manager.user, name="P", kind="flipped")
+    program = program_services.program_create(program_manager.user, name="P", kind="flipped")
     program.status = "enrolling"
     program.save()
-    program_services.enroll(
-        program_manager.user, program, participant, program_services.EnrolmentData(role="mentee")
+    program_services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=program_services.EnrolmentData(role="mentee"),
     )
     with pytest.raises(BalikError):
-        services.evaluate_program(participant.user, program, satisfaction=5, recommend=10)
+        services.program_evaluate(participant.user, program, satisfaction=5, recommend=10)
     program.status = "active"
     program.save()
     with pytest.raises(ValidationFailed) as refused:
-        services.evaluate_program(participant.user, program, satisfaction=0, recommend=11)
+        services.program_evaluate(participant.user, program, satisfaction=0, recommend=11)
     assert set(refused.value.errors) == {"satisfaction", "recommend"}
-    evaluation = services.evaluate_program(participant.user, program, satisfaction=5, recommend=9)
+    evaluation = services.program_evaluate(participant.user, program, satisfaction=5, recommend=9)
     assert evaluation.recommend == 9
     with pytest.raises(PermissionRefused):
-        services.evaluate_program(program_manager.user, program, satisfaction=5, recommend=9)
+        services.program_evaluate(program_manager.user, program, satisfaction=5, recommend=9)
 
 
 def test_each_side_answers_its_own_questions_in_each_phase(program_manager, participant):
-    program = program_services.create_program(program_manager.user, name="R", kind="reverse")
+    program = program_services.program_create(program_manager.user, name="R", kind="reverse")
     program.status = "enrolling"
     program.save()
-    program_services.enroll(
-        program_manager.user, program, participant, program_services.EnrolmentData(role="mentee")
+    program_services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=program_services.EnrolmentData(role="mentee"),
     )
     questions = list(services.questions_for(program, "mentee"))
     assert {q.competency for q in questions} == {"social-media", "ai-tools", "younger-colleagues"}
@@ -121,24 +127,30 @@ def test_each_side_answers_its_own_questions_in_each_phase(program_manager, part
         kind="reverse", audience="mentor", competency="leadership"
     )
     with pytest.raises(ValidationFailed) as refused:
-        services.answer_assessment(
+        services.assessment_answer(
             participant.user,
             program,
-            "start",
-            {questions[0].pk: 2, mentor_question.pk: 3},
+            phase="start",
+            values={questions[0].pk: 2, mentor_question.pk: 3},
         )
     assert f"question_{mentor_question.pk}" in refused.value.errors
     assert f"question_{questions[1].pk}" in refused.value.errors
-    services.answer_assessment(participant.user, program, "start", {q.pk: 2 for q in questions})
-    services.answer_assessment(participant.user, program, "end", {q.pk: 4 for q in questions})
+    services.assessment_answer(
+        participant.user, program, phase="start", values={q.pk: 2 for q in questions}
+    )
+    services.assessment_answer(
+        participant.user, program, phase="end", values={q.pk: 4 for q in questions}
+    )
     assert Answer.objects.filter(person=participant).count() == 6
     with pytest.raises(ValidationFailed):
-        services.answer_assessment(participant.user, program, "later", {q.pk: 4 for q in questions})
+        services.assessment_answer(
+            participant.user, program, phase="later", values={q.pk: 4 for q in questions}
+        )
 
 
 def test_managers_add_their_own_questions(program_manager, participant):
-    program = program_services.create_program(program_manager.user, name="F", kind="flipped")
-    question = services.add_question(
+    program = program_services.program_create(program_manager.user, name="F", kind="flipped")
+    question = services.question_add(
         program_manager.user,
         program,
         audience="mentee",
@@ -148,19 +160,19 @@ def test_managers_add_their_own_questions(program_manager, participant):
     )
     assert question in services.questions_for(program, "mentee")
     with pytest.raises(PermissionRefused):
-        services.add_question(
+        services.question_add(
             participant.user, program, audience="mentee", competency="x", text_en="a", text_id="b"
         )
     with pytest.raises(ValidationFailed):
-        services.add_question(
+        services.question_add(
             program_manager.user, program, audience="boss", competency="", text_en="", text_id=""
         )
 
 
 def test_a_question_is_one_line_and_a_comment_keeps_its_line_breaks(program_manager, held):
-    program = program_services.create_program(program_manager.user, name="F", kind="flipped")
+    program = program_services.program_create(program_manager.user, name="F", kind="flipped")
     with pytest.raises(ValidationFailed) as refused:
-        services.add_question(
+        services.question_add(
             program_manager.user,
             program,
             audience="mentee",
@@ -172,9 +184,9 @@ def test_a_question_is_one_line_and_a_comment_keeps_its_line_breaks(program_mana
     pair, session, start = held
     with time_machine.travel(start + timedelta(hours=3)):
         with pytest.raises(ValidationFailed) as refused:
-            services.give_session_feedback(pair.mentee.user, session, **GOOD, comment="Ok\x00")
+            services.session_feedback_give(pair.mentee.user, session, **GOOD, comment="Ok\x00")
         assert set(refused.value.errors) == {"comment"}
-        kept = services.give_session_feedback(
+        kept = services.session_feedback_give(
             pair.mentee.user, session, **GOOD, comment="Good:\n- agenda\n- pace"
         )
     assert kept.comment == "Good:\n- agenda\n- pace"
@@ -209,7 +221,7 @@ def test_both_people_are_asked_once_for_feedback(held):
 
     pair, session, start = held
     with time_machine.travel(start + timedelta(hours=3)):
-        services.give_session_feedback(pair.mentor.user, session, **GOOD)
+        services.session_feedback_give(pair.mentor.user, session, **GOOD)
         assert sweep()["feedback_due"] == 1  # only the mentee has not rated it
         assert sweep()["feedback_due"] == 0
     assert Notification.objects.get(kind="feedback_due").recipient == pair.mentee.user

@@ -10,11 +10,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def running(program_manager, participant):
-    program = program_services.create_program(program_manager.user, name="Rev", kind="reverse")
+    program = program_services.program_create(program_manager.user, name="Rev", kind="reverse")
     program.status = "enrolling"
     program.save()
-    program_services.enroll(
-        program_manager.user, program, participant, program_services.EnrolmentData(role="mentee")
+    program_services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=program_services.EnrolmentData(role="mentee"),
     )
     program.status = "active"
     program.save()

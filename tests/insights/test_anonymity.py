@@ -41,7 +41,7 @@ class Spec:
 
 
 def make_program(manager) -> Program:
-    program = program_services.create_program(
+    program = program_services.program_create(
         manager.user, name="Anonymity", kind="reverse", template=None
     )
     program.status = ProgramStatus.ACTIVE

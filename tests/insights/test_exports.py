@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from balik.feedback.services import give_session_feedback
+from balik.feedback.services import session_feedback_give
 from balik.insights.exports import export
-from balik.mentorships.sessions import record_attendance
+from balik.mentorships.sessions import session_record_attendance
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
 
@@ -27,8 +27,8 @@ def lived(program_manager):
     start = in_days(1)
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
-        record_attendance(pair.mentor.user, session, attendance="held")
-        give_session_feedback(
+        session_record_attendance(pair.mentor.user, session, attendance="held")
+        session_feedback_give(
             pair.mentee.user,
             session,
             rating=5,

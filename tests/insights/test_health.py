@@ -22,7 +22,7 @@ from balik.mentorships.models import (
     SessionStatus,
 )
 from balik.notifications.models import Notification
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, Program, ProgramStatus
 from tests.factories import PersonFactory, give_feedback
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_program(manager) -> Program:
-    program = program_services.create_program(
+    program = program_services.program_create(
         manager.user, name="Health check", kind="flipped", template=None
     )
     program.status = ProgramStatus.ACTIVE
@@ -294,7 +294,7 @@ def test_nudge_reaches_both_once_a_day(manager_client, program):
     assert "got your nudge" in response.content.decode()
     notices = Notification.objects.filter(url=f"/mentorships/{pair.pk}/")
     assert {n.recipient_id for n in notices} == {pair.mentor.user_id, pair.mentee.user_id}
-    assert deliver_emails() == 2
+    assert emails_deliver() == 2
     assert {message.to[0] for message in mail.outbox} == {pair.mentor.email, pair.mentee.email}
 
     response = manager_client.post(nudge, follow=True)

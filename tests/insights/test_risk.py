@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from balik.insights.risk import at_risk
 from balik.mentorships.models import Goal, Mentorship, Session, SessionStatus
-from balik.mentorships.sessions import propose_session
+from balik.mentorships.sessions import session_propose
 from tests.factories import PersonFactory, give_feedback
 from tests.mentorships.builders import flipped_pair
 from tests.mentorships.test_workspace import book, in_days
@@ -88,7 +88,7 @@ def test_falling_ratings_are_never_a_reason_a_manager_sees(pair, client, program
 def test_one_side_not_answering(pair):
     book(pair, in_days(2))
     with time_machine.travel(timezone.now() - timedelta(days=9)):
-        propose_session(pair.mentee.user, pair, starts=[in_days(12)])
+        session_propose(pair.mentee.user, pair, starts=[in_days(12)])
     result = at_risk(pair.program)
     reasons = dict(result[0].reasons)
     assert reasons["not_answering"]["person"] == pair.mentor.pk

@@ -12,7 +12,7 @@ from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.matching import services
 from balik.matching.models import MatchRequest, RequestStatus
 from balik.mentorships.models import Mentorship
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from balik.programs import services as program_services
 from tests.factories import PersonFactory
 from tests.programs.builders import enrolling_program, reverse_population
@@ -51,12 +51,14 @@ def test_mentors_do_not_get_a_shortlist_and_outsiders_are_refused(self_match_pro
 def test_a_request_then_an_accept_creates_the_mentorship(self_match_programme):
     program, _juniors, seniors = self_match_programme
     mentor = services.shortlist(seniors[0].user, program)[0].mentor
-    request = services.request_mentor(seniors[0].user, program, mentor.pk, "Halo!")
+    request = services.mentor_request(
+        seniors[0].user, program, mentor_id=mentor.pk, message="Halo!"
+    )
     with pytest.raises(BalikError):
-        services.request_mentor(seniors[0].user, program, mentor.pk)
+        services.mentor_request(seniors[0].user, program, mentor_id=mentor.pk)
     with pytest.raises(PermissionRefused):
-        services.answer_request(seniors[0].user, request, accept=True)
-    services.answer_request(mentor.user, request, accept=True)
+        services.request_answer(seniors[0].user, request, accept=True)
+    services.request_answer(mentor.user, request, accept=True)
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
     made = Mentorship.objects.get(mentor=mentor, mentee=seniors[0], origin="requested")
@@ -66,7 +68,7 @@ def test_a_request_then_an_accept_creates_the_mentorship(self_match_programme):
 def test_asking_an_ineligible_mentor_is_refused(self_match_programme):
     program, _juniors, seniors = self_match_programme
     with pytest.raises(ValidationFailed) as refused:
-        services.request_mentor(seniors[0].user, program, seniors[1].pk)
+        services.mentor_request(seniors[0].user, program, mentor_id=seniors[1].pk)
     assert "mentor" in refused.value.errors
     assert not MatchRequest.objects.exists()
 
@@ -74,16 +76,16 @@ def test_asking_an_ineligible_mentor_is_refused(self_match_programme):
 def test_a_full_mentor_cannot_accept_another_mentee(self_match_programme):
     program, _juniors, seniors = self_match_programme
     mentor = services.shortlist(seniors[0].user, program)[0].mentor
-    first = services.request_mentor(seniors[0].user, program, mentor.pk)
-    second = services.request_mentor(seniors[1].user, program, mentor.pk)
-    services.answer_request(mentor.user, first, accept=True)
+    first = services.mentor_request(seniors[0].user, program, mentor_id=mentor.pk)
+    second = services.mentor_request(seniors[1].user, program, mentor_id=mentor.pk)
+    services.request_answer(mentor.user, first, accept=True)
     with pytest.raises(BalikError) as refused:
-        services.answer_request(mentor.user, second, accept=True)
+        services.request_answer(mentor.user, second, accept=True)
     assert refused.value.code == "no_capacity"
     assert Mentorship.objects.filter(mentor=mentor).count() == 1
     second.refresh_from_db()
     assert second.status == RequestStatus.PENDING
-    services.answer_request(mentor.user, second, accept=False, reason="No room")
+    services.request_answer(mentor.user, second, accept=False, reason="No room")
     second.refresh_from_db()
     assert second.status == RequestStatus.DECLINED
 
@@ -93,14 +95,16 @@ def test_capacity_holds_when_two_accepts_race(program_manager):
     program = enrolling_program(program_manager, kind="reverse", self_match=True)
     _juniors, seniors = reverse_population(program, 3, manager_user=program_manager.user)
     mentor = services.shortlist(seniors[0].user, program)[0].mentor
-    requests = [services.request_mentor(senior.user, program, mentor.pk) for senior in seniors[:3]]
+    requests = [
+        services.mentor_request(senior.user, program, mentor_id=mentor.pk) for senior in seniors[:3]
+    ]
     outcomes: list[str] = []
     barrier = threading.Barrier(len(requests))
 
     def accept(match_request: MatchRequest) -> None:
         barrier.wait()
         try:
-            services.answer_request(mentor.user, match_request, accept=True)
+            services.request_answer(mentor.user, match_request, accept=True)
             outcomes.append("accepted")
         except BalikError as refused:
             outcomes.append(refused.code)
@@ -138,8 +142,11 @@ def test_the_choose_page_lists_mentors_and_sends_a_request(client, self_match_pr
 def test_the_choose_page_is_closed_when_managers_match(client, program_manager):
     program = enrolling_program(program_manager, kind="reverse", self_match=False)
     senior = PersonFactory(seniority_level=8)
-    program_services.enroll(
-        program_manager.user, program, senior, program_services.EnrolmentData(role="mentee")
+    program_services.enrolment_add(
+        program_manager.user,
+        program,
+        person=senior,
+        data=program_services.EnrolmentData(role="mentee"),
     )
     client.force_login(senior.user)
     assert client.get(reverse("programs:choose", args=[program.slug])).status_code == 403
@@ -155,16 +162,18 @@ def test_the_mentor_hears_of_a_request_and_the_mentee_of_the_answer(
     seniors[0].user.save()
     mentor = services.shortlist(seniors[0].user, program)[0].mentor
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.request_mentor(seniors[0].user, program, mentor.pk, "Mohon bimbingannya")
-    deliver_emails()
+        request = services.mentor_request(
+            seniors[0].user, program, mentor_id=mentor.pk, message="Mohon bimbingannya"
+        )
+    emails_deliver()
     assert mail.outbox[-1].to == [mentor.user.email]
-    deliver_emails()
+    emails_deliver()
     assert "Mohon bimbingannya" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_request(mentor.user, request, accept=False, reason="Penuh")
-    deliver_emails()
+        services.request_answer(mentor.user, request, accept=False, reason="Penuh")
+    emails_deliver()
     assert mail.outbox[-1].to == [seniors[0].user.email]
-    deliver_emails()
+    emails_deliver()
     assert "Penuh" in mail.outbox[-1].body
 
 
@@ -220,7 +229,7 @@ def test_a_mentee_asking_three_mentors_at_once_keeps_one_request(program_manager
     assert len(mentors) == 3
 
     def ask(index: int) -> str:
-        services.request_mentor(mentee.user, program, mentors[index].pk, "Halo")
+        services.mentor_request(mentee.user, program, mentor_id=mentors[index].pk, message="Halo")
         return "sent"
 
     assert_one_request_kept(race(3, ask), mentee)

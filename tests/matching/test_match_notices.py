@@ -13,7 +13,7 @@ from django.utils import timezone
 from balik.matching import services
 from balik.matching.models import MatchRun, ProposedPair, RunStatus
 from balik.notifications.models import EmailStatus, Kind, Notification
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from balik.people.importing import run_import
 from balik.people.models import Person
 from balik.programs import services as program_services
@@ -43,8 +43,11 @@ def finished_run(program_manager, people: list[Person]) -> MatchRun:
     )
     for junior, senior in zip(people[::2], people[1::2], strict=True):
         for person, role in ((junior, "mentor"), (senior, "mentee")):
-            program_services.enroll(
-                program_manager.user, program, person, program_services.EnrolmentData(role=role)
+            program_services.enrolment_add(
+                program_manager.user,
+                program,
+                person=person,
+                data=program_services.EnrolmentData(role=role),
             )
         ProposedPair.objects.create(
             run=run,
@@ -70,7 +73,9 @@ def test_people_who_never_signed_in_are_told_they_were_matched(program_manager):
     assert not any(person.user.has_usable_password() for person in people)
     assert all(person.user.last_login is None for person in people)
     junior, senior = people
-    created = services.publish(program_manager.user, finished_run(program_manager, people)).created
+    created = services.run_publish(
+        program_manager.user, finished_run(program_manager, people)
+    ).created
     assert len(created) == 1
     notices = Notification.objects.filter(kind=Kind.MATCHED)
     assert sorted(notices.values_list("recipient__email", flat=True)) == [
@@ -78,7 +83,7 @@ def test_people_who_never_signed_in_are_told_they_were_matched(program_manager):
         "senior0@imported.example",
     ]
     assert set(notices.values_list("email_status", flat=True)) == {EmailStatus.PENDING}
-    assert deliver_emails() == 2
+    assert emails_deliver() == 2
     by_address = {message.to[0]: message for message in mail.outbox}
     assert set(by_address) == {junior.email, senior.email}
     to_senior = by_address[senior.email].body
@@ -94,8 +99,8 @@ def test_people_with_a_password_are_not_asked_to_choose_one(program_manager):
     for person in people:
         person.user.set_password("a-long-password-42")
         person.user.save(update_fields=["password"])
-    services.publish(program_manager.user, finished_run(program_manager, people))
-    assert deliver_emails() == 2
+    services.run_publish(program_manager.user, finished_run(program_manager, people))
+    assert emails_deliver() == 2
     assert all("chosen a password" not in message.body for message in mail.outbox)
 
 
@@ -103,7 +108,7 @@ def test_the_match_notices_cost_the_same_queries_for_four_pairs_as_for_one(progr
     def queries_to_publish(people: list[Person]) -> int:
         run = finished_run(program_manager, people)
         with CaptureQueriesContext(connection) as captured:
-            services.publish(program_manager.user, run)
+            services.run_publish(program_manager.user, run)
         return len(captured)
 
     people = imported_people(5)

@@ -82,7 +82,7 @@ def assert_one_started(program, outcomes: list[str]) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_starts_start_one_run(program_manager, programme, runs_stay_queued):
     def start() -> str:
-        services.start_run(program_manager.user, programme)
+        services.run_start(program_manager.user, programme)
         return "started"
 
     assert_one_started(programme, simultaneously(STARTS, start))
@@ -133,9 +133,9 @@ def test_simultaneous_page_starts_start_one_run_and_tell_the_others(
 
 
 def test_a_start_while_a_run_is_live_names_that_run(program_manager, programme, runs_stay_queued):
-    live = services.start_run(program_manager.user, programme)
+    live = services.run_start(program_manager.user, programme)
     with pytest.raises(BalikError) as refused:
-        services.start_run(program_manager.user, programme)
+        services.run_start(program_manager.user, programme)
     assert refused.value.code == "run_in_progress"
     assert f"#{live.pk}" in str(refused.value.message)
 
@@ -151,10 +151,10 @@ def test_the_constraints_refusal_reads_like_the_services(
     program_manager, programme, runs_stay_queued, monkeypatch
 ):
     """Should the lock ever be bypassed, the constraint's error is the same clear refusal."""
-    services.start_run(program_manager.user, programme)
+    services.run_start(program_manager.user, programme)
     monkeypatch.setattr(services, "_live_run", lambda program: None)
     with pytest.raises(BalikError) as refused:
-        services.start_run(program_manager.user, programme)
+        services.run_start(program_manager.user, programme)
     assert refused.value.code == "run_in_progress"
     assert MatchRun.objects.filter(program=programme).count() == 1
 
@@ -165,14 +165,14 @@ def test_a_run_whose_worker_died_stops_blocking_after_the_timeout(
     settings.BALIK_MATCH_RUN_TIMEOUT_MINUTES = 15
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        dead = services.start_run(program_manager.user, programme)
+        dead = services.run_start(program_manager.user, programme)
         runs._set_stage(dead, "solve", 35)
     with time_machine.travel(start + timedelta(minutes=14), tick=False):
         with pytest.raises(BalikError) as refused:
-            services.start_run(program_manager.user, programme)
+            services.run_start(program_manager.user, programme)
         assert refused.value.code == "run_in_progress"
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
-        fresh = services.start_run(program_manager.user, programme)
+        fresh = services.run_start(program_manager.user, programme)
     dead.refresh_from_db()
     assert dead.status == RunStatus.FAILED
     assert "worker stopped" in dead.error
@@ -183,21 +183,21 @@ def test_progress_keeps_a_slow_run_alive(program_manager, programme, runs_stay_q
     settings.BALIK_MATCH_RUN_TIMEOUT_MINUTES = 15
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        slow = services.start_run(program_manager.user, programme)
+        slow = services.run_start(program_manager.user, programme)
     with time_machine.travel(start + timedelta(minutes=10), tick=False):
         runs._set_stage(slow, "solve", 35)
     with (
         time_machine.travel(start + timedelta(minutes=20), tick=False),
         pytest.raises(BalikError),
     ):
-        services.start_run(program_manager.user, programme)
+        services.run_start(program_manager.user, programme)
     slow.refresh_from_db()
     assert slow.status == RunStatus.QUEUED
 
 
 def test_a_run_declared_dead_does_not_overwrite_its_successor(program_manager, programme):
     """A worker that was only slow, not dead, finds its run failed and stores nothing."""
-    run = services.start_run(program_manager.user, programme, in_request=True)
+    run = services.run_start(program_manager.user, programme, in_request=True)
     assert run.status == RunStatus.DONE
     late = MatchRun.objects.create(program=programme, status=RunStatus.FAILED, error="stopped")
     late.status = RunStatus.RUNNING  # what the slow worker still believes
@@ -210,7 +210,7 @@ def test_a_run_declared_dead_does_not_overwrite_its_successor(program_manager, p
 
 
 def test_json_refusal_shape_for_a_live_run(client, program_manager, programme, runs_stay_queued):
-    live = services.start_run(program_manager.user, programme)
+    live = services.run_start(program_manager.user, programme)
     secret = api_token_create(user=program_manager.user, name="script").secret
     response = client.post(
         f"/api/v1/programs/{programme.slug}/matching",
@@ -231,7 +231,7 @@ def test_a_run_declared_dead_while_solving_stores_nothing(program_manager, progr
         return solve(match_input)
 
     monkeypatch.setattr(services.engine, "match", declared_dead_meanwhile)
-    run = services.start_run(program_manager.user, programme, in_request=True)
+    run = services.run_start(program_manager.user, programme, in_request=True)
     assert run.status == RunStatus.FAILED
     assert run.error == "stopped"
     assert run.pairs.count() == 0

@@ -50,8 +50,8 @@ def run_mentees(run) -> dict[int, list[int]]:
 
 
 def accept(program, mentor, mentee) -> None:
-    request = services.request_mentor(mentee.user, program, mentor.pk)
-    services.answer_request(mentor.user, request, accept=True)
+    request = services.mentor_request(mentee.user, program, mentor_id=mentor.pk)
+    services.request_answer(mentor.user, request, accept=True)
 
 
 def breaches(program) -> dict[str, int]:
@@ -70,7 +70,7 @@ def test_publishing_skips_what_changed_since_the_run_and_says_why(program_manage
     program, mentors, mentees = self_match_programme(
         program_manager, capacities=[3, 2, 1, 1], mentees=9
     )
-    run = services.start_run(program_manager.user, program)
+    run = services.run_start(program_manager.user, program)
     proposed = run_mentees(run)
     assert sum(len(v) for v in proposed.values()) == 7
     person = {p.pk: p for p in mentees}
@@ -92,11 +92,15 @@ def test_publishing_skips_what_changed_since_the_run_and_says_why(program_manage
         status=EnrolmentStatus.WITHDRAWN
     )
     # the manager forbade one of `pair`'s proposed pairs
-    services.set_pair_rule(
-        program_manager.user, program, pair.pk, pair_run[1].pk, PairRuleAction.FORBID
+    services.pair_rule_set(
+        program_manager.user,
+        program,
+        mentor_id=pair.pk,
+        mentee_id=pair_run[1].pk,
+        action=PairRuleAction.FORBID,
     )
 
-    result = services.publish(program_manager.user, run)
+    result = services.run_publish(program_manager.user, run)
 
     assert breaches(program) == {"mentors_over_capacity": 0, "mentees_with_two_mentors": 0}
     skipped = {(s.mentor_id, s.mentee_id): s.code for s in result.skipped}
@@ -119,14 +123,18 @@ def test_publishing_skips_what_changed_since_the_run_and_says_why(program_manage
 
 def test_a_locked_pair_is_re_checked_like_the_others(program_manager):
     program, mentors, mentees = self_match_programme(program_manager, capacities=[1, 1], mentees=3)
-    services.set_pair_rule(
-        program_manager.user, program, mentors[0].pk, mentees[0].pk, PairRuleAction.LOCK
+    services.pair_rule_set(
+        program_manager.user,
+        program,
+        mentor_id=mentors[0].pk,
+        mentee_id=mentees[0].pk,
+        action=PairRuleAction.LOCK,
     )
-    run = services.start_run(program_manager.user, program)
+    run = services.run_start(program_manager.user, program)
     locked = run.pairs.get(locked=True)
     assert (locked.mentor_id, locked.mentee_id) == (mentors[0].pk, mentees[0].pk)
     accept(program, mentors[1], mentees[0])
-    result = services.publish(program_manager.user, run)
+    result = services.run_publish(program_manager.user, run)
     assert [(s.mentor_id, s.mentee_id, s.code) for s in result.skipped] == [
         (mentors[0].pk, mentees[0].pk, "mentee_matched")
     ] + [(mentors[1].pk, m, "mentor_full") for m in run_mentees(run).get(mentors[1].pk, [])]
@@ -136,7 +144,7 @@ def test_a_locked_pair_is_re_checked_like_the_others(program_manager):
 def _publish_after_changes(program_manager):
     """A run whose first mentor took a mentee by request since: one pair will be skipped."""
     program, mentors, mentees = self_match_programme(program_manager, capacities=[1, 1], mentees=3)
-    run = services.start_run(program_manager.user, program)
+    run = services.run_start(program_manager.user, program)
     proposed = run_mentees(run)
     unmatched = next(p for p in mentees if p.pk not in {m for v in proposed.values() for m in v})
     accept(program, mentors[0], unmatched)
@@ -184,8 +192,12 @@ def test_match_apply_reports_a_locked_pair_it_could_not_publish(program_manager)
     program, mentors, mentees = self_match_programme(program_manager, capacities=[1, 1], mentees=2)
     accept(program, mentors[1], mentees[0])
     # the manager locks a pair whose mentee has just been matched by request
-    services.set_pair_rule(
-        program_manager.user, program, mentors[0].pk, mentees[0].pk, PairRuleAction.LOCK
+    services.pair_rule_set(
+        program_manager.user,
+        program,
+        mentor_id=mentors[0].pk,
+        mentee_id=mentees[0].pk,
+        action=PairRuleAction.LOCK,
     )
     out = StringIO()
     call_command("match", program.slug, "--json", "--apply", stdout=out)
@@ -211,7 +223,7 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
     program, mentors, mentees = self_match_programme(
         program_manager, capacities=[1, 1, 1], mentees=4
     )
-    run = services.start_run(program_manager.user, program)
+    run = services.run_start(program_manager.user, program)
     proposed = run_mentees(run)
     matched = {m for v in proposed.values() for m in v}
     unmatched = next(p for p in mentees if p.pk not in matched)
@@ -219,8 +231,11 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
     # the unmatched mentee asks the first mentor (full in the run); the first mentor's run
     # mentee asks the second mentor (full in the run too)
     requests = [
-        (mentors[0], services.request_mentor(unmatched.user, program, mentors[0].pk)),
-        (mentors[1], services.request_mentor(mentee_of_first.user, program, mentors[1].pk)),
+        (mentors[0], services.mentor_request(unmatched.user, program, mentor_id=mentors[0].pk)),
+        (
+            mentors[1],
+            services.mentor_request(mentee_of_first.user, program, mentor_id=mentors[1].pk),
+        ),
     ]
     outcomes: list[str] = []
     barrier = threading.Barrier(3)
@@ -228,7 +243,7 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
     def publish() -> None:
         barrier.wait()
         try:
-            services.publish(program_manager.user, run)
+            services.run_publish(program_manager.user, run)
             outcomes.append("published")
         except OperationalError:
             outcomes.append("refused_by_the_database")
@@ -238,7 +253,7 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
     def answer(mentor, match_request) -> None:
         barrier.wait()
         try:
-            services.answer_request(mentor.user, match_request, accept=True)
+            services.request_answer(mentor.user, match_request, accept=True)
             outcomes.append("accepted")
         except BalikError as refused:
             outcomes.append(refused.code)
@@ -266,17 +281,17 @@ def test_a_peer_pool_publishes_whole_and_then_counts_both_sides_of_each_peer(pro
     for index in range(6):
         peer = PersonFactory(seniority_level=3, department=f"Team {index}")
         AvailabilitySlotFactory(person=peer, weekday=1, start_time="09:00", end_time="12:00")
-        program_services.enroll(
+        program_services.enrolment_add(
             program_manager.user,
             program,
-            peer,
-            program_services.EnrolmentData(role="both", goals="Share what I know", capacity=2),
+            person=peer,
+            data=program_services.EnrolmentData(role="both", goals="Share what I know", capacity=2),
         )
         peers.append(peer)
-    run = services.start_run(program_manager.user, program)
+    run = services.run_start(program_manager.user, program)
     proposed = list(run.pairs.values_list("mentor_id", "mentee_id"))
     assert proposed
-    result = services.publish(program_manager.user, run)
+    result = services.run_publish(program_manager.user, run)
     assert result.skipped == []
     assert len(result.created) == len(proposed)
     load: Counter[int] = Counter()

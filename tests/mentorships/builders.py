@@ -9,7 +9,7 @@ from tests.factories import AvailabilitySlotFactory, PersonFactory
 def flipped_pair(manager, *, kind: str = "flipped", mentee_zone: str = "Asia/Jayapura"):
     """A senior mentor in Jakarta and a junior mentee (by default in Jayapura, two hours ahead),
     both free on weekday evenings in their own time, in an active programme."""
-    program = program_services.create_program(
+    program = program_services.program_create(
         manager.user, name=f"{kind} pair", kind=kind, template=None
     )
     program.status = ProgramStatus.ACTIVE

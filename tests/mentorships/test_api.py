@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from balik.accounts.services import api_token_create
-from balik.mentorships.goals import add_goal
-from balik.mentorships.notes import add_note
+from balik.mentorships.goals import goal_add
+from balik.mentorships.notes import note_add
 from tests.mentorships.builders import flipped_pair
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +90,8 @@ def test_a_goal_is_one_line_but_a_note_keeps_its_line_breaks(client, pair):
 def test_managers_read_states_but_no_text_and_outsiders_nothing(
     client, pair, program_manager, outsider
 ):
-    add_note(pair.mentee.user, pair, body="shared", private=False)
-    add_goal(
+    note_add(pair.mentee.user, pair, body="shared", private=False)
+    goal_add(
         pair.mentee.user,
         pair,
         title="Secret ambition",

@@ -23,17 +23,17 @@ from django.utils.formats import date_format
 from balik.core.errors import BalikError
 from balik.mentorships import sessions as session_services
 from balik.mentorships.agreements import agreement_for
-from balik.mentorships.closing import reflect_and_close
+from balik.mentorships.closing import mentorship_close
 from balik.mentorships.models import BookedTime, Mentorship, Session, SessionStatus
 from balik.mentorships.sessions import (
-    accept_option,
     busy_intervals,
-    cancel,
-    counter_propose,
-    propose_session,
-    record_attendance,
-    reschedule,
+    session_accept_option,
+    session_cancel,
+    session_counter_propose,
     session_length,
+    session_propose,
+    session_record_attendance,
+    session_reschedule,
 )
 from balik.people.models import Person
 from tests.mentorships.builders import one_person_in_many_pairs
@@ -112,9 +112,9 @@ def clear_refusal(code: str, message: str) -> bool:
 
 
 def book(mentorship: Mentorship, proposer: Person, start: datetime, repeat: int = 1) -> Session:
-    session = propose_session(proposer.user, mentorship, starts=[start], repeat=repeat)
+    session = session_propose(proposer.user, mentorship, starts=[start], repeat=repeat)
     other = partner(mentorship, proposer)
-    return accept_option(other.user, session, option_id=session.options.get().pk)
+    return session_accept_option(other.user, session, option_id=session.options.get().pk)
 
 
 @pytest.fixture
@@ -128,11 +128,11 @@ def test_partners_accepting_the_same_hour_at_once_book_it_once(pairs):
     double_booked_rounds, refusals = 0, []
     for round_number in range(ROUNDS):
         hour = at(3 + round_number)
-        sessions = [propose_session(busy.user, m, starts=[hour]) for m in pairs]
+        sessions = [session_propose(busy.user, m, starts=[hour]) for m in pairs]
         outcomes = race(
             [
                 (
-                    lambda m=m, s=s: accept_option(
+                    lambda m=m, s=s: session_accept_option(
                         partner(m, busy).user, s, option_id=s.options.get().pk
                     )
                 )
@@ -163,7 +163,7 @@ def test_moving_four_sessions_onto_one_hour_at_once_moves_one(pairs):
     outcomes = race(
         [
             (
-                lambda m=m, s=s: reschedule(
+                lambda m=m, s=s: session_reschedule(
                     partner(m, busy).user, s, start=hour, reason="The only free hour this week"
                 )
             )
@@ -189,12 +189,16 @@ def test_series_booked_at_once_never_overlap(pairs):
     for mentorship in pairs[1:]:
         assert agreement_for(mentorship).cadence_days == cadence.days
     sessions = [
-        propose_session(busy.user, m, starts=[at(3) + index * cadence], repeat=3)
+        session_propose(busy.user, m, starts=[at(3) + index * cadence], repeat=3)
         for index, m in enumerate(pairs)
     ]
     outcomes = race(
         [
-            (lambda m=m, s=s: accept_option(partner(m, busy).user, s, option_id=s.options.get().pk))
+            (
+                lambda m=m, s=s: session_accept_option(
+                    partner(m, busy).user, s, option_id=s.options.get().pk
+                )
+            )
             for m, s in zip(pairs, sessions, strict=True)
         ]
     )
@@ -219,7 +223,7 @@ def test_the_database_refuses_two_overlapping_times_of_one_person(pairs):
     busy = pairs[0].mentor
     first, second = (
         book(pairs[0], busy, at(3)),
-        propose_session(busy.user, pairs[1], starts=[at(3, hour=6)]),
+        session_propose(busy.user, pairs[1], starts=[at(3, hour=6)]),
     )
     with pytest.raises(IntegrityError, match="booked_time_no_overlap"), transaction.atomic():
         BookedTime.objects.create(
@@ -244,11 +248,13 @@ def test_the_database_refuses_two_overlapping_times_of_one_person(pairs):
 @pytest.mark.django_db
 def test_a_booking_past_a_bypassed_check_is_refused_as_just_taken(pairs, monkeypatch):
     busy = pairs[0].mentor
-    session = propose_session(busy.user, pairs[1], starts=[at(3)])
+    session = session_propose(busy.user, pairs[1], starts=[at(3)])
     book(pairs[0], busy, at(3))
     monkeypatch.setattr(session_services, "busy_intervals", lambda *args, **kwargs: [])
     with pytest.raises(BalikError) as refused:
-        accept_option(partner(pairs[1], busy).user, session, option_id=session.options.get().pk)
+        session_accept_option(
+            partner(pairs[1], busy).user, session, option_id=session.options.get().pk
+        )
     assert refused.value.code == "time_taken"
     session.refresh_from_db()
     assert session.status == SessionStatus.PROPOSED and session.starts_at is None
@@ -264,7 +270,7 @@ def test_a_move_past_a_bypassed_check_is_refused_as_just_taken(pairs, monkeypatc
     session = book(pairs[1], busy, at(4))
     monkeypatch.setattr(session_services, "busy_intervals", lambda *args, **kwargs: [])
     with pytest.raises(BalikError) as refused:
-        reschedule(busy.user, session, start=at(3), reason="Earlier")
+        session_reschedule(busy.user, session, start=at(3), reason="Earlier")
     assert refused.value.code == "time_taken"
     assert session.starts_at == at(4) and session.sequence == 0
     session.refresh_from_db()
@@ -282,7 +288,7 @@ def lost_race(pairs, monkeypatch):
     another of his pairs has just booked: the check before the lock still saw it free."""
     busy = pairs[0].mentor
     hour = at(3, hour=12)  # 19:00 in Jakarta, 21:00 in Jayapura
-    session = propose_session(busy.user, pairs[0], starts=[hour])
+    session = session_propose(busy.user, pairs[0], starts=[hour])
     book(pairs[1], busy, hour)
     monkeypatch.setattr(session_services, "_check_times", lambda *args, **kwargs: {})
     return pairs[0], session, hour
@@ -292,7 +298,7 @@ def lost_race(pairs, monkeypatch):
 def test_the_loser_is_told_just_taken_with_the_next_free_times(lost_race):
     mentorship, session, _hour = lost_race
     with pytest.raises(BalikError) as refused:
-        accept_option(mentorship.mentee.user, session, option_id=session.options.get().pk)
+        session_accept_option(mentorship.mentee.user, session, option_id=session.options.get().pk)
     error = refused.value
     assert error.code == "time_taken" and error.status == 409
     assert "just taken" in str(error.message)
@@ -314,11 +320,13 @@ def test_the_loser_is_told_just_taken_with_the_next_free_times(lost_race):
 def test_without_availability_the_next_free_times_follow_the_taken_hour(pairs, monkeypatch):
     busy = pairs[0].mentor
     hour = at(3)
-    session = propose_session(busy.user, pairs[2], starts=[hour])
+    session = session_propose(busy.user, pairs[2], starts=[hour])
     book(pairs[1], busy, hour)
     monkeypatch.setattr(session_services, "_check_times", lambda *args, **kwargs: {})
     with pytest.raises(BalikError) as refused:
-        accept_option(partner(pairs[2], busy).user, session, option_id=session.options.get().pk)
+        session_accept_option(
+            partner(pairs[2], busy).user, session, option_id=session.options.get().pk
+        )
     length = session_length(pairs[2])
     assert refused.value.next_free_times == [hour + length, hour + 2 * length, hour + 3 * length]
 
@@ -327,10 +335,10 @@ def test_without_availability_the_next_free_times_follow_the_taken_hour(pairs, m
 def test_one_at_a_time_a_clash_keeps_its_validation_message(pairs):
     busy = pairs[0].mentor
     book(pairs[1], busy, at(3))
-    session = propose_session(busy.user, pairs[2], starts=[at(4)])
-    counter_propose(partner(pairs[2], busy).user, session, starts=[at(5)])
+    session = session_propose(busy.user, pairs[2], starts=[at(4)])
+    session_counter_propose(partner(pairs[2], busy).user, session, starts=[at(5)])
     with pytest.raises(BalikError) as refused:
-        reschedule(
+        session_reschedule(
             busy.user,
             book(pairs[3], busy, at(6)),
             start=at(3) + timedelta(minutes=30),
@@ -339,7 +347,7 @@ def test_one_at_a_time_a_clash_keeps_its_validation_message(pairs):
     assert refused.value.code == "validation_failed"
     assert "clashes" in refused.value.errors["start"][0]
     # a session moved by half an hour overlaps only its own old time: that is no clash
-    moved = reschedule(
+    moved = session_reschedule(
         busy.user,
         booked_session(pairs[1]),
         start=at(3, hour=6) - timedelta(minutes=30),
@@ -383,7 +391,7 @@ def test_the_page_shows_just_taken_and_the_next_free_times_in_the_readers_zone(c
     text = page.content.decode()
     assert "just taken" in text
     with pytest.raises(BalikError) as refused:
-        accept_option(reader.user, session, option_id=session.options.get().pk)
+        session_accept_option(reader.user, session, option_id=session.options.get().pk)
     jayapura = ZoneInfo(reader.timezone)
     for moment in refused.value.next_free_times:
         assert date_format(moment.astimezone(jayapura), "DATETIME_FORMAT") in text
@@ -412,7 +420,7 @@ def test_a_booked_series_takes_the_time_of_both_people_on_every_date(pairs):
 def test_cancelling_frees_the_time_for_another_booking(pairs):
     busy = pairs[0].mentor
     session = book(pairs[0], busy, at(3))
-    cancel(busy.user, session, reason="Ill")
+    session_cancel(busy.user, session, reason="Ill")
     assert times_of(session) == []
     again = book(pairs[1], busy, at(3))
     assert len(times_of(again)) == 2 and overlaps(busy) == 0
@@ -423,7 +431,7 @@ def test_closing_the_mentorship_frees_its_future_times(pairs):
     busy = pairs[0].mentor
     session = book(pairs[0], busy, at(3))
     for person in (pairs[0].mentor, pairs[0].mentee):
-        reflect_and_close(
+        mentorship_close(
             person.user, pairs[0], reflection="Done", goals_outcome="", match_again=False
         )
     session.refresh_from_db()
@@ -435,7 +443,7 @@ def test_attendance_moves_the_time_out_when_held_and_back_when_booked_again(pair
     busy = pairs[0].mentor
     session = book(pairs[0], busy, at(3))
     with time_machine.travel(session.ends_at + timedelta(hours=1)):
-        record_attendance(busy.user, session, attendance="held")
+        session_record_attendance(busy.user, session, attendance="held")
         assert times_of(session) == []
-        record_attendance(busy.user, session, attendance="mentee_absent")
+        session_record_attendance(busy.user, session, attendance="mentee_absent")
         assert session.status == SessionStatus.BOOKED and len(times_of(session)) == 2

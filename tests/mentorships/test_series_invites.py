@@ -12,11 +12,16 @@ import recurring_ical_events
 from django.core import mail
 from django.urls import reverse
 
-from balik.mentorships.agreements import update_agreement
+from balik.mentorships.agreements import agreement_update
 from balik.mentorships.ics import together
 from balik.mentorships.models import SessionStatus
-from balik.mentorships.sessions import accept_option, cancel, propose_session, reschedule
-from balik.notifications.services import deliver_emails
+from balik.mentorships.sessions import (
+    session_accept_option,
+    session_cancel,
+    session_propose,
+    session_reschedule,
+)
+from balik.notifications.services import emails_deliver
 from tests.mentorships.builders import flipped_pair
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -28,16 +33,16 @@ WEEK = timedelta(days=7)
 @pytest.fixture
 def pair(program_manager):
     pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
-    update_agreement(pair.mentee.user, pair, cadence_days=7)
+    agreement_update(pair.mentee.user, pair, cadence_days=7)
     return pair
 
 
 def book_series(pair, repeat=4):
-    proposal = propose_session(pair.mentee.user, pair, starts=[FIRST], repeat=repeat)
-    deliver_emails()
+    proposal = session_propose(pair.mentee.user, pair, starts=[FIRST], repeat=repeat)
+    emails_deliver()
     mail.outbox.clear()
-    accept_option(pair.mentor.user, proposal, option_id=proposal.options.get().pk)
-    deliver_emails()
+    session_accept_option(pair.mentor.user, proposal, option_id=proposal.options.get().pk)
+    emails_deliver()
     return list(pair.sessions.filter(series_key=proposal.series_key).order_by("starts_at"))
 
 
@@ -79,8 +84,8 @@ def test_a_series_is_one_notice_and_one_recurring_invite_per_person(pair):
 
 def test_a_date_taken_by_another_session_is_left_out_and_said(pair):
     second = FIRST + WEEK
-    single = propose_session(pair.mentee.user, pair, starts=[second])
-    accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
+    single = session_propose(pair.mentee.user, pair, starts=[second])
+    session_accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
     series = book_series(pair)
     assert len(series) == 3
     (invite,) = invites_to(pair.mentee.email)
@@ -100,9 +105,9 @@ def test_a_moved_and_a_cancelled_date_change_that_date_alone(pair):
     third, fourth = series[2], series[3]
     planned_third = third.starts_at
     moved_to = planned_third + timedelta(days=1, hours=1)
-    reschedule(pair.mentee.user, third, start=moved_to, reason="A workshop on Monday")
-    cancel(pair.mentor.user, fourth, reason="On leave")
-    deliver_emails()
+    session_reschedule(pair.mentee.user, third, start=moved_to, reason="A workshop on Monday")
+    session_cancel(pair.mentor.user, fourth, reason="On leave")
+    emails_deliver()
     moved, cancelled = invites_to(pair.mentee.email)
     (move,) = icalendar.Calendar.from_ical(moved).walk("VEVENT")
     assert str(move["UID"]) == third.series_uid
@@ -119,10 +124,10 @@ def test_a_moved_and_a_cancelled_date_change_that_date_alone(pair):
 
 def test_the_download_is_the_series_as_it_stands(client, pair):
     series = book_series(pair)
-    reschedule(
+    session_reschedule(
         pair.mentee.user, series[1], start=series[1].starts_at + timedelta(hours=2), reason="x"
     )
-    cancel(pair.mentee.user, series[3], reason="Holiday")
+    session_cancel(pair.mentee.user, series[3], reason="Holiday")
     client.force_login(pair.mentee.user)
     url = reverse("mentorships:invite", args=[pair.pk, series[0].pk])
     response = client.get(url)
@@ -134,9 +139,9 @@ def test_the_download_is_the_series_as_it_stands(client, pair):
 
 
 def test_a_single_session_keeps_its_own_uid(pair):
-    single = propose_session(pair.mentee.user, pair, starts=[FIRST])
-    accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
-    deliver_emails()
+    single = session_propose(pair.mentee.user, pair, starts=[FIRST])
+    session_accept_option(pair.mentor.user, single, option_id=single.options.get().pk)
+    emails_deliver()
     (invite,) = invites_to(pair.mentee.email)
     (event,) = icalendar.Calendar.from_ical(invite).walk("VEVENT")
     single.refresh_from_db()

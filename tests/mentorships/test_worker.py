@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from balik.mentorships.notes import add_action
+from balik.mentorships.notes import action_add
 from balik.notifications.models import EmailStatus, Notification
 from balik.notifications.services import EMAIL_FIRST_RETRY, notify
 from tests.factories import UserFactory
@@ -23,7 +23,7 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 def test_a_worker_round_sends_due_reminders_once(program_manager):
     pair = flipped_pair(program_manager)
-    add_action(
+    action_add(
         pair.mentee.user,
         pair,
         title="Send the deck",
@@ -49,7 +49,13 @@ def test_a_worker_round_keeps_delivering_when_one_message_cannot_be_sent():
         for address in ("a@example.id", "refused@example.id", "b@example.id")
     ]
     for user in users:
-        notify(user, "nudge", f"nudge:{user.pk}", lambda: ("A nudge", "Meet soon"), "/")
+        notify(
+            user,
+            "nudge",
+            dedupe_key=f"nudge:{user.pk}",
+            render=lambda: ("A nudge", "Meet soon"),
+            url="/",
+        )
     with override_settings(
         TASKS=DATABASE_TASKS, EMAIL_BACKEND="tests.mail_backends.RefusingBackend"
     ):

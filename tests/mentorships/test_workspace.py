@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
-from balik.matching.services import decline
-from balik.mentorships.agendas import answer_agenda, save_agenda
-from balik.mentorships.agreements import agreement_for, confirm_agreement, update_agreement
-from balik.mentorships.closing import reflect_and_close
-from balik.mentorships.goals import add_goal, update_goal
+from balik.matching.services import mentorship_decline
+from balik.mentorships.agendas import agenda_answer, agenda_save
+from balik.mentorships.agreements import agreement_confirm, agreement_for, agreement_update
+from balik.mentorships.closing import mentorship_close
+from balik.mentorships.goals import goal_add, goal_update
 from balik.mentorships.models import (
     Goal,
     Mentorship,
@@ -24,19 +24,19 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
-from balik.mentorships.notes import add_action, add_note, complete_action, record_learning
+from balik.mentorships.notes import action_add, action_complete, learning_record, note_add
 from balik.mentorships.selectors import agenda_state, deadline_of, visible_notes
 from balik.mentorships.sessions import (
-    accept_option,
-    cancel,
-    counter_propose,
-    propose_session,
-    record_attendance,
-    reschedule,
+    session_accept_option,
+    session_cancel,
+    session_counter_propose,
+    session_propose,
+    session_record_attendance,
+    session_reschedule,
 )
 from balik.mentorships.workspace import suggested_times
 from balik.notifications.models import EmailStatus, Notification
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from balik.people.models import Person
 from balik.site.reminders import sweep
 from tests.factories import PersonFactory
@@ -56,9 +56,9 @@ def in_days(days: int, hour: int = 12) -> datetime:
 
 
 def book(pair, start: datetime, *, captured=None):
-    session = propose_session(pair.mentee.user, pair, starts=[start])
+    session = session_propose(pair.mentee.user, pair, starts=[start])
     option = session.options.get()
-    return accept_option(pair.mentor.user, session, option_id=option.pk)
+    return session_accept_option(pair.mentor.user, session, option_id=option.pk)
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -68,10 +68,10 @@ def test_the_agreement_starts_from_the_programme_and_needs_both_confirmations(pa
     agreement = agreement_for(pair)
     assert "mentee leads" in agreement.ground_rules
     assert agreement.cadence_days == pair.program.cadence_days
-    confirm_agreement(pair.mentor.user, pair)
-    confirm_agreement(pair.mentee.user, pair)
+    agreement_confirm(pair.mentor.user, pair)
+    agreement_confirm(pair.mentee.user, pair)
     assert agreement_for(pair).confirmed
-    update_agreement(pair.mentee.user, pair, meeting_place="https://meet.example/rina")
+    agreement_update(pair.mentee.user, pair, meeting_place="https://meet.example/rina")
     agreement = agreement_for(pair)
     assert agreement.mentee_confirmed_at and agreement.mentor_confirmed_at is None
     assert not agreement.confirmed
@@ -79,11 +79,11 @@ def test_the_agreement_starts_from_the_programme_and_needs_both_confirmations(pa
 
 def test_agreement_refusals(pair, program_manager, outsider):
     with pytest.raises(PermissionRefused):
-        update_agreement(outsider.user, pair, goals="mine")
+        agreement_update(outsider.user, pair, goals="mine")
     with pytest.raises(PermissionRefused):
-        update_agreement(program_manager.user, pair, goals="managed")
+        agreement_update(program_manager.user, pair, goals="managed")
     with pytest.raises(ValidationFailed) as refused:
-        update_agreement(pair.mentor.user, pair, cadence_days=0, format="party")
+        agreement_update(pair.mentor.user, pair, cadence_days=0, format="party")
     assert set(refused.value.errors) == {"cadence_days", "format"}
 
 
@@ -92,7 +92,7 @@ def test_agreement_refusals(pair, program_manager, outsider):
 
 def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
     due = timezone.localdate() + timedelta(days=60)
-    goal = add_goal(
+    goal = goal_add(
         pair.mentee.user,
         pair,
         title="Lead a team meeting",
@@ -102,7 +102,7 @@ def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
     )
     assert goal.owner == pair.mentee
     with pytest.raises(ValidationFailed) as refused:
-        add_goal(
+        goal_add(
             pair.mentor.user,
             pair,
             title="x",
@@ -112,9 +112,9 @@ def test_in_flipped_mentoring_the_mentee_owns_the_goals(pair):
             owner_id=pair.mentor.pk,
         )
     assert "owner" in refused.value.errors
-    update = update_goal(pair.mentee.user, goal, value="1", note="first one", status="on_track")
+    update = goal_update(pair.mentee.user, goal, value="1", note="first one", status="on_track")
     assert update.goal.status == "on_track"
-    update_goal(pair.mentor.user, goal, value="", note="", status="at_risk")
+    goal_update(pair.mentor.user, goal, value="", note="", status="at_risk")
     goal.refresh_from_db()
     assert goal.status == "at_risk" and goal.updates.count() == 2
 
@@ -123,7 +123,7 @@ def test_in_reverse_mentoring_both_people_have_goals(program_manager):
     pair = flipped_pair(program_manager, kind="reverse")
     due = timezone.localdate() + timedelta(days=30)
     for person in (pair.mentor, pair.mentee):
-        goal = add_goal(
+        goal = goal_add(
             person.user,
             pair,
             title="Learn",
@@ -136,7 +136,7 @@ def test_in_reverse_mentoring_both_people_have_goals(program_manager):
 
 def test_a_goal_needs_a_measure_a_target_and_a_future_due_date(pair):
     with pytest.raises(ValidationFailed) as refused:
-        add_goal(
+        goal_add(
             pair.mentee.user,
             pair,
             title="",
@@ -153,22 +153,24 @@ def test_a_goal_needs_a_measure_a_target_and_a_future_due_date(pair):
 def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callbacks):
     start = in_days(3)
     with django_capture_on_commit_callbacks(execute=True):
-        session = propose_session(pair.mentee.user, pair, starts=[start, start + timedelta(days=1)])
+        session = session_propose(pair.mentee.user, pair, starts=[start, start + timedelta(days=1)])
     assert session.status == SessionStatus.PROPOSED
     assert Notification.objects.filter(recipient=pair.mentor.user, kind="session_proposed").exists()
     with pytest.raises(PermissionRefused):
-        accept_option(pair.mentee.user, session, option_id=session.options.first().pk)
-    deliver_emails()
+        session_accept_option(pair.mentee.user, session, option_id=session.options.first().pk)
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booked = accept_option(pair.mentor.user, session, option_id=session.options.first().pk)
+        booked = session_accept_option(
+            pair.mentor.user, session, option_id=session.options.first().pk
+        )
     assert booked.status == SessionStatus.BOOKED and booked.starts_at == start
     assert booked.ends_at - booked.starts_at == timedelta(minutes=pair.program.session_minutes)
     # written with the booking, invite included; nothing is sent in the request
     assert mail.outbox == []
     written = Notification.objects.filter(kind="session_booked")
     assert [n.email_attachment_name for n in written] == ["invite.ics", "invite.ics"]
-    assert deliver_emails() == 2
+    assert emails_deliver() == 2
     invites = [m for m in mail.outbox if m.attachments]
     assert {m.to[0] for m in invites} == {pair.mentor.user.email, pair.mentee.user.email}
     calendar = icalendar.Calendar.from_ical(invites[0].attachments[0][1])
@@ -177,7 +179,7 @@ def test_proposing_accepting_and_the_invite(pair, django_capture_on_commit_callb
     assert int(event["SEQUENCE"]) == 0
     assert event.decoded("DTSTART").astimezone(UTC) == start.astimezone(UTC)
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert deliver_emails() == 0
+    assert emails_deliver() == 0
 
 
 def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
@@ -191,13 +193,15 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
     start = in_days(3)
     with django_capture_on_commit_callbacks(execute=True):
-        session = propose_session(pair.mentee.user, pair, starts=[start])
-    deliver_emails()
+        session = session_propose(pair.mentee.user, pair, starts=[start])
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booked = accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
+        booked = session_accept_option(
+            pair.mentor.user, session, option_id=session.options.get().pk
+        )
     assert booked.status == SessionStatus.BOOKED
-    deliver_emails()
+    emails_deliver()
     [invite] = mail.outbox
     assert invite.to == [pair.mentor.user.email] and invite.attachments
     assert "\n" not in invite.subject
@@ -209,7 +213,7 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
     # the worker sends it once the server takes it again (without the invite: it is in the app)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(refused.email_next_attempt_at + timedelta(seconds=1)):
-        deliver_emails()
+        emails_deliver()
     assert [m.to for m in mail.outbox].count(["refused@example.id"]) == 1
     refused.refresh_from_db()
     assert refused.email_status == EmailStatus.SENT
@@ -217,25 +221,25 @@ def test_an_invite_the_server_refuses_is_retried_and_never_stops_the_other(
 
 def test_moving_and_cancelling_update_the_invite_sequence(pair, django_capture_on_commit_callbacks):
     session = book(pair, in_days(4))
-    deliver_emails()
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        reschedule(pair.mentor.user, session, start=in_days(5), reason="Board meeting")
+        session_reschedule(pair.mentor.user, session, start=in_days(5), reason="Board meeting")
     assert session.sequence == 1
-    deliver_emails()
+    emails_deliver()
     moved = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     assert int(next(iter(moved.walk("VEVENT")))["SEQUENCE"]) == 1
-    deliver_emails()
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        cancel(pair.mentee.user, session, reason="Sick")
-    deliver_emails()
+        session_cancel(pair.mentee.user, session, reason="Sick")
+    emails_deliver()
     cancelled = icalendar.Calendar.from_ical(mail.outbox[-1].attachments[0][1])
     assert str(cancelled["METHOD"]) == "CANCEL"
     event = next(iter(cancelled.walk("VEVENT")))
     assert int(event["SEQUENCE"]) == 2 and str(event["STATUS"]) == "CANCELLED"
     with pytest.raises(ValidationFailed):
-        cancel(pair.mentee.user, session, reason="again")
+        session_cancel(pair.mentee.user, session, reason="again")
 
 
 def test_the_download_is_the_same_invite(client, pair):
@@ -254,15 +258,15 @@ def test_nobody_is_double_booked_across_mentorships(pair, program_manager):
         program=pair.program, mentor=pair.mentor, mentee=PersonFactory(seniority_level=1)
     )
     with pytest.raises(ValidationFailed) as refused:
-        propose_session(other.mentee.user, other, starts=[start + timedelta(minutes=30)])
+        session_propose(other.mentee.user, other, starts=[start + timedelta(minutes=30)])
     assert "clashes" in refused.value.errors["options"][0]
-    later = propose_session(other.mentee.user, other, starts=[start + timedelta(hours=1)])
+    later = session_propose(other.mentee.user, other, starts=[start + timedelta(hours=1)])
     assert later.status == SessionStatus.PROPOSED
 
 
 def test_times_in_the_past_and_a_mentor_led_flipped_session_are_refused(pair):
     with pytest.raises(ValidationFailed) as refused:
-        propose_session(
+        session_propose(
             pair.mentee.user, pair, starts=[timezone.now() - timedelta(hours=1)], leader="mentor"
         )
     assert set(refused.value.errors) == {"options", "leader"}
@@ -289,15 +293,15 @@ def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_ca
     deadline = deadline_of(session)
     assert deadline == start - timedelta(hours=pair.program.preparation_hours)
     assert agenda_state(session, agenda=None) == "not_started"
-    agenda = save_agenda(pair.mentee.user, session, topics="Pricing")
+    agenda = agenda_save(pair.mentee.user, session, topics="Pricing")
     assert agenda_state(session, agenda=agenda) == "draft"
     with pytest.raises(ValidationFailed) as refused:
-        save_agenda(pair.mentee.user, session, submit=True, topics="Pricing")
+        agenda_save(pair.mentee.user, session, submit=True, topics="Pricing")
     assert {"key_questions", "objectives"} <= set(refused.value.errors)
     assert agenda_state(session, agenda=None, now=deadline + timedelta(minutes=1)) == "missing"
     with time_machine.travel(deadline + timedelta(hours=1)):
         with django_capture_on_commit_callbacks(execute=True):
-            agenda = save_agenda(
+            agenda = agenda_save(
                 pair.mentee.user,
                 session,
                 submit=True,
@@ -317,25 +321,25 @@ def test_the_agenda_states_follow_the_deadline(pair, django_capture_on_commit_ca
 def test_only_the_leading_side_writes_and_only_the_other_answers(pair):
     session = book(pair, in_days(3))
     with pytest.raises(PermissionRefused):
-        save_agenda(pair.mentor.user, session, topics="I take over")
-    save_agenda(
+        agenda_save(pair.mentor.user, session, topics="I take over")
+    agenda_save(
         pair.mentee.user, session, submit=True, topics="t", key_questions="q", objectives="o"
     )
     assert agenda_state(session, agenda=session.agenda) == "on_time"
     with pytest.raises(PermissionRefused):
-        answer_agenda(pair.mentee.user, session, perspective="self-answer")
-    response = answer_agenda(pair.mentor.user, session, resources="https://example.org")
+        agenda_answer(pair.mentee.user, session, perspective="self-answer")
+    response = agenda_answer(pair.mentor.user, session, resources="https://example.org")
     assert response.author == pair.mentor
     with pytest.raises(ValidationFailed):
-        answer_agenda(pair.mentor.user, session)
+        agenda_answer(pair.mentor.user, session)
 
 
 # --- notes, learning, actions, closing -------------------------------------------------------
 
 
 def test_private_notes_stay_with_their_author(client, pair, program_manager):
-    add_note(pair.mentee.user, pair, body="Shared thought", private=False)
-    add_note(pair.mentee.user, pair, body="Only mine: nervous", private=True)
+    note_add(pair.mentee.user, pair, body="Shared thought", private=False)
+    note_add(pair.mentee.user, pair, body="Only mine: nervous", private=True)
     assert [n.body for n in visible_notes(pair.mentor.user, pair)] == ["Shared thought"]
     assert visible_notes(pair.mentee.user, pair).count() == 2
     assert not visible_notes(program_manager.user, pair).exists()
@@ -350,7 +354,7 @@ def test_private_notes_stay_with_their_author(client, pair, program_manager):
 
 def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, program_manager):
     session = book(pair, in_days(3))
-    save_agenda(
+    agenda_save(
         pair.mentee.user,
         session,
         submit=True,
@@ -366,7 +370,7 @@ def test_a_manager_sees_states_but_no_agenda_text_and_cannot_act(client, pair, p
         owner=pair.mentee,
         due_date=timezone.localdate() + timedelta(days=30),
     )
-    add_action(
+    action_add(
         pair.mentee.user,
         pair,
         title="Secret action",
@@ -397,11 +401,11 @@ def test_the_learning_log_runs_both_ways_after_the_session(pair):
     start = in_days(2)
     session = book(pair, start)
     with pytest.raises(ValidationFailed):
-        record_learning(pair.mentee.user, session, taught="", learned="early")
+        learning_record(pair.mentee.user, session, taught="", learned="early")
     with time_machine.travel(start + timedelta(hours=2)):
-        record_learning(pair.mentee.user, session, taught="TikTok basics", learned="Pricing")
-        record_learning(pair.mentor.user, session, taught="Pricing", learned="TikTok")
-        record_attendance(pair.mentor.user, session, attendance="held")
+        learning_record(pair.mentee.user, session, taught="TikTok basics", learned="Pricing")
+        learning_record(pair.mentor.user, session, taught="Pricing", learned="TikTok")
+        session_record_attendance(pair.mentor.user, session, attendance="held")
     assert session.learning.count() == 2
     session.refresh_from_db()
     assert session.status == SessionStatus.HELD
@@ -410,32 +414,32 @@ def test_the_learning_log_runs_both_ways_after_the_session(pair):
 def test_attendance_only_after_the_start(pair):
     session = book(pair, in_days(2))
     with pytest.raises(ValidationFailed):
-        record_attendance(pair.mentor.user, session, attendance="held")
+        session_record_attendance(pair.mentor.user, session, attendance="held")
 
 
 def test_action_items_have_an_owner_of_the_pair_and_can_be_completed(pair, outsider):
     due = timezone.localdate() + timedelta(days=7)
-    item = add_action(pair.mentee.user, pair, title="Draft pricing", owner_id=None, due_date=due)
+    item = action_add(pair.mentee.user, pair, title="Draft pricing", owner_id=None, due_date=due)
     assert item.owner == pair.mentee
     with pytest.raises(ValidationFailed):
-        add_action(pair.mentee.user, pair, title="x", owner_id=outsider.pk, due_date=due)
-    complete_action(pair.mentor.user, item)
+        action_add(pair.mentee.user, pair, title="x", owner_id=outsider.pk, due_date=due)
+    action_complete(pair.mentor.user, item)
     assert item.done_at is not None
 
 
 def test_closing_needs_both_reflections(pair):
-    reflect_and_close(
+    mentorship_close(
         pair.mentee.user, pair, reflection="Grew a lot", goals_outcome="2 of 3", match_again=True
     )
     pair.refresh_from_db()
     assert pair.status == MentorshipStatus.ACTIVE
-    reflect_and_close(
+    mentorship_close(
         pair.mentor.user, pair, reflection="Learned TikTok", goals_outcome="", match_again=False
     )
     pair.refresh_from_db()
     assert pair.status == MentorshipStatus.CLOSED
     with pytest.raises(BalikError):
-        add_goal(
+        goal_add(
             pair.mentee.user,
             pair,
             title="t",
@@ -447,7 +451,7 @@ def test_closing_needs_both_reflections(pair):
 
 def close(pair) -> None:
     for person in (pair.mentee, pair.mentor):
-        reflect_and_close(person.user, pair, reflection="Done", goals_outcome="", match_again=True)
+        mentorship_close(person.user, pair, reflection="Done", goals_outcome="", match_again=True)
 
 
 def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
@@ -456,8 +460,8 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
     start = in_days(2)
     earlier = book(pair, start)
     later = book(pair, in_days(9))
-    waiting = propose_session(pair.mentee.user, pair, starts=[in_days(16)])
-    deliver_emails()
+    waiting = session_propose(pair.mentee.user, pair, starts=[in_days(16)])
+    emails_deliver()
     mail.outbox.clear()
     with time_machine.travel(start + timedelta(hours=2)):
         with django_capture_on_commit_callbacks(execute=True):
@@ -465,12 +469,12 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
         for session in (earlier, later, waiting):
             session.refresh_from_db()
         assert earlier.status == SessionStatus.BOOKED  # it took place: attendance still open
-        record_attendance(pair.mentor.user, earlier, attendance="held")
-        record_learning(pair.mentee.user, earlier, taught="", learned="Pricing")
+        session_record_attendance(pair.mentor.user, earlier, attendance="held")
+        learning_record(pair.mentee.user, earlier, taught="", learned="Pricing")
     assert (later.status, waiting.status) == (SessionStatus.CANCELLED, SessionStatus.CANCELLED)
     assert later.cancel_reason == "The mentorship has closed."
     assert later.sequence == 1  # the calendars take the cancelled invite
-    deliver_emails()
+    emails_deliver()
     cancelled = [m for m in mail.outbox if "CANCEL" in str(m.message())]
     assert sorted(m.to[0] for m in cancelled) == sorted(
         [pair.mentor.user.email, pair.mentee.user.email]
@@ -478,7 +482,7 @@ def test_closing_cancels_what_was_planned_and_keeps_what_took_place(
 
 
 def test_a_closed_mentorship_takes_no_new_plans(pair):
-    goal = add_goal(
+    goal = goal_add(
         pair.mentee.user,
         pair,
         title="t",
@@ -486,39 +490,39 @@ def test_a_closed_mentorship_takes_no_new_plans(pair):
         target="x",
         due_date=timezone.localdate() + timedelta(days=3),
     )
-    item = add_action(pair.mentee.user, pair, title="Draft", owner_id=None, due_date=goal.due_date)
+    item = action_add(pair.mentee.user, pair, title="Draft", owner_id=None, due_date=goal.due_date)
     booked = book(pair, in_days(2))
-    proposal = propose_session(pair.mentee.user, pair, starts=[in_days(5)])
+    proposal = session_propose(pair.mentee.user, pair, starts=[in_days(5)])
     close(pair)
     # as if left behind by closing: the services refuse on their own
     Session.objects.filter(pk=booked.pk).update(status=SessionStatus.BOOKED)
     Session.objects.filter(pk=proposal.pk).update(status=SessionStatus.PROPOSED)
     booked, proposal = (Session.objects.get(pk=s.pk) for s in (booked, proposal))
     refusals = [
-        lambda: update_goal(pair.mentee.user, goal, value="1", note="", status="done"),
-        lambda: add_action(
+        lambda: goal_update(pair.mentee.user, goal, value="1", note="", status="done"),
+        lambda: action_add(
             pair.mentee.user, pair, title="x", owner_id=None, due_date=goal.due_date
         ),
-        lambda: complete_action(pair.mentee.user, item),
-        lambda: counter_propose(pair.mentor.user, proposal, starts=[in_days(6)]),
-        lambda: accept_option(
+        lambda: action_complete(pair.mentee.user, item),
+        lambda: session_counter_propose(pair.mentor.user, proposal, starts=[in_days(6)]),
+        lambda: session_accept_option(
             pair.mentor.user, proposal, option_id=proposal.options.values_list("pk", flat=True)[0]
         ),
-        lambda: reschedule(pair.mentee.user, booked, start=in_days(7), reason="later"),
-        lambda: save_agenda(pair.mentee.user, booked, topics="t"),
-        lambda: answer_agenda(pair.mentor.user, booked, perspective="p"),
-        lambda: update_agreement(pair.mentee.user, pair, goals="more"),
+        lambda: session_reschedule(pair.mentee.user, booked, start=in_days(7), reason="later"),
+        lambda: agenda_save(pair.mentee.user, booked, topics="t"),
+        lambda: agenda_answer(pair.mentor.user, booked, perspective="p"),
+        lambda: agreement_update(pair.mentee.user, pair, goals="more"),
     ]
     for refused in refusals:
         with pytest.raises(BalikError) as refusal:
             refused()
         assert refusal.value.code == "not_active"
-    add_note(pair.mentee.user, pair, body="What I take with me", private=True)
+    note_add(pair.mentee.user, pair, body="What I take with me", private=True)
 
 
 def test_declining_a_match_cancels_its_sessions(pair):
     booked = book(pair, in_days(3))
-    decline(pair.mentee.user, pair, "Not a fit")
+    mentorship_decline(pair.mentee.user, pair, reason="Not a fit")
     booked.refresh_from_db()
     assert (booked.status, booked.cancel_reason) == (
         SessionStatus.CANCELLED,
@@ -569,14 +573,14 @@ def test_a_moved_session_gets_a_fresh_agenda_reminder(pair):
     deadline = deadline_of(session)
     with time_machine.travel(deadline - timedelta(hours=2)):
         sweep()
-        reschedule(pair.mentee.user, session, start=in_days(5), reason="Clash")
+        session_reschedule(pair.mentee.user, session, start=in_days(5), reason="Clash")
     new_deadline = deadline_of(session)
     with time_machine.travel(new_deadline - timedelta(hours=2)):
         assert sweep()["agenda_due"] == 1
 
 
 def test_an_action_due_tomorrow_is_reminded_once(pair):
-    add_action(
+    action_add(
         pair.mentee.user,
         pair,
         title="Send the deck",
@@ -588,32 +592,32 @@ def test_an_action_due_tomorrow_is_reminded_once(pair):
 
 
 def test_people_choose_which_notices_they_get(pair, django_capture_on_commit_callbacks):
-    from balik.notifications.services import deliver_emails, set_preferences
+    from balik.notifications.services import emails_deliver, preferences_set
 
-    set_preferences(pair.mentor.user, {"session_proposed": (True, False)})
+    preferences_set(pair.mentor.user, {"session_proposed": (True, False)})
     with django_capture_on_commit_callbacks(execute=True):
-        propose_session(pair.mentee.user, pair, starts=[in_days(3)])
+        session_propose(pair.mentee.user, pair, starts=[in_days(3)])
     notice = Notification.objects.get(recipient=pair.mentor.user)
     assert notice.in_app and not notice.wants_email
-    deliver_emails()
+    emails_deliver()
     mail.outbox.clear()
-    assert deliver_emails() == 0
+    assert emails_deliver() == 0
 
 
 def test_the_invite_goes_only_to_who_wants_mail_in_their_language(
     pair, django_capture_on_commit_callbacks
 ):
-    from balik.notifications.services import set_preferences
+    from balik.notifications.services import preferences_set
 
-    set_preferences(pair.mentor.user, {"session_booked": (True, False)})
+    preferences_set(pair.mentor.user, {"session_booked": (True, False)})
     pair.mentee.user.preferred_language = "id"
     pair.mentee.user.save(update_fields=["preferred_language"])
-    session = propose_session(pair.mentee.user, pair, starts=[in_days(3)])
-    deliver_emails()
+    session = session_propose(pair.mentee.user, pair, starts=[in_days(3)])
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        accept_option(pair.mentor.user, session, option_id=session.options.first().pk)
-    deliver_emails()
+        session_accept_option(pair.mentor.user, session, option_id=session.options.first().pk)
+    emails_deliver()
     invites = [m for m in mail.outbox if m.attachments]
     assert [m.to[0] for m in invites] == [pair.mentee.user.email]
     event = next(iter(icalendar.Calendar.from_ical(invites[0].attachments[0][1]).walk("VEVENT")))
@@ -633,7 +637,7 @@ def test_the_page_keeps_its_query_count(client, pair, django_assert_max_num_quer
         client.get(url)
     for days in range(4, 12, 2):
         book(pair, in_days(days, hour=11))
-        add_note(pair.mentee.user, pair, body=f"note {days}", private=False)
+        note_add(pair.mentee.user, pair, body=f"note {days}", private=False)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
 
@@ -647,18 +651,18 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
     from zoneinfo import ZoneInfo
 
     pair = flipped_pair(program_manager, mentee_zone="Europe/Amsterdam")
-    update_agreement(pair.mentee.user, pair, cadence_days=7)
+    agreement_update(pair.mentee.user, pair, cadence_days=7)
     first = datetime(2027, 3, 15, 18, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    session = propose_session(pair.mentee.user, pair, starts=[first], repeat=4)
-    deliver_emails()
+    session = session_propose(pair.mentee.user, pair, starts=[first], repeat=4)
+    emails_deliver()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
+        session_accept_option(pair.mentor.user, session, option_id=session.options.get().pk)
     series = list(pair.sessions.filter(series_key=session.series_key).order_by("starts_at"))
     assert [s.starts_at.astimezone(UTC).hour for s in series] == [17, 17, 16, 16]
     amsterdam = ZoneInfo("Europe/Amsterdam")
     assert {s.starts_at.astimezone(amsterdam).hour for s in series} == {18}
-    deliver_emails()
+    emails_deliver()
     invites = [m for m in mail.outbox if m.attachments]
     assert sorted(m.to[0] for m in invites) == sorted([pair.mentor.email, pair.mentee.email])
     for message in invites:
@@ -670,7 +674,7 @@ def test_a_series_keeps_the_local_time_across_daylight_saving(
             s.starts_at for s in series
         ]
     with pytest.raises(ValidationFailed):
-        propose_session(pair.mentee.user, pair, starts=[in_days(3)], repeat=99)
+        session_propose(pair.mentee.user, pair, starts=[in_days(3)], repeat=99)
 
 
 @pytest.mark.parametrize("address", ["probe@localhost", "probe@[10.0.0.1]", "probe@[::1]"])

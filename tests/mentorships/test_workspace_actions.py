@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from balik.mentorships.models import Goal, Session, SessionStatus
-from balik.mentorships.sessions import propose_session
+from balik.mentorships.sessions import session_propose
 from tests.mentorships.builders import flipped_pair
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_a_time_that_is_no_time_is_refused_beside_the_sessions(client, pair):
 
 
 def test_a_refusal_of_the_actor_is_a_403_page_that_says_why(client, pair):
-    session = propose_session(pair.mentee.user, pair, starts=[in_days(3)])
+    session = session_propose(pair.mentee.user, pair, starts=[in_days(3)])
     client.force_login(pair.mentee.user)
     response = post(
         client, pair, "accept", {"session": session.pk, "option": session.options.get().pk}

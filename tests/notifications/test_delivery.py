@@ -26,7 +26,13 @@ REFUSING = override_settings(EMAIL_BACKEND="tests.mail_backends.RefusingBackend"
 
 
 def notice_for(user, key: str, title: str = "Agenda due") -> Notification:
-    return services.notify(user, "agenda_due", key, lambda: (title, "Write it"), "/mentorships/1/")
+    return services.notify(
+        user,
+        "agenda_due",
+        dedupe_key=key,
+        render=lambda: (title, "Write it"),
+        url="/mentorships/1/",
+    )
 
 
 def people_with_one_refused(count: int = 5, refused_at: int = 2) -> list:
@@ -46,7 +52,7 @@ def test_one_message_that_cannot_be_sent_never_stops_the_others():
     users = people_with_one_refused()
     notices = [notice_for(user, f"k{n}") for n, user in enumerate(users)]
     now = timezone.now()
-    assert services.deliver_emails() == 4
+    assert services.emails_deliver() == 4
     # every other message delivered exactly once
     assert delivered() == sorted(u.email for u in users if not u.email.startswith("refused"))
     bad = Notification.objects.get(pk=notices[2].pk)
@@ -59,7 +65,7 @@ def test_one_message_that_cannot_be_sent_never_stops_the_others():
     assert set(sent.values_list("email_status", flat=True)) == {EmailStatus.SENT}
     assert all(n.emailed_at for n in sent)
     # the next round resends nothing and does not retry before the back-off has passed
-    assert services.deliver_emails() == 0
+    assert services.emails_deliver() == 0
     assert len(mail.outbox) == 4
     assert Notification.objects.get(pk=bad.pk).email_attempts == 1
 
@@ -73,9 +79,9 @@ def test_a_failed_message_is_retried_with_growing_delays_then_given_up():
         notice.refresh_from_db()
         due = notice.email_next_attempt_at or timezone.now()
         with time_machine.travel(due - timedelta(seconds=1)):
-            assert services.deliver_emails() == 0  # not yet due: untouched
+            assert services.emails_deliver() == 0  # not yet due: untouched
         with time_machine.travel(due + timedelta(seconds=1)):
-            assert services.deliver_emails() == 0
+            assert services.emails_deliver() == 0
             notice.refresh_from_db()
             assert notice.email_attempts == attempt
             if notice.email_next_attempt_at:
@@ -85,7 +91,7 @@ def test_a_failed_message_is_retried_with_growing_delays_then_given_up():
     assert notice.email_status == EmailStatus.FAILED  # failed permanently
     assert notice.email_next_attempt_at is None and "No such mailbox" in notice.email_error
     with time_machine.travel(timezone.now() + timedelta(days=30)):
-        assert services.deliver_emails() == 0
+        assert services.emails_deliver() == 0
     notice.refresh_from_db()
     assert notice.email_attempts == services.EMAIL_MAX_ATTEMPTS
     assert mail.outbox == []
@@ -95,13 +101,13 @@ def test_a_retry_that_succeeds_is_sent_once_and_clears_the_reason():
     [user] = people_with_one_refused(count=1, refused_at=0)
     notice = notice_for(user, "k")
     with REFUSING:
-        services.deliver_emails()
+        services.emails_deliver()
     User = type(user)
     User.objects.filter(pk=user.pk).update(email="fixed@example.id")  # the address is mended
     notice.refresh_from_db()
     with time_machine.travel(notice.email_next_attempt_at + timedelta(seconds=1)):
-        assert services.deliver_emails() == 1
-        assert services.deliver_emails() == 0
+        assert services.emails_deliver() == 1
+        assert services.emails_deliver() == 0
     notice.refresh_from_db()
     assert (notice.email_status, notice.email_attempts, notice.email_error) == (
         EmailStatus.SENT,
@@ -120,7 +126,7 @@ def test_a_line_break_already_stored_in_a_title_cannot_stop_delivery():
     Notification.objects.filter(recipient=users[0]).update(
         title="Name\nBcc: x@example.com proposed session times"
     )
-    assert services.deliver_emails() == 3
+    assert services.emails_deliver() == 3
     [injected] = [m for m in mail.outbox if m.to == ["p0@example.id"]]
     assert injected.subject == "Name Bcc: x@example.com proposed session times"
     rendered = injected.message()
@@ -145,15 +151,15 @@ def test_each_message_is_marked_sent_as_soon_as_it_is_sent():
         notice_for(user, f"k{n}")
     DyingBackend.delivered, DyingBackend.survives = 0, 2
     with pytest.raises(WorkerKilled):
-        services.deliver_emails(worker="killed")
+        services.emails_deliver(worker="killed")
     assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 2
     in_flight = Notification.objects.get(email_status=EmailStatus.SENDING)
     assert in_flight.email_claimed_by == "killed" and in_flight.email_attempts == 1
     DyingBackend.survives = 100
-    assert services.deliver_emails() == 2  # the one in flight waits for its lease to end
+    assert services.emails_deliver() == 2  # the one in flight waits for its lease to end
     assert delivered() == sorted(u.email for u in users if u.email != in_flight.recipient.email)
     with time_machine.travel(timezone.now() + services.email_lease() + timedelta(seconds=1)):
-        assert services.deliver_emails() == 1
+        assert services.emails_deliver() == 1
     assert delivered() == [user.email for user in users]  # each exactly once
     in_flight.refresh_from_db()
     assert in_flight.email_status == EmailStatus.SENT and in_flight.email_attempts == 2
@@ -172,12 +178,12 @@ def test_a_message_that_kills_its_worker_every_time_is_given_up():
     moment = timezone.now()
     for _attempt in range(services.EMAIL_MAX_ATTEMPTS):
         with time_machine.travel(moment), pytest.raises(WorkerKilled):
-            services.deliver_emails()
+            services.emails_deliver()
         moment += services.email_lease() + timedelta(seconds=1)
     notice_for(other, "other")
     DyingBackend.survives = 100
     with time_machine.travel(moment):
-        assert services.deliver_emails() == 1
+        assert services.emails_deliver() == 1
     given_up = Notification.objects.get(recipient=poison)
     assert given_up.email_status == EmailStatus.FAILED
     assert "stopped while sending" in given_up.email_error
@@ -191,16 +197,21 @@ def test_a_session_invite_is_attached_at_every_attempt_under_one_message_id():
     user = UserFactory(email="p0@example.id")
     invite = ("invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar; method=REQUEST")
     notice = services.notify(
-        user, "session_booked", "k0", lambda: ("Booked", ""), "/", attach=lambda: invite
+        user,
+        "session_booked",
+        dedupe_key="k0",
+        render=lambda: ("Booked", ""),
+        url="/",
+        attach=lambda: invite,
     )
     with REFUSING:
         user.email = "refused@example.id"
         user.save(update_fields=["email"])
-        assert services.deliver_emails() == 0
+        assert services.emails_deliver() == 0
         user.email = "p0@example.id"
         user.save(update_fields=["email"])
     with time_machine.travel(timezone.now() + services.EMAIL_FIRST_RETRY + timedelta(seconds=1)):
-        assert services.deliver_emails() == 1
+        assert services.emails_deliver() == 1
     [message] = mail.outbox
     assert [tuple(attachment) for attachment in message.attachments] == [invite]
     assert message.extra_headers["Message-ID"] == notice.message_id
@@ -220,7 +231,7 @@ def test_a_mail_server_that_never_answers_fails_the_round_quickly_and_is_recorde
         notice_for(user, f"k{n}")
     try:
         started = time.monotonic()
-        assert services.deliver_emails() == 0
+        assert services.emails_deliver() == 0
         assert time.monotonic() - started < 5
     finally:
         silent.close()
@@ -233,17 +244,17 @@ def test_the_batch_limit_is_respected_and_the_rest_go_next_round():
     users = [UserFactory() for _ in range(3)]
     for n, user in enumerate(users):
         notice_for(user, f"k{n}")
-    assert services.deliver_emails(limit=2) == 2
-    assert services.deliver_emails(limit=2) == 1
+    assert services.emails_deliver(limit=2) == 2
+    assert services.emails_deliver(limit=2) == 1
     assert len(mail.outbox) == 3
 
 
 def test_nothing_is_sent_for_a_notice_nobody_wants_by_email():
     user = UserFactory()
-    services.set_preferences(user, {"agenda_due": (True, False)})
+    services.preferences_set(user, {"agenda_due": (True, False)})
     notice = notice_for(user, "k")
     assert notice.email_status == EmailStatus.NOT_WANTED
-    assert services.deliver_emails() == 0
+    assert services.emails_deliver() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -258,7 +269,7 @@ def test_two_workers_at_once_send_each_message_once():
     def worker() -> None:
         start.wait()
         try:
-            services.deliver_emails()
+            services.emails_deliver()
         finally:
             connection.close()
 
@@ -275,7 +286,7 @@ def test_two_workers_at_once_send_each_message_once():
 def test_the_admin_lists_failed_deliveries_and_sends_them_again(client):
     [user] = people_with_one_refused(count=1, refused_at=0)
     notice = notice_for(user, "k")
-    services.deliver_emails()
+    services.emails_deliver()
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     listing = client.get(
@@ -307,7 +318,7 @@ def test_org_admins_see_failed_emails_without_their_text_and_send_them_again(
 ):
     [user] = people_with_one_refused(count=1, refused_at=0)
     notice = notice_for(user, "k", title="How is “Private goal” going?")
-    services.deliver_emails()
+    services.emails_deliver()
     url = reverse("notifications:failed")
     client.force_login(participant.user)
     assert client.get(url).status_code == 403
@@ -326,7 +337,7 @@ def test_org_admins_see_failed_emails_without_their_text_and_send_them_again(
     client.post(url, {"notice": [notice.pk]})
     notice.refresh_from_db()
     assert notice.email_status == EmailStatus.PENDING
-    services.deliver_emails()  # refused again
+    services.emails_deliver()  # refused again
     client.post(url)  # "Send all again"
     notice.refresh_from_db()
     assert (notice.email_status, notice.email_attempts) == (EmailStatus.PENDING, 0)

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def make(user, key: str, kind: str = "agenda_due") -> Notification | None:
-    return services.notify(user, kind, key, lambda: ("Agenda due", "Write it"), "/mentorships/1/")
+    return services.notify(
+        user, kind, dedupe_key=key, render=lambda: ("Agenda due", "Write it"), url="/mentorships/1/"
+    )
 
 
 def test_a_notice_is_created_once_per_key(participant):
@@ -26,31 +28,39 @@ def test_the_notice_is_written_in_the_recipients_language(participant):
 
     participant.user.preferred_language = "id"
     participant.user.save()
-    notice = services.notify(participant.user, "agenda_due", "k", lambda: (gettext("Home"), ""), "")
+    notice = services.notify(
+        participant.user, "agenda_due", dedupe_key="k", render=lambda: (gettext("Home"), ""), url=""
+    )
     assert notice.title == "Beranda"
 
 
 def test_emails_are_delivered_once(participant):
     make(participant.user, "a")
     make(participant.user, "b")
-    assert services.deliver_emails() == 2
-    assert services.deliver_emails() == 0
+    assert services.emails_deliver() == 2
+    assert services.emails_deliver() == 0
     assert [m.to for m in mail.outbox] == [[participant.user.email]] * 2
 
 
 def test_choices_turn_channels_off(participant):
-    services.set_preferences(participant.user, {"agenda_due": (False, False)})
+    services.preferences_set(participant.user, {"agenda_due": (False, False)})
     notice = make(participant.user, "c")
     assert not notice.in_app and not notice.wants_email
-    assert services.deliver_emails() == 0
+    assert services.emails_deliver() == 0
     assert not services.inbox(participant.user).exists()
     with pytest.raises(ValueError):
-        services.set_preferences(participant.user, {"gossip": (True, True)})
+        services.preferences_set(participant.user, {"gossip": (True, True)})
 
 
 def test_the_inbox_page_shows_only_ones_own_notices(client, participant, other_participant):
     make(participant.user, "mine")
-    services.notify(other_participant.user, "agenda_due", "theirs", lambda: ("Secret", ""), "")
+    services.notify(
+        other_participant.user,
+        "agenda_due",
+        dedupe_key="theirs",
+        render=lambda: ("Secret", ""),
+        url="",
+    )
     client.force_login(participant.user)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "Agenda due" in page and "Secret" not in page

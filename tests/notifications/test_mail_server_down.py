@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from balik.matching import services as matching
 from balik.mentorships.models import Mentorship, SessionStatus
-from balik.mentorships.sessions import propose_session
+from balik.mentorships.sessions import session_propose
 from balik.notifications.models import EmailStatus, Kind, Notification
-from balik.notifications.services import deliver_emails
+from balik.notifications.services import emails_deliver
 from tests.mentorships.builders import flipped_pair
 from tests.notifications.worker_process import CountingHandler, free_port
 from tests.programs.builders import enrolling_program, reverse_population
@@ -51,7 +51,7 @@ def start_mail_server(port: int):
 def deliver_everything_due() -> None:
     """Worker rounds, an hour on (past any back-off), until nothing more is sent."""
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
-        while deliver_emails():
+        while emails_deliver():
             pass
 
 
@@ -74,9 +74,9 @@ def test_publishing_with_the_mail_server_down_answers_and_the_worker_delivers_la
     client, program_manager, mail_port, through
 ):
     program = published_programme(program_manager)
-    run = matching.start_run(program_manager.user, program)
+    run = matching.run_start(program_manager.user, program)
     if through == "service":
-        created = matching.publish(program_manager.user, run).created
+        created = matching.run_publish(program_manager.user, run).created
         assert len(created) == 4
     else:
         client.force_login(program_manager.user)
@@ -88,7 +88,7 @@ def test_publishing_with_the_mail_server_down_answers_and_the_worker_delivers_la
     assert matched.count() == 8
     assert set(matched.values_list("email_status", flat=True)) == {EmailStatus.PENDING}
 
-    assert deliver_emails() == 0  # the worker, while the server is still down: nothing lost
+    assert emails_deliver() == 0  # the worker, while the server is still down: nothing lost
     assert waiting_for_email() == {"all": 8, "sent": 0}
 
     handler, controller = start_mail_server(mail_port)
@@ -110,7 +110,7 @@ def test_booking_with_the_mail_server_down_answers_and_the_worker_delivers_later
 ):
     pair = flipped_pair(program_manager)
     start = (timezone.now() + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
-    session = propose_session(pair.mentee.user, pair, starts=[start])
+    session = session_propose(pair.mentee.user, pair, starts=[start])
     client.force_login(pair.mentor.user)
     response = client.post(
         reverse("mentorships:act", args=[pair.pk, "accept"]),
@@ -123,7 +123,7 @@ def test_booking_with_the_mail_server_down_answers_and_the_worker_delivers_later
     assert booked.count() == 2
     assert set(booked.values_list("email_status", flat=True)) == {EmailStatus.PENDING}
 
-    assert deliver_emails() == 0
+    assert emails_deliver() == 0
     assert waiting_for_email()["sent"] == 0
 
     handler, controller = start_mail_server(mail_port)

@@ -8,7 +8,7 @@ from tests.factories import AvailabilitySlotFactory, PersonFactory, PersonSkillF
 def enrolling_program(
     manager, *, kind: str, open_link: bool = False, name: str = "", **changes
 ) -> Program:
-    program = services.create_program(
+    program = services.program_create(
         manager.user, name=name or f"{kind} programme", kind=kind, **changes
     )
     program.status = ProgramStatus.ENROLLING
@@ -35,11 +35,17 @@ def reverse_population(program: Program, pairs: int, *, manager_user=None) -> tu
         PersonSkillFactory(person=senior, skill=strategy, direction="teach", level=3)
         for person in (junior, senior):
             AvailabilitySlotFactory(person=person, weekday=1, start_time="09:00", end_time="12:00")
-        services.enroll(
-            manager_user, program, junior, services.EnrolmentData(role="mentor", goals="TikTok")
+        services.enrolment_add(
+            manager_user,
+            program,
+            person=junior,
+            data=services.EnrolmentData(role="mentor", goals="TikTok"),
         )
-        services.enroll(
-            manager_user, program, senior, services.EnrolmentData(role="mentee", goals="TikTok")
+        services.enrolment_add(
+            manager_user,
+            program,
+            person=senior,
+            data=services.EnrolmentData(role="mentee", goals="TikTok"),
         )
         juniors.append(junior)
         seniors.append(senior)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.slug)
 def test_every_template_creates_a_programme_with_its_settings(program_manager, template):
-    program = services.create_program(
+    program = services.program_create(
         program_manager.user, name=str(template.name), kind=template.kind, template=template.slug
     )
     assert program.status == ProgramStatus.DRAFT
@@ -29,7 +29,7 @@ def test_every_template_creates_a_programme_with_its_settings(program_manager, t
 
 def test_diversity_and_leadership_templates_require_different_departments(program_manager):
     for slug in ("diversity-reverse", "reverse-leadership"):
-        program = services.create_program(
+        program = services.program_create(
             program_manager.user, name=slug, kind="reverse", template=slug
         )
         assert program.require_different_department
@@ -37,11 +37,11 @@ def test_diversity_and_leadership_templates_require_different_departments(progra
 
 def test_a_template_is_copied_in_the_creators_language(program_manager):
     with translation.override("id"):
-        program = services.create_program(
+        program = services.program_create(
             program_manager.user, name="Mentoring", kind="flipped", template="flipped-growth"
         )
     with translation.override("en"):
-        english = services.create_program(
+        english = services.program_create(
             program_manager.user, name="Mentoring", kind="flipped", template="flipped-growth"
         )
     assert program.mentee_guide != english.mentee_guide
@@ -51,7 +51,7 @@ def test_a_template_is_copied_in_the_creators_language(program_manager):
 
 def test_creating_names_every_wrong_field(program_manager):
     with pytest.raises(ValidationFailed) as refused:
-        services.create_program(
+        services.program_create(
             program_manager.user, name="", kind="speed-dating", template="nope", slug="Bad Slug"
         )
     assert set(refused.value.errors) == {"name", "kind", "template", "slug"}
@@ -59,7 +59,7 @@ def test_creating_names_every_wrong_field(program_manager):
 
 def test_a_template_of_another_kind_is_refused(program_manager):
     with pytest.raises(ValidationFailed) as refused:
-        services.create_program(
+        services.program_create(
             program_manager.user, name="X", kind="peer", template="flipped-growth"
         )
     assert "template" in refused.value.errors
@@ -67,37 +67,39 @@ def test_a_template_of_another_kind_is_refused(program_manager):
 
 def test_participants_cannot_create_programmes(participant):
     with pytest.raises(PermissionRefused):
-        services.create_program(participant.user, name="Mine", kind="classic")
+        services.program_create(participant.user, name="Mine", kind="classic")
 
 
 def test_status_moves_only_forward_along_the_life_cycle(program_manager):
-    program = services.create_program(program_manager.user, name="Cycle", kind="classic")
+    program = services.program_create(program_manager.user, name="Cycle", kind="classic")
     with pytest.raises(BalikError):
-        services.change_status(program_manager.user, program, ProgramStatus.ACTIVE)
+        services.program_change_status(program_manager.user, program, status=ProgramStatus.ACTIVE)
     for status in ("enrolling", "matching", "active", "closed"):
-        services.change_status(program_manager.user, program, status)
+        services.program_change_status(program_manager.user, program, status=status)
         assert program.status == status
     with pytest.raises(BalikError):
-        services.change_status(program_manager.user, program, ProgramStatus.ENROLLING)
+        services.program_change_status(
+            program_manager.user, program, status=ProgramStatus.ENROLLING
+        )
 
 
 def test_only_the_programmes_managers_change_it(program_manager, participant):
-    program = services.create_program(program_manager.user, name="Owned", kind="classic")
+    program = services.program_create(program_manager.user, name="Owned", kind="classic")
     with pytest.raises(PermissionRefused):
-        services.change_status(participant.user, program, ProgramStatus.ENROLLING)
+        services.program_change_status(participant.user, program, status=ProgramStatus.ENROLLING)
     with pytest.raises(PermissionRefused):
-        services.update_program(participant.user, program, name="Taken over")
+        services.program_update(participant.user, program, name="Taken over")
 
 
 def test_bad_weights_and_dates_are_refused(program_manager):
     import datetime
 
-    program = services.create_program(program_manager.user, name="W", kind="classic")
+    program = services.program_create(program_manager.user, name="W", kind="classic")
     with pytest.raises(ValidationFailed) as refused:
-        services.update_program(program_manager.user, program, weights={"luck": 1})
+        services.program_update(program_manager.user, program, weights={"luck": 1})
     assert "weights" in refused.value.errors
     with pytest.raises(ValidationFailed) as refused:
-        services.update_program(
+        services.program_update(
             program_manager.user,
             program,
             start_date=datetime.date(2026, 5, 1),
@@ -109,11 +111,13 @@ def test_bad_weights_and_dates_are_refused(program_manager):
 def test_self_enrolment_copies_profile_skills_and_keeps_answers(program_manager, participant):
     program = enrolling_program(program_manager, kind="reverse", open_link=True)
     skill = PersonSkillFactory(person=participant, direction="teach", level=3).skill
-    enrolment = services.enroll(
+    enrolment = services.enrolment_add(
         participant.user,
         program,
-        participant,
-        services.EnrolmentData(role="mentor", goals="Ajarkan TikTok", readiness={"speaking_up": 4}),
+        person=participant,
+        data=services.EnrolmentData(
+            role="mentor", goals="Ajarkan TikTok", readiness={"speaking_up": 4}
+        ),
     )
     assert list(enrolment.give_skills.all()) == [skill]
     assert enrolment.readiness == {"speaking_up": 4}
@@ -131,7 +135,7 @@ def test_enrolment_refusals_name_the_fields(program_manager, participant, other_
         readiness={"initiative": 9, "leading": "a lot"},
     )
     with pytest.raises(ValidationFailed) as refused:
-        services.enroll(participant.user, program, participant, data)
+        services.enrolment_add(participant.user, program, person=participant, data=data)
     assert {"role", "goals", "capacity", "avoid"} <= set(refused.value.errors)
     assert not Enrolment.objects.exists()
 
@@ -139,8 +143,11 @@ def test_enrolment_refusals_name_the_fields(program_manager, participant, other_
 def test_a_flipped_mentee_answers_the_readiness_questions(program_manager, participant):
     program = enrolling_program(program_manager, kind="flipped", open_link=True)
     with pytest.raises(ValidationFailed) as refused:
-        services.enroll(
-            participant.user, program, participant, services.EnrolmentData(role="mentee")
+        services.enrolment_add(
+            participant.user,
+            program,
+            person=participant,
+            data=services.EnrolmentData(role="mentee"),
         )
     assert {"readiness_initiative", "readiness_leading", "readiness_prep_hours"} <= set(
         refused.value.errors
@@ -153,44 +160,47 @@ def test_people_enrol_only_themselves_and_only_when_the_link_is_open(
     program = enrolling_program(program_manager, kind="classic", open_link=False)
     data = services.EnrolmentData(role="mentee", readiness={"commitment": 5})
     with pytest.raises(PermissionRefused):
-        services.enroll(participant.user, program, participant, data)
+        services.enrolment_add(participant.user, program, person=participant, data=data)
     program.enrolment_open = True
     program.save()
     with pytest.raises(PermissionRefused):
-        services.enroll(participant.user, program, other_participant, data)
-    services.enroll(participant.user, program, participant, data)
+        services.enrolment_add(participant.user, program, person=other_participant, data=data)
+    services.enrolment_add(participant.user, program, person=participant, data=data)
 
 
 def test_withdrawing_is_possible_until_matching(program_manager, participant):
     program = enrolling_program(program_manager, kind="classic", open_link=True)
-    enrolment = services.enroll(
+    enrolment = services.enrolment_add(
         participant.user,
         program,
-        participant,
-        services.EnrolmentData(role="mentee", readiness={"commitment": 4}),
+        person=participant,
+        data=services.EnrolmentData(role="mentee", readiness={"commitment": 4}),
     )
-    services.withdraw(participant.user, enrolment)
+    services.enrolment_withdraw(participant.user, enrolment)
     assert enrolment.status == EnrolmentStatus.WITHDRAWN
-    services.enroll(
+    services.enrolment_add(
         participant.user,
         program,
-        participant,
-        services.EnrolmentData(role="mentee", readiness={"commitment": 4}),
+        person=participant,
+        data=services.EnrolmentData(role="mentee", readiness={"commitment": 4}),
     )
-    services.change_status(program_manager.user, program, ProgramStatus.MATCHING)
+    services.program_change_status(program_manager.user, program, status=ProgramStatus.MATCHING)
     enrolment.refresh_from_db()
     with pytest.raises(BalikError):
-        services.withdraw(participant.user, enrolment)
+        services.enrolment_withdraw(participant.user, enrolment)
     assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.ACTIVE
 
 
 def test_someone_else_cannot_withdraw_you(program_manager, participant, other_participant):
     program = enrolling_program(program_manager, kind="classic", open_link=True)
-    enrolment = services.enroll(
-        program_manager.user, program, participant, services.EnrolmentData(role="mentee")
+    enrolment = services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=services.EnrolmentData(role="mentee"),
     )
     with pytest.raises(PermissionRefused):
-        services.withdraw(other_participant.user, enrolment)
+        services.enrolment_withdraw(other_participant.user, enrolment)
 
 
 # --- CSV enrolment -----------------------------------------------------------------------
@@ -205,12 +215,12 @@ def test_a_good_csv_enrols_everyone_and_re_enrolling_updates(program_manager):
         b"junior@example.id,mentor,2,Teach TikTok\n"
         b"SENIOR@example.id,mentee,,Belajar AI\n"
     )
-    report = services.enroll_csv(program_manager.user, program, content)
+    report = services.enrolments_import_csv(program_manager.user, program, content=content)
     assert report.as_json() == {"enrolled": 2, "updated": 0, "errors": []}
     assert Enrolment.objects.get(person=junior).capacity == 2
     assert Enrolment.objects.get(person=senior).goals == "Belajar AI"
-    again = services.enroll_csv(
-        program_manager.user, program, b"email,role,capacity\njunior@example.id,mentor,3\n"
+    again = services.enrolments_import_csv(
+        program_manager.user, program, content=b"email,role,capacity\njunior@example.id,mentor,3\n"
     )
     assert (again.enrolled, again.updated) == (0, 1)
     assert Enrolment.objects.get(person=junior).capacity == 3
@@ -220,7 +230,7 @@ def test_a_semicolon_csv_from_indonesian_excel_enrols_too(program_manager):
     program = enrolling_program(program_manager, kind="reverse")
     junior = PersonFactory(user__email="junior@example.id", seniority_level=2)
     content = b'email;role;capacity;goals\njunior@example.id;mentor;2;"Konten, TikTok"\n'
-    report = services.enroll_csv(program_manager.user, program, content)
+    report = services.enrolments_import_csv(program_manager.user, program, content=content)
     assert report.as_json() == {"enrolled": 1, "updated": 0, "errors": []}
     assert Enrolment.objects.get(person=junior).goals == "Konten, TikTok"
 
@@ -236,7 +246,7 @@ def test_a_csv_with_any_bad_row_enrols_nobody_and_lists_every_row(program_manage
         b"=cmd|calc@example.id,boss,1,\n"
         b",mentor,abc,\n"
     )
-    report = services.enroll_csv(program_manager.user, program, content)
+    report = services.enrolments_import_csv(program_manager.user, program, content=content)
     assert not Enrolment.objects.exists()
     assert (report.enrolled, report.updated) == (0, 0)
     lines = {(e["line"], e["column"]) for e in report.errors}
@@ -258,7 +268,7 @@ def test_a_csv_with_any_bad_row_enrols_nobody_and_lists_every_row(program_manage
 )
 def test_unreadable_csvs_get_one_clear_error(program_manager, content, column):
     program = enrolling_program(program_manager, kind="classic")
-    report = services.enroll_csv(program_manager.user, program, content)
+    report = services.enrolments_import_csv(program_manager.user, program, content=content)
     assert report.errors
     assert report.errors[0]["column"] == column
     assert not Enrolment.objects.exists()
@@ -267,7 +277,9 @@ def test_unreadable_csvs_get_one_clear_error(program_manager, content, column):
 def test_a_role_the_kind_does_not_allow_is_a_row_error(program_manager):
     program = enrolling_program(program_manager, kind="reverse")
     PersonFactory(user__email="a@example.id")
-    report = services.enroll_csv(program_manager.user, program, b"email,role\na@example.id,both\n")
+    report = services.enrolments_import_csv(
+        program_manager.user, program, content=b"email,role\na@example.id,both\n"
+    )
     assert report.errors == [
         {
             "line": 2,
@@ -281,15 +293,19 @@ def test_a_role_the_kind_does_not_allow_is_a_row_error(program_manager):
 def test_a_participant_cannot_enrol_others_by_csv(program_manager, participant):
     program = enrolling_program(program_manager, kind="classic")
     with pytest.raises(PermissionRefused):
-        services.enroll_csv(participant.user, program, b"email,role\nx@example.id,mentor\n")
+        services.enrolments_import_csv(
+            participant.user, program, content=b"email,role\nx@example.id,mentor\n"
+        )
 
 
 def test_a_broken_csv_is_refused_with_a_reason(program_manager):
     program = enrolling_program(program_manager, kind="classic")
-    report = services.enroll_csv(program_manager.user, program, b'email,role\n"a@x.id\x00,mentor\n')
+    report = services.enrolments_import_csv(
+        program_manager.user, program, content=b'email,role\n"a@x.id\x00,mentor\n'
+    )
     assert report.errors and not Enrolment.objects.exists()
-    report = services.enroll_csv(
-        program_manager.user, program, b'email,role\n"unterminated,mentor\n'
+    report = services.enrolments_import_csv(
+        program_manager.user, program, content=b'email,role\n"unterminated,mentor\n'
     )
     assert not Enrolment.objects.exists()
     assert report.errors

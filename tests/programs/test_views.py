@@ -24,7 +24,7 @@ def test_a_manager_creates_a_programme_from_a_template(client, program_manager):
 
 
 def test_the_create_form_shows_field_errors(client, program_manager):
-    services.create_program(program_manager.user, name="Taken", kind="classic", slug="taken")
+    services.program_create(program_manager.user, name="Taken", kind="classic", slug="taken")
     client.force_login(program_manager.user)
     response = client.post(reverse("programs:create"), {"template": "classic", "name": ""})
     assert response.status_code == 200
@@ -166,11 +166,11 @@ def test_program_pages_keep_their_query_counts(
 ):
     program = enrolling_program(program_manager, kind="classic")
     for _ in range(12):
-        services.enroll(
+        services.enrolment_add(
             program_manager.user,
             program,
-            PersonFactory(),
-            services.EnrolmentData(role="mentee"),
+            person=PersonFactory(),
+            data=services.EnrolmentData(role="mentee"),
         )
     client.force_login(program_manager.user)
     for name in ("detail", "participants"):
@@ -187,8 +187,11 @@ def test_the_programme_page_shows_exactly_the_programmes_the_list_shows(
     enrolled person (even withdrawn) see a closed programme; an outsider sees it only while
     enrolment is open."""
     program = enrolling_program(program_manager, kind="classic", open_link=False)
-    services.enroll(
-        program_manager.user, program, participant, services.EnrolmentData(role="mentee")
+    services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=services.EnrolmentData(role="mentee"),
     )
     Enrolment.objects.filter(person=participant).update(status="withdrawn")
     for open_link in (False, True):

@@ -69,7 +69,12 @@ class ActivatingPasswordResetForm(PasswordResetForm):
             )
 
         user = context["user"]
-        notify(user, Kind.PASSWORD_RESET, f"password_reset:{user.pk}:{uuid.uuid4().hex}", render)
+        notify(
+            user,
+            Kind.PASSWORD_RESET,
+            dedupe_key=f"password_reset:{user.pk}:{uuid.uuid4().hex}",
+            render=render,
+        )
 
 
 class RevokesTokensOnSave:

@@ -12,7 +12,7 @@ from django.utils.translation import override
 
 from balik.feedback.models import Answer, ProgramEvaluation, Question, SessionFeedback
 from balik.feedback.question_seed import seed_questions
-from balik.matching.services import publish, start_run
+from balik.matching.services import run_publish, run_start
 from balik.mentorships.agreements import agreement_for
 from balik.mentorships.models import (
     Agenda,
@@ -23,7 +23,7 @@ from balik.mentorships.models import (
     Session,
     SessionStatus,
 )
-from balik.mentorships.sessions import record_booked_times
+from balik.mentorships.sessions import booked_times_record
 from balik.people.models import Person
 from balik.programs import services
 from balik.programs.catalog import readiness_questions
@@ -106,7 +106,7 @@ def load_demo_programmes() -> list[Program]:
             rng = random.Random(f"{SEED}-{spec.slug}")
             program = Program.objects.filter(slug=spec.slug).first()
             if program is None:
-                program = services.create_program(
+                program = services.program_create(
                     None, name=spec.name, kind=spec.kind, template=spec.template, slug=spec.slug
                 )
             if program.status == ProgramStatus.DRAFT:
@@ -141,11 +141,11 @@ def load_demo_programmes() -> list[Program]:
                     for person in group:
                         if Enrolment.objects.filter(program=program, person=person).exists():
                             continue
-                        enrolment = services.save_enrolment(
+                        enrolment = services.enrolment_save(
                             None,
                             program,
-                            person,
-                            services.EnrolmentData(
+                            person=person,
+                            data=services.EnrolmentData(
                                 role=role,
                                 goals=rng.choice(GOALS[role]),
                                 capacity=(rng.choice((1, 2, 2, 3)) if role == "mentor" else None),
@@ -181,7 +181,7 @@ def load_running_programme() -> Program | None:
         return None
     rng = random.Random(f"{SEED}-{PILOT.slug}")
     with transaction.atomic(), override("en"):
-        program = Program.objects.filter(slug=PILOT.slug).first() or services.create_program(
+        program = Program.objects.filter(slug=PILOT.slug).first() or services.program_create(
             None, name=PILOT.name, kind=PILOT.kind, template=PILOT.template, slug=PILOT.slug
         )
         program.status = ProgramStatus.ENROLLING
@@ -205,14 +205,14 @@ def load_running_programme() -> Program | None:
         for role, group in ((EnrolmentRole.MENTOR, mentors), (EnrolmentRole.MENTEE, mentees)):
             for person in group:
                 if person is not None:
-                    services.save_enrolment(
+                    services.enrolment_save(
                         None,
                         program,
-                        person,
-                        services.EnrolmentData(role=role, goals=rng.choice(GOALS[role])),
+                        person=person,
+                        data=services.EnrolmentData(role=role, goals=rng.choice(GOALS[role])),
                     )
-        run = start_run(None, program, in_request=True)
-        publish(None, run, notify=False)
+        run = run_start(None, program, in_request=True)
+        run_publish(None, run, notify=False)
         # the pilot started twelve weeks ago: its pairs have been running since then
         Mentorship.objects.filter(program=program).update(
             created_at=timezone.now() - timedelta(days=84)
@@ -293,7 +293,7 @@ def load_running_programme() -> Program | None:
                 proposed_by=mentorship.mentee,
                 uid=f"demo-next-{mentorship.pk}@balik",
             )
-            record_booked_times([upcoming])
+            booked_times_record([upcoming])
             Agenda.objects.create(
                 session=upcoming,
                 author=mentorship.mentor,

@@ -35,13 +35,13 @@ def feedback_reminders(now: datetime) -> int:
             if notify(
                 person.user,
                 "feedback_due",
-                f"feedback_due:{session.pk}:{person.pk}",
-                lambda session=session, person=person: (
+                dedupe_key=f"feedback_due:{session.pk}:{person.pk}",
+                render=lambda session=session, person=person: (
                     _("How was your session of %(when)s?")
                     % {"when": moment_in(session.starts_at, person.timezone)},
                     _("Two minutes: rate it, and say whether you could speak openly."),
                 ),
-                f"/mentorships/{session.mentorship_id}/#session-{session.pk}",
+                url=f"/mentorships/{session.mentorship_id}/#session-{session.pk}",
             ):
                 count += 1
     return count

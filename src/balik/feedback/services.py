@@ -40,7 +40,7 @@ def _score(errors: dict[str, list[str]], name: str, value: Any, low: int, high: 
     return value
 
 
-def give_session_feedback(user: User, session: Session, **answers: Any) -> SessionFeedback:
+def session_feedback_give(user: User, session: Session, **answers: Any) -> SessionFeedback:
     """Rate a held session (both people, once each; editable for seven days after it)."""
     _side, person = require_member(user, session.mentorship)
     held = session.status == SessionStatus.HELD or session.attendance == Attendance.HELD
@@ -73,7 +73,7 @@ def _participant(user: User, program: Program, refusal: str) -> Enrolment:
     return enrolment
 
 
-def evaluate_program(
+def program_evaluate(
     user: User, program: Program, *, satisfaction: Any, recommend: Any, improve: str = ""
 ) -> ProgramEvaluation:
     """The end-of-programme evaluation, by someone enrolled, once the programme runs."""
@@ -110,8 +110,8 @@ def questions_for(program: Program, role: str) -> QuerySet[Question]:
     ).order_by("program_id", "order", "pk")
 
 
-def answer_assessment(
-    user: User, program: Program, phase: str, values: Mapping[int, Any]
+def assessment_answer(
+    user: User, program: Program, *, phase: str, values: Mapping[int, Any]
 ) -> list[Answer]:
     """A person's self-assessment for one phase: every question of their side, 1 to 5."""
     enrolment = _participant(
@@ -144,7 +144,7 @@ def answer_assessment(
         ]
 
 
-def add_question(
+def question_add(
     user: User, program: Program, *, audience: str, competency: str, text_en: str, text_id: str
 ) -> Question:
     """A manager's own question for their programme, in both languages."""
@@ -187,7 +187,7 @@ def programme_questions(program: Program) -> QuerySet[Question]:
     )
 
 
-def remove_question(user: User, program: Program, question_id: int) -> None:
+def question_remove(user: User, program: Program, *, question_id: int) -> None:
     """A manager takes back one of their own questions, while nobody has answered it: answers
     keep the meaning of the question they were given to."""
     require_manager(user, program)

@@ -65,7 +65,7 @@ def assessment(request: HttpRequest, slug: str, phase: str) -> HttpResponse:
             if raw:
                 values[question.pk] = _whole_number(raw)
         with refusal_beside(errors):
-            services.answer_assessment(request.user, program, phase, values)
+            services.assessment_answer(request.user, program, phase=phase, values=values)
             messages.success(request, _("Thank you: your answers are saved."))
             return redirect("programs:detail", program.slug)
     current = dict(
@@ -105,7 +105,7 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
             return _whole_number(request.POST.get(name, ""))
 
         with refusal_beside(errors):
-            services.evaluate_program(
+            services.program_evaluate(
                 request.user,
                 program,
                 satisfaction=number("satisfaction"),
@@ -137,7 +137,7 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusal_beside(form):
-            services.add_question(request.user, program, **form.cleaned_data)
+            services.question_add(request.user, program, **form.cleaned_data)
             messages.success(
                 request, _("Your question is added: participants answer it from now on.")
             )
@@ -177,7 +177,7 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 @answers_refusals(back=back_to("programs:questions", "slug"))
 def remove_question(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     program = managed_program(request, slug)
-    services.remove_question(request.user, program, question_id)
+    services.question_remove(request.user, program, question_id=question_id)
     messages.success(request, _("The question is removed."))
     return redirect("programs:questions", program.slug)
 
@@ -225,7 +225,7 @@ def my_answers_download(request: HttpRequest, file_format: str) -> HttpResponse:
 def give_session_feedback_action(request: HttpRequest, mentorship: Mentorship) -> str:
     """The mentorship page's `feedback` action (added to it in FeedbackConfig.ready)."""
     post = request.POST
-    services.give_session_feedback(
+    services.session_feedback_give(
         request.user,
         posted_session(mentorship, request),
         rating=posted_int(post.get("rating")),

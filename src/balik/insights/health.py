@@ -531,8 +531,8 @@ def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None
             notice = notify(
                 person.user,
                 Kind.NUDGE,
-                f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
-                render,
+                dedupe_key=f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
+                render=render,
                 url=f"/mentorships/{mentorship.pk}/",
             )
             created += notice is not None

@@ -131,7 +131,7 @@ def latest_matching(request: HttpRequest, slug: str) -> dict:
 )
 def run_matching(request: HttpRequest, slug: str) -> Status:
     program = visible_program(request, slug)
-    run = matching_services.start_run(request.user, program)
+    run = matching_services.run_start(request.user, program)
     return Status(201, _run_out(run))
 
 
@@ -149,7 +149,7 @@ def publish(request: HttpRequest, slug: str) -> dict:
     run = matching_services.latest_run(program)
     if run is None or run.status != RunStatus.DONE:
         raise NotFound(_("There is no finished proposal to publish."))
-    result = matching_services.publish(request.user, run)
+    result = matching_services.run_publish(request.user, run)
     run.refresh_from_db()
     return {
         **_run_out(run),

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,8 +37,8 @@ from balik.matching.models import (
 )
 from balik.matching.runs import execute_run
 from balik.matching.tasks import run_matching
-from balik.mentorships.agreements import start_agreements
-from balik.mentorships.closing import end_sessions
+from balik.mentorships.agreements import agreements_start
+from balik.mentorships.closing import sessions_end
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
@@ -85,7 +85,7 @@ def _is_abandoned(run: MatchRun) -> bool:
     return run.heartbeat_at < timezone.now() - silence
 
 
-def start_run(actor: User | None, program: Program, *, in_request: bool | None = None) -> MatchRun:
+def run_start(actor: User | None, program: Program, *, in_request: bool | None = None) -> MatchRun:
     """Create a run and match now (small programmes) or hand it to the worker (large ones).
 
     One run at a time per programme: starts are serialised on the programme's row, a live run
@@ -175,7 +175,7 @@ class PairCheck:
     reasons: list[dict[str, Any]]
 
 
-def check_pair(program: Program, mentor_id: int, mentee_id: int) -> PairCheck:
+def pair_check(program: Program, *, mentor_id: int, mentee_id: int) -> PairCheck:
     """Score one pair and name every hard rule it breaks (for manual pairs and locks)."""
     errors: dict[str, list[str]] = {}
     mentor = mentee = None
@@ -214,13 +214,13 @@ def check_pair(program: Program, mentor_id: int, mentee_id: int) -> PairCheck:
     )
 
 
-def set_pair_rule(
+def pair_rule_set(
     actor: User,
     program: Program,
+    *,
     mentor_id: int,
     mentee_id: int,
     action: str,
-    *,
     confirm_broken_rules: bool = False,
     manual: bool = False,
 ) -> PairRule:
@@ -231,7 +231,7 @@ def set_pair_rule(
     require_manager(actor, program)
     if action not in PairRuleAction.values:
         raise ValidationFailed({"action": [_("Choose lock or forbid.")]})
-    check = check_pair(program, mentor_id, mentee_id)
+    check = pair_check(program, mentor_id=mentor_id, mentee_id=mentee_id)
     broken = check.broken_rules if action == PairRuleAction.LOCK else []
     broken = [rule for rule in broken if rule != engine.Rule.FORBIDDEN]
     if broken and not confirm_broken_rules:
@@ -263,7 +263,7 @@ def set_pair_rule(
     return rule
 
 
-def clear_pair_rule(actor: User, program: Program, rule_id: int) -> None:
+def pair_rule_clear(actor: User, program: Program, *, rule_id: int) -> None:
     require_manager(actor, program)
     deleted, _kinds = PairRule.objects.filter(program=program, pk=rule_id).delete()
     if not deleted:
@@ -453,7 +453,7 @@ def _lock_standing(program: Program) -> _Standing:
     )
 
 
-def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> PublishResult:
+def run_publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> PublishResult:
     """Turn a reviewed proposal into mentorships and tell both people of each pair
     (`notify=False` only for loading demo data, where nobody is to be e-mailed).
 
@@ -506,7 +506,7 @@ def publish(actor: User | None, run: MatchRun, *, notify: bool = True) -> Publis
                 )
             )
         created = Mentorship.objects.bulk_create(to_create)
-        start_agreements(created)
+        agreements_start(created)
         run.status = RunStatus.PUBLISHED
         run.published_at = timezone.now()
         run.skipped = [item.stored() for item in skipped]
@@ -533,7 +533,7 @@ def _notify(writer: Callable[[Any], int], subject: Any) -> None:
 # --- declining -----------------------------------------------------------------------------
 
 
-def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
+def mentorship_decline(actor: User, mentorship: Mentorship, *, reason: str) -> Mentorship:
     """A participant turns their match down; the pair is never proposed again."""
     person = Person.objects.filter(user=actor).first()
     if person is None or person.pk not in mentorship.member_ids():
@@ -554,7 +554,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
         locked.decline_reason = reason
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "declined_by", "decline_reason", "ended_at"])
-        end_sessions(locked, reason=_("The match was declined."))
+        sessions_end(locked, reason=_("The match was declined."))
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()
@@ -562,7 +562,7 @@ def decline(actor: User, mentorship: Mentorship, reason: str) -> Mentorship:
     return locked
 
 
-def declined_mentorships(program: Program):
+def declined_mentorships(program: Program) -> QuerySet[Mentorship]:
     return (
         Mentorship.objects.filter(program=program, status=MentorshipStatus.DECLINED)
         .select_related("mentor", "mentee", "declined_by")
@@ -609,7 +609,7 @@ class Suggestion:
     free_places: int
 
 
-def shortlist(user: User, program: Program, limit: int = SHORTLIST) -> list[Suggestion]:
+def shortlist(user: User, program: Program, *, limit: int = SHORTLIST) -> list[Suggestion]:
     """A mentee's best eligible mentors with free places, best first, with reasons."""
     if not program.self_match:
         raise BalikError(
@@ -658,7 +658,9 @@ def shortlist(user: User, program: Program, limit: int = SHORTLIST) -> list[Sugg
     ]
 
 
-def request_mentor(user: User, program: Program, mentor_id: int, message: str = "") -> MatchRequest:
+def mentor_request(
+    user: User, program: Program, *, mentor_id: int, message: str = ""
+) -> MatchRequest:
     """The mentee asks one mentor from their shortlist; one pending request at a time.
 
     Two requests sent at the same moment (three tabs, a double click) are serialised by a lock
@@ -707,7 +709,7 @@ def request_mentor(user: User, program: Program, mentor_id: int, message: str = 
     return created
 
 
-def answer_request(
+def request_answer(
     user: User, match_request: MatchRequest, *, accept: bool, reason: str = ""
 ) -> MatchRequest:
     """The mentor accepts (if a place is still free) or declines a request.
@@ -766,14 +768,14 @@ def answer_request(
             origin=MentorshipOrigin.REQUESTED,
             created_by=user,
         )
-        start_agreements([mentorship])
+        agreements_start([mentorship])
         fresh.status = RequestStatus.ACCEPTED
         fresh.save(update_fields=["status", "decided_at"])
         _notify(notices.write_answer_notice, fresh)
     return fresh
 
 
-def withdraw_request(user: User, match_request: MatchRequest) -> MatchRequest:
+def request_withdraw(user: User, match_request: MatchRequest) -> MatchRequest:
     if match_request.mentee.user_id != user.pk:
         raise PermissionRefused(_("Only the mentee who asked can withdraw the request."))
     updated = MatchRequest.objects.filter(pk=match_request.pk, status=RequestStatus.PENDING).update(

@@ -160,7 +160,7 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
 @answers_refusals(back="programs:matching")
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
-    match_run = services.start_run(request.user, program)
+    match_run = services.run_start(request.user, program)
     if match_run.status == RunStatus.DONE:
         messages.success(
             request,
@@ -200,12 +200,12 @@ def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
     if mentor_id is None or mentee_id is None:
         messages.error(request, _("Choose both people of the pair."))
         return redirect("programs:matching", program.slug)
-    services.set_pair_rule(
+    services.pair_rule_set(
         request.user,
         program,
-        mentor_id,
-        mentee_id,
-        request.POST.get("action", ""),
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        action=request.POST.get("action", ""),
         confirm_broken_rules=request.POST.get("confirm") == "1",
     )
     messages.success(
@@ -222,7 +222,7 @@ def pair_rule(request: HttpRequest, slug: str) -> HttpResponse:
 @answers_refusals(back=back_to("programs:matching", "slug"))
 def clear_rule(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     program = managed_program(request, slug)
-    services.clear_pair_rule(request.user, program, rule_id)
+    services.pair_rule_clear(request.user, program, rule_id=rule_id)
     messages.success(request, _("Removed. Re-run matching to use the change."))
     return redirect("programs:matching", program.slug)
 
@@ -242,15 +242,15 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     check, errors = None, {}
     if mentor_id and mentee_id:
         with refusal_beside(errors):
-            check = services.check_pair(program, mentor_id, mentee_id)
+            check = services.pair_check(program, mentor_id=mentor_id, mentee_id=mentee_id)
     if request.method == "POST" and check is not None:
         with refusal_beside(errors):
-            services.set_pair_rule(
+            services.pair_rule_set(
                 request.user,
                 program,
-                mentor_id,
-                mentee_id,
-                PairRuleAction.LOCK,
+                mentor_id=mentor_id,
+                mentee_id=mentee_id,
+                action=PairRuleAction.LOCK,
                 confirm_broken_rules=request.POST.get("confirm") == "1",
                 manual=True,
             )
@@ -283,7 +283,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     if run is None:
         messages.error(request, _("Run matching first."))
         return redirect("programs:matching", program.slug)
-    result = services.publish(request.user, run)
+    result = services.run_publish(request.user, run)
     messages.success(
         request,
         _("Published: %(n)d mentorships created; both people of each will get an e-mail.")
@@ -311,8 +311,8 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_or_404(slug)
     if request.method == "POST":
         mentor_id = _person_id(request.POST.get("mentor"))
-        services.request_mentor(
-            request.user, program, mentor_id or 0, request.POST.get("message", "")
+        services.mentor_request(
+            request.user, program, mentor_id=mentor_id or 0, message=request.POST.get("message", "")
         )
         messages.success(request, _("Request sent. The mentor will accept or decline."))
         return redirect("programs:detail", program.slug)
@@ -355,10 +355,10 @@ def answer(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
         raise Http404(_("There is no such request."))
     action = request.POST.get("action")
     if action == "withdraw":
-        services.withdraw_request(request.user, match_request)
+        services.request_withdraw(request.user, match_request)
         messages.success(request, _("Request withdrawn."))
     else:
-        services.answer_request(
+        services.request_answer(
             request.user,
             match_request,
             accept=action == "accept",
@@ -380,7 +380,7 @@ def decline(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Only the two people in a match can decline it."))
-    services.decline(request.user, mentorship, request.POST.get("reason", ""))
+    services.mentorship_decline(request.user, mentorship, reason=request.POST.get("reason", ""))
     messages.success(
         request, _("You declined the match. The programme manager will find you a new one.")
     )

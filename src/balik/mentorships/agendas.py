@@ -18,7 +18,7 @@ from balik.mentorships.sessions import LIVE_SESSION
 from balik.mentorships.signals import deleted_on_its_own, sessions_changed
 
 
-def copy_agenda_times(sessions: QuerySet[Session]) -> int:
+def agenda_copy_times(sessions: QuerySet[Session]) -> int:
     """Copy each session's agenda submission time onto the session (None without one)."""
     submitted = Agenda.objects.filter(session=OuterRef("pk")).values("submitted_at")[:1]
     return sessions.update(agenda_submitted_at=Subquery(submitted))
@@ -26,7 +26,7 @@ def copy_agenda_times(sessions: QuerySet[Session]) -> int:
 
 def agenda_changed(sender: object, instance: Agenda, **kwargs: Any) -> None:
     sessions = Session.objects.filter(pk=instance.session_id)
-    copy_agenda_times(sessions)
+    agenda_copy_times(sessions)
     if "origin" not in kwargs or deleted_on_its_own(kwargs["origin"]):
         sessions_changed.send(
             sender=Agenda, mentorship_ids=list(sessions.values_list("mentorship_id", flat=True))
@@ -36,7 +36,7 @@ def agenda_changed(sender: object, instance: Agenda, **kwargs: Any) -> None:
 AGENDA_FIELDS = ("topics", "research", "key_questions", "challenges", "objectives")
 
 
-def save_agenda(user: User, session: Session, *, submit: bool = False, **fields: str) -> Agenda:
+def agenda_save(user: User, session: Session, *, submit: bool = False, **fields: str) -> Agenda:
     """The leading side writes the agenda; submitting sends it to the other side."""
     _side, person = require_member(user, session.mentorship)
     require_active(session.mentorship)
@@ -80,7 +80,7 @@ def save_agenda(user: User, session: Session, *, submit: bool = False, **fields:
     return agenda
 
 
-def answer_agenda(user: User, session: Session, **fields: str) -> AgendaResponse:
+def agenda_answer(user: User, session: Session, **fields: str) -> AgendaResponse:
     """The facilitating side answers: perspective, resources, follow-up questions."""
     _side, person = require_member(user, session.mentorship)
     require_active(session.mentorship)

@@ -49,7 +49,7 @@ def _agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
     }
 
 
-def start_agreements(mentorships: Iterable[Mentorship]) -> None:
+def agreements_start(mentorships: Iterable[Mentorship]) -> None:
     """Draft each new pair's agreement from the programme's settings when the pair is made, so
     that opening the mentorship page only reads."""
     Agreement.objects.bulk_create(
@@ -78,7 +78,7 @@ AGREEMENT_FIELDS = (
 )
 
 
-def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agreement:
+def agreement_update(user: User, mentorship: Mentorship, **changes: Any) -> Agreement:
     """Change the agreement; the other side must confirm it again."""
     side, _person = require_member(user, mentorship)
     require_active(mentorship)
@@ -118,7 +118,7 @@ def update_agreement(user: User, mentorship: Mentorship, **changes: Any) -> Agre
     return agreement
 
 
-def confirm_agreement(user: User, mentorship: Mentorship) -> Agreement:
+def agreement_confirm(user: User, mentorship: Mentorship) -> Agreement:
     """One side's confirmation, written alone: a change the other side saves at the same
     moment is not overwritten with the values read before it."""
     side, _person = require_member(user, mentorship)

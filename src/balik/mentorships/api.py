@@ -11,15 +11,15 @@ from ninja import Field, Router, Schema, Status
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
 from balik.core.schemas import MAX_ID, BodyIn, Date, DateTime, ObjectId, answers
 from balik.mentorships.access import person_of, side_of
-from balik.mentorships.agendas import AGENDA_FIELDS, save_agenda
-from balik.mentorships.goals import add_goal as add_goal_to
+from balik.mentorships.agendas import AGENDA_FIELDS, agenda_save
+from balik.mentorships.goals import goal_add as add_goal_to
 from balik.mentorships.models import Mentorship, Session
-from balik.mentorships.notes import add_note as add_note_to
-from balik.mentorships.notes import record_learning
+from balik.mentorships.notes import learning_record
+from balik.mentorships.notes import note_add as add_note_to
 from balik.mentorships.notices import invite_bytes
 from balik.mentorships.selectors import agenda_state, visible_notes
-from balik.mentorships.sessions import accept_option, propose_session, reschedule
-from balik.mentorships.sessions import cancel as cancel_session
+from balik.mentorships.sessions import session_accept_option, session_propose, session_reschedule
+from balik.mentorships.sessions import session_cancel as cancel_session
 
 router = Router(tags=["mentorships"])
 
@@ -208,7 +208,7 @@ def list_sessions(request: HttpRequest, mentorship_id: ObjectId) -> list[dict]:
 )
 def propose(request: HttpRequest, mentorship_id: ObjectId, payload: ProposeIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = propose_session(
+    session = session_propose(
         request.user,
         mentorship,
         starts=payload.starts,
@@ -231,7 +231,7 @@ def accept(
     option = session.options.filter(starts_at=payload.option_starts_at).first()
     if option is None:
         raise ValidationFailed({"option_starts_at": [_("Choose one of the proposed times.")]})
-    return _session_out(accept_option(request.user, session, option_id=option.pk), True)
+    return _session_out(session_accept_option(request.user, session, option_id=option.pk), True)
 
 
 @router.post(
@@ -243,7 +243,7 @@ def move(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: MoveIn
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = reschedule(
+    session = session_reschedule(
         request.user,
         _session(mentorship, session_id),
         start=payload.starts_at,
@@ -277,7 +277,7 @@ def agenda(
     session = _session(mentorship, session_id)
     fields = payload.dict()
     submit = fields.pop("submit")
-    save_agenda(request.user, session, submit=submit, **fields)
+    agenda_save(request.user, session, submit=submit, **fields)
     return _session_out(_session(mentorship, session_id), True)
 
 
@@ -290,7 +290,7 @@ def learning(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: LearningIn
 ) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
-    record_learning(
+    learning_record(
         request.user,
         _session(mentorship, session_id),
         taught=payload.taught,

@@ -19,7 +19,7 @@ from balik.mentorships.models import (
 from balik.mentorships.notices import write_session_notice
 
 
-def reflect_and_close(
+def mentorship_close(
     user: User, mentorship: Mentorship, *, reflection: str, goals_outcome: str, match_again: bool
 ) -> Reflection:
     """Each person's final reflection; when both have written one the mentorship closes."""
@@ -44,11 +44,11 @@ def reflect_and_close(
             mentorship.status = MentorshipStatus.CLOSED
             mentorship.ended_at = timezone.now()
             mentorship.save(update_fields=["status", "ended_at"])
-            end_sessions(mentorship, reason=_("The mentorship has closed."))
+            sessions_end(mentorship, reason=_("The mentorship has closed."))
     return entry
 
 
-def end_sessions(mentorship: Mentorship, *, reason: str) -> list[Session]:
+def sessions_end(mentorship: Mentorship, *, reason: str) -> list[Session]:
     """Cancel what the pair had planned when their mentorship ends: proposals, and booked
     sessions that have not started, which leave both calendars through the cancelled invite.
     Sessions that have started stay, for attendance, feedback and the learning log."""

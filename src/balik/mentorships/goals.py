@@ -21,7 +21,7 @@ def goal_owners(mentorship: Mentorship) -> list[Person]:
     return [mentorship.mentee]
 
 
-def add_goal(
+def goal_add(
     user: User,
     mentorship: Mentorship,
     *,
@@ -69,7 +69,7 @@ def add_goal(
     )
 
 
-def update_goal(user: User, goal: Goal, *, value: str, note: str, status: str) -> GoalUpdate:
+def goal_update(user: User, goal: Goal, *, value: str, note: str, status: str) -> GoalUpdate:
     _side, person = require_member(user, goal.mentorship)
     require_active(goal.mentorship)
     errors: dict[str, list[str]] = {}

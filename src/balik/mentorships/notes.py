@@ -18,7 +18,7 @@ from balik.mentorships.models import (
 )
 
 
-def add_note(
+def note_add(
     user: User,
     mentorship: Mentorship,
     *,
@@ -38,7 +38,7 @@ def add_note(
     )
 
 
-def add_action(
+def action_add(
     user: User,
     mentorship: Mentorship,
     *,
@@ -67,7 +67,7 @@ def add_action(
     )
 
 
-def complete_action(user: User, item: ActionItem, *, done: bool = True) -> ActionItem:
+def action_complete(user: User, item: ActionItem, *, done: bool = True) -> ActionItem:
     require_member(user, item.mentorship)
     require_active(item.mentorship)
     item.done_at = timezone.now() if done else None
@@ -75,7 +75,7 @@ def complete_action(user: User, item: ActionItem, *, done: bool = True) -> Actio
     return item
 
 
-def record_learning(user: User, session: Session, *, taught: str, learned: str) -> LearningEntry:
+def learning_record(user: User, session: Session, *, taught: str, learned: str) -> LearningEntry:
     """What I taught and what I learned in this session: the two-way log."""
     _side, person = require_member(user, session.mentorship)
     errors: dict[str, list[str]] = {}

@@ -157,8 +157,8 @@ def write_session_notice(session: Session, kind: str, person: Person, *, invite:
     notify(
         person.user,
         kind,
-        f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}",
-        render,
+        dedupe_key=f"{kind}:{session.pk}:{session.sequence}:{person.pk}:{uuid.uuid4().hex[:12]}",
+        render=render,
         url=f"/mentorships/{mentorship.pk}/#session-{session.pk}",
         attach=attach if invite and session.starts_at is not None else None,
     )

@@ -70,8 +70,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 if notify(
                     person.user,
                     "agenda_missing",
-                    f"agenda_missing:{session.pk}:{session.sequence}:{person.pk}",
-                    lambda session=session, person=person: (
+                    dedupe_key=f"agenda_missing:{session.pk}:{session.sequence}:{person.pk}",
+                    render=lambda session=session, person=person: (
                         _("No agenda for the session of %(when)s")
                         % {"when": moment_in(session.starts_at, person.timezone)},
                         _(
@@ -79,7 +79,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                             "session is flagged."
                         ),
                     ),
-                    url,
+                    url=url,
                 ):
                     created["agenda_missing"] += 1
         elif (
@@ -88,8 +88,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             and notify(
                 leader.user,
                 "agenda_due",
-                f"agenda_due:{session.pk}:{session.sequence}",
-                lambda deadline=deadline, leader=leader: (
+                dedupe_key=f"agenda_due:{session.pk}:{session.sequence}",
+                render=lambda deadline=deadline, leader=leader: (
                     _("Your agenda is due by %(deadline)s")
                     % {"deadline": moment_in(deadline, leader.timezone)},
                     _(
@@ -97,7 +97,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                         "you want to learn."
                     ),
                 ),
-                url,
+                url=url,
             )
         ):
             created["agenda_due"] += 1
@@ -112,8 +112,8 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         if notify(
             item.owner.user,
             "action_due",
-            f"action_due:{item.pk}:{item.due_date.isoformat()}",
-            lambda item=item: (
+            dedupe_key=f"action_due:{item.pk}:{item.due_date.isoformat()}",
+            render=lambda item=item: (
                 _("Action due %(date)s: %(title)s")
                 % {
                     "date": formats.date_format(item.due_date, "SHORT_DATE_FORMAT"),
@@ -121,7 +121,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 },
                 _("Mark it done in your mentorship when it is."),
             ),
-            f"/mentorships/{item.mentorship_id}/#actions",
+            url=f"/mentorships/{item.mentorship_id}/#actions",
         ):
             created["action_due"] += 1
     recent = GoalUpdate.objects.filter(
@@ -143,12 +143,12 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         if notify(
             goal.owner.user,
             "goal_update_due",
-            f"goal_update_due:{goal.pk}:{period}",
-            lambda goal=goal: (
+            dedupe_key=f"goal_update_due:{goal.pk}:{period}",
+            render=lambda goal=goal: (
                 _("How is “%(goal)s” going?") % {"goal": goal.title},
                 _("Add a progress update: the value so far, a note, and whether it is on track."),
             ),
-            f"/mentorships/{goal.mentorship_id}/#goals",
+            url=f"/mentorships/{goal.mentorship_id}/#goals",
         ):
             created["goal_update_due"] += 1
     return created

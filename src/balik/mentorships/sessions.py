@@ -166,7 +166,7 @@ def _occupy(sessions: list[Session]) -> None:
     )
 
 
-def record_booked_times(sessions: Iterable[Session]) -> None:
+def booked_times_record(sessions: Iterable[Session]) -> None:
     """For sessions written as booked without the services (the demo, the benchmarks): the
     times they take, so that the database's last check knows them too."""
     _occupy([s for s in sessions if s.status == SessionStatus.BOOKED and s.starts_at])
@@ -201,7 +201,7 @@ def _check_times(
 MAX_SERIES = 26
 
 
-def propose_session(
+def session_propose(
     user: User,
     mentorship: Mentorship,
     *,
@@ -246,7 +246,7 @@ def propose_session(
     return session
 
 
-def counter_propose(user: User, session: Session, *, starts: list[datetime]) -> Session:
+def session_counter_propose(user: User, session: Session, *, starts: list[datetime]) -> Session:
     _side, person = require_member(user, session.mentorship)
     require_active(session.mentorship)
     if session.status != SessionStatus.PROPOSED:
@@ -267,7 +267,7 @@ def counter_propose(user: User, session: Session, *, starts: list[datetime]) -> 
     return session
 
 
-def accept_option(user: User, session: Session, *, option_id: int) -> Session:
+def session_accept_option(user: User, session: Session, *, option_id: int) -> Session:
     """The other side books one of the proposed times.
 
     A clash already booked when the request comes is refused with `_check_times`' message.
@@ -365,7 +365,7 @@ def _book_rest_of_series(first: Session) -> list[Session]:
     return created
 
 
-def reschedule(user: User, session: Session, *, start: datetime, reason: str) -> Session:
+def session_reschedule(user: User, session: Session, *, start: datetime, reason: str) -> Session:
     """Move a booked session; checked and written under both people's row locks and the
     session's, like `accept_option` (a time taken meanwhile is refused as `TimeTaken`)."""
     _side, person = require_member(user, session.mentorship)
@@ -412,7 +412,7 @@ def reschedule(user: User, session: Session, *, start: datetime, reason: str) ->
     return session
 
 
-def cancel(user: User, session: Session, *, reason: str) -> Session:
+def session_cancel(user: User, session: Session, *, reason: str) -> Session:
     _side, person = require_member(user, session.mentorship)
     errors: dict[str, list[str]] = {}
     reason = clean_text(reason, field="reason", errors=errors, required=True)
@@ -443,7 +443,7 @@ def cancel(user: User, session: Session, *, reason: str) -> Session:
     return session
 
 
-def record_attendance(user: User, session: Session, *, attendance: str) -> Session:
+def session_record_attendance(user: User, session: Session, *, attendance: str) -> Session:
     require_member(user, session.mentorship)
     if attendance not in {a for a in Attendance.values if a}:
         raise ValidationFailed({"attendance": [_("Choose held or who did not come.")]})

@@ -19,9 +19,9 @@ from balik.core.errors import BalikError, ValidationFailed
 from balik.core.refusals import answers_refusals
 from balik.mentorships import hooks
 from balik.mentorships.access import person_of
-from balik.mentorships.agendas import AGENDA_FIELDS, answer_agenda, save_agenda
-from balik.mentorships.agreements import confirm_agreement, update_agreement
-from balik.mentorships.closing import reflect_and_close
+from balik.mentorships.agendas import AGENDA_FIELDS, agenda_answer, agenda_save
+from balik.mentorships.agreements import agreement_confirm, agreement_update
+from balik.mentorships.closing import mentorship_close
 from balik.mentorships.forms import (
     posted_action_item,
     posted_date,
@@ -30,7 +30,7 @@ from balik.mentorships.forms import (
     posted_local_datetime,
     posted_session,
 )
-from balik.mentorships.goals import add_goal, update_goal
+from balik.mentorships.goals import goal_add, goal_update
 from balik.mentorships.hooks import WorkspaceAction
 from balik.mentorships.models import (
     Attendance,
@@ -39,16 +39,16 @@ from balik.mentorships.models import (
     Mentorship,
     SessionStatus,
 )
-from balik.mentorships.notes import add_action, add_note, complete_action, record_learning
+from balik.mentorships.notes import action_add, action_complete, learning_record, note_add
 from balik.mentorships.notices import invite_bytes
 from balik.mentorships.sessions import (
     TimeTaken,
-    accept_option,
-    cancel,
-    counter_propose,
-    propose_session,
-    record_attendance,
-    reschedule,
+    session_accept_option,
+    session_cancel,
+    session_counter_propose,
+    session_propose,
+    session_record_attendance,
+    session_reschedule,
 )
 from balik.mentorships.workspace import suggested_times, workspace
 from balik.programs.services import can_manage
@@ -155,7 +155,7 @@ def _zone_of(request: HttpRequest) -> str:
 def _agreement(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
     cadence = posted_int(post.get("cadence_days"))
-    update_agreement(
+    agreement_update(
         request.user,
         mentorship,
         goals=post.get("goals", ""),
@@ -171,13 +171,13 @@ def _agreement(request: HttpRequest, mentorship: Mentorship) -> str:
 
 
 def _confirm(request: HttpRequest, mentorship: Mentorship) -> str:
-    confirm_agreement(request.user, mentorship)
+    agreement_confirm(request.user, mentorship)
     return _("You confirmed the agreement.")
 
 
 def _goal(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    add_goal(
+    goal_add(
         request.user,
         mentorship,
         title=post.get("title", ""),
@@ -191,7 +191,7 @@ def _goal(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _goal_update(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    update_goal(
+    goal_update(
         request.user,
         posted_goal(mentorship, request),
         value=post.get("value", ""),
@@ -209,9 +209,9 @@ def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
     if any(start is None for start in starts):
         raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
     if post.get("session"):
-        counter_propose(request.user, posted_session(mentorship, request), starts=starts)
+        session_counter_propose(request.user, posted_session(mentorship, request), starts=starts)
     else:
-        propose_session(
+        session_propose(
             request.user,
             mentorship,
             starts=starts,
@@ -222,7 +222,7 @@ def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
 
 
 def _accept(request: HttpRequest, mentorship: Mentorship) -> str:
-    accept_option(
+    session_accept_option(
         request.user,
         posted_session(mentorship, request),
         option_id=posted_int(request.POST.get("option")) or 0,
@@ -234,7 +234,7 @@ def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
     start = posted_local_datetime(request.POST.get("start"), _zone_of(request))
     if start is None:
         raise ValidationFailed({"start": [_("Give the new date and time.")]})
-    reschedule(
+    session_reschedule(
         request.user,
         posted_session(mentorship, request),
         start=start,
@@ -244,12 +244,14 @@ def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
 
 
 def _cancel(request: HttpRequest, mentorship: Mentorship) -> str:
-    cancel(request.user, posted_session(mentorship, request), reason=request.POST.get("reason", ""))
+    session_cancel(
+        request.user, posted_session(mentorship, request), reason=request.POST.get("reason", "")
+    )
     return _("Session cancelled.")
 
 
 def _attendance(request: HttpRequest, mentorship: Mentorship) -> str:
-    record_attendance(
+    session_record_attendance(
         request.user,
         posted_session(mentorship, request),
         attendance=request.POST.get("attendance", ""),
@@ -260,7 +262,7 @@ def _attendance(request: HttpRequest, mentorship: Mentorship) -> str:
 def _agenda(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
     submit = post.get("submit") == "1"
-    save_agenda(
+    agenda_save(
         request.user,
         posted_session(mentorship, request),
         submit=submit,
@@ -271,7 +273,7 @@ def _agenda(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _answer(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    answer_agenda(
+    agenda_answer(
         request.user,
         posted_session(mentorship, request),
         perspective=post.get("perspective", ""),
@@ -283,7 +285,7 @@ def _answer(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _learning(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    record_learning(
+    learning_record(
         request.user,
         posted_session(mentorship, request),
         taught=post.get("taught", ""),
@@ -294,7 +296,7 @@ def _learning(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _note(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    add_note(
+    note_add(
         request.user,
         mentorship,
         body=post.get("body", ""),
@@ -306,7 +308,7 @@ def _note(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _action(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    add_action(
+    action_add(
         request.user,
         mentorship,
         title=post.get("title", ""),
@@ -318,13 +320,13 @@ def _action(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _action_done(request: HttpRequest, mentorship: Mentorship) -> str:
     item = posted_action_item(mentorship, request)
-    complete_action(request.user, item, done=request.POST.get("done", "1") == "1")
+    action_complete(request.user, item, done=request.POST.get("done", "1") == "1")
     return _("Action item updated.")
 
 
 def _close(request: HttpRequest, mentorship: Mentorship) -> str:
     post = request.POST
-    reflect_and_close(
+    mentorship_close(
         request.user,
         mentorship,
         reflection=post.get("reflection", ""),

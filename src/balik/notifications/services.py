@@ -93,10 +93,10 @@ class Outgoing:
 def notify(
     user: AbstractBaseUser,
     kind: str,
+    *,
     dedupe_key: str,
     render: Callable[[], tuple[str, str]],
     url: str = "",
-    *,
     attach: Callable[[], Attachment] | None = None,
 ) -> Notification | None:
     """Write the notice unless one with this key exists; `render` gives (title, body) and runs
@@ -189,7 +189,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def deliver_emails(
+def emails_deliver(
     limit: int = EMAIL_BATCH,
     *,
     worker: str | None = None,
@@ -367,7 +367,7 @@ def failed_emails() -> QuerySet[Notification]:
     )
 
 
-def inbox(user: AbstractBaseUser):
+def inbox(user: AbstractBaseUser) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, in_app=True)
 
 
@@ -375,14 +375,16 @@ def unread_count(user: AbstractBaseUser) -> int:
     return inbox(user).filter(read_at__isnull=True).count()
 
 
-def mark_read(user: AbstractBaseUser, notification_ids: list[int] | None = None) -> int:
+def notifications_mark_read(
+    user: AbstractBaseUser, notification_ids: list[int] | None = None
+) -> int:
     notices = inbox(user).filter(read_at__isnull=True)
     if notification_ids is not None:
         notices = notices.filter(pk__in=notification_ids)
     return notices.update(read_at=timezone.now())
 
 
-def set_preferences(user: AbstractBaseUser, choices: dict[str, tuple[bool, bool]]) -> None:
+def preferences_set(user: AbstractBaseUser, choices: dict[str, tuple[bool, bool]]) -> None:
     """choices: kind -> (in the inbox, by e-mail)."""
     unknown = set(choices) - set(Kind.values)
     if unknown:

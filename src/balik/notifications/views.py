@@ -29,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    services.mark_read(request.user)
+    services.notifications_mark_read(request.user)
     messages.success(request, _("Everything is marked as read."))
     return redirect("notifications:inbox")
 
@@ -38,7 +38,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.set_preferences(
+        services.preferences_set(
             request.user,
             {
                 kind: (

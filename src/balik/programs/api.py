@@ -98,7 +98,7 @@ def list_programs(request: HttpRequest) -> list[Program]:
     "", response=answers({201: ProgramOut}, 403, 409, 422), summary="Create a draft programme"
 )
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status:
-    program = services.create_program(
+    program = services.program_create(
         _user(request),
         name=payload.name,
         kind=payload.kind,
@@ -120,7 +120,7 @@ def get_program(request: HttpRequest, slug: str) -> Program:
 )
 def change_status(request: HttpRequest, slug: str, payload: StatusIn) -> Program:
     program = visible_program(request, slug)
-    return services.change_status(_user(request), program, payload.status)
+    return services.program_change_status(_user(request), program, status=payload.status)
 
 
 @router.get(
@@ -172,11 +172,11 @@ def enrol(request: HttpRequest, slug: str, payload: EnrolmentIn) -> Status:
         person = Person.objects.filter(user=user).first()
         if person is None:
             raise PermissionRefused(_("You need a profile in the directory to enrol."))
-    enrolment = services.enroll(
+    enrolment = services.enrolment_add(
         user,
         program,
-        person,
-        services.EnrolmentData(
+        person=person,
+        data=services.EnrolmentData(
             role=payload.role,
             goals=payload.goals,
             give_skills=_skills(payload.give_skills, "give_skills"),
@@ -210,5 +210,5 @@ def withdraw(request: HttpRequest, slug: str) -> Status:
     ).first()
     if enrolment is None:
         raise NotFound(_("You are not enrolled in this programme."))
-    services.withdraw(_user(request), enrolment)
+    services.enrolment_withdraw(_user(request), enrolment)
     return Status(204, None)

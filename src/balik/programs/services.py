@@ -138,7 +138,7 @@ def _template_values(template: ProgramTemplate) -> dict[str, Any]:
     }
 
 
-def create_program(
+def program_create(
     actor: User | None,
     *,
     name: str,
@@ -232,7 +232,7 @@ def _check_settings(values: dict[str, Any]) -> None:
         raise ValidationFailed(errors)
 
 
-def update_program(actor: User, program: Program, **changes: Any) -> Program:
+def program_update(actor: User, program: Program, **changes: Any) -> Program:
     require_manager(actor, program)
     _check_settings(changes)
     for name, value in changes.items():
@@ -248,7 +248,7 @@ def update_program(actor: User, program: Program, **changes: Any) -> Program:
     return program
 
 
-def change_status(actor: User | None, program: Program, status: str) -> Program:
+def program_change_status(actor: User | None, program: Program, *, status: str) -> Program:
     """Move the programme along its life cycle (`STATUS_MOVES`); the web page, the API and
     `balik program status` all move it here. Checked under the row's lock."""
     if actor is not None:
@@ -285,7 +285,7 @@ def change_status(actor: User | None, program: Program, status: str) -> Program:
     return program
 
 
-def set_managers(actor: User, program: Program, users: Iterable[User]) -> None:
+def program_set_managers(actor: User, program: Program, *, users: Iterable[User]) -> None:
     require_manager(actor, program)
     users = list(users)
     if not users:
@@ -318,7 +318,7 @@ def allowed_roles(program: Program) -> list[str]:
 
 
 def enrolment_errors(
-    program: Program, person: Person, data: EnrolmentData, *, require_readiness: bool = True
+    program: Program, person: Person, *, data: EnrolmentData, require_readiness: bool = True
 ) -> dict[str, list[str]]:
     """Every problem with an enrolment, by field; empty when it may be saved.
 
@@ -370,9 +370,10 @@ def _profile_skills(person: Person, direction: str) -> list[Skill]:
     return [ps.skill for ps in person.skills.select_related("skill").filter(direction=direction)]
 
 
-def enroll(
+def enrolment_add(
     actor: User | None,
     program: Program,
+    *,
     person: Person,
     data: EnrolmentData,
 ) -> Enrolment:
@@ -392,7 +393,7 @@ def enroll(
             code="enrolment_closed",
         )
     own = actor is not None and person.user_id == actor.pk
-    errors = enrolment_errors(program, person, data, require_readiness=own)
+    errors = enrolment_errors(program, person, data=data, require_readiness=own)
     if errors:
         raise ValidationFailed(errors)
     give = data.give_skills if data.give_skills is not None else _profile_skills(person, "teach")
@@ -419,7 +420,7 @@ def enroll(
     return enrolment
 
 
-def withdraw(actor: User, enrolment: Enrolment) -> Enrolment:
+def enrolment_withdraw(actor: User, enrolment: Enrolment) -> Enrolment:
     program = enrolment.program
     if enrolment.person.user_id != actor.pk and not can_manage(actor, program):
         raise PermissionRefused(_("You can only withdraw yourself."))
@@ -450,7 +451,7 @@ class EnrolReport:
         return {"enrolled": self.enrolled, "updated": self.updated, "errors": self.errors}
 
 
-def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolReport:
+def enrolments_import_csv(actor: User | None, program: Program, *, content: bytes) -> EnrolReport:
     """Enrol everyone in a CSV (email, role, capacity, goals): all rows, or none when any is bad."""
     if actor is not None:
         require_manager(actor, program)
@@ -568,7 +569,7 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
             readiness={},
         )
         # a manager's enrolment leaves the self-assessment to the person
-        row_errors = enrolment_errors(program, person, data, require_readiness=False)
+        row_errors = enrolment_errors(program, person, data=data, require_readiness=False)
         for column, messages in row_errors.items():
             for message in messages:
                 error(line, column, row.get(column, ""), message)
@@ -580,7 +581,7 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
     try:
         with transaction.atomic():
             for person, data in planned:
-                save_enrolment(actor, program, person, data)
+                enrolment_save(actor, program, person=person, data=data)
                 if person.pk in existing:
                     report.updated += 1
                 else:
@@ -591,8 +592,8 @@ def enroll_csv(actor: User | None, program: Program, content: bytes) -> EnrolRep
     return report
 
 
-def save_enrolment(
-    actor: User | None, program: Program, person: Person, data: EnrolmentData
+def enrolment_save(
+    actor: User | None, program: Program, *, person: Person, data: EnrolmentData
 ) -> Enrolment:
     enrolment, created = Enrolment.objects.get_or_create(
         program=program,
@@ -619,7 +620,9 @@ def save_enrolment(
     return enrolment
 
 
-def enroll_people(actor: User, program: Program, people: Iterable[Person], role: str) -> int:
+def enrolments_add_people(
+    actor: User, program: Program, *, people: Iterable[Person], role: str
+) -> int:
     """A manager's bulk enrolment from the participants page: one role for everyone picked."""
     require_manager(actor, program)
     if not program.enrolment_changeable:
@@ -642,7 +645,7 @@ def enroll_people(actor: User, program: Program, people: Iterable[Person], role:
         raise ValidationFailed({"people": [_("Pick at least one person.")]})
     with transaction.atomic():
         for person in people:
-            save_enrolment(actor, program, person, EnrolmentData(role=role))
+            enrolment_save(actor, program, person=person, data=EnrolmentData(role=role))
     return len(people)
 
 

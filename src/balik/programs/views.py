@@ -74,7 +74,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         else:
             kind, template = TEMPLATES_BY_SLUG[choice].kind, choice
         with refusal_beside(form):
-            program = services.create_program(
+            program = services.program_create(
                 request.user,
                 name=form.cleaned_data["name"],
                 kind=kind,
@@ -139,8 +139,10 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with refusal_beside(form):
             with transaction.atomic():
-                services.update_program(request.user, program, **form.changes())
-                services.set_managers(request.user, program, form.cleaned_data["managers"])
+                services.program_update(request.user, program, **form.changes())
+                services.program_set_managers(
+                    request.user, program, users=form.cleaned_data["managers"]
+                )
             messages.success(request, _("Settings saved."))
             return redirect("programs:detail", program.slug)
     return render(request, "programs/settings.html", {"program": program, "form": form})
@@ -151,7 +153,7 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @answers_refusals(back="programs:detail")
 def program_status(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
-    services.change_status(request.user, program, request.POST.get("status", ""))
+    services.program_change_status(request.user, program, status=request.POST.get("status", ""))
     messages.success(
         request,
         _("The programme is now %(status)s.") % {"status": program.get_status_display()},
@@ -171,11 +173,11 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         enrol_form = ManagerEnrolForm(request.POST, program=program)
         if enrol_form.is_valid():
             with refusal_beside(enrol_form):
-                count = services.enroll_people(
+                count = services.enrolments_add_people(
                     request.user,
                     program,
-                    enrol_form.cleaned_data["people"],
-                    enrol_form.cleaned_data["role"],
+                    people=enrol_form.cleaned_data["people"],
+                    role=enrol_form.cleaned_data["role"],
                 )
                 messages.success(request, _("%(n)d people enrolled.") % {"n": count})
                 return redirect("programs:participants", program.slug)
@@ -188,7 +190,9 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
             except UnreadableFile as too_large:
                 csv_report = services.EnrolReport(errors=[too_large.error.as_dict()])
             else:
-                csv_report = services.enroll_csv(request.user, program, uploaded.read())
+                csv_report = services.enrolments_import_csv(
+                    request.user, program, content=uploaded.read()
+                )
             if not csv_report.errors:
                 messages.success(
                     request,
@@ -203,7 +207,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         if enrolment is None:
             messages.error(request, _("That enrolment no longer exists."))
         else:
-            services.withdraw(request.user, enrolment)
+            services.enrolment_withdraw(request.user, enrolment)
             messages.success(
                 request, _("%(name)s was withdrawn.") % {"name": enrolment.person.full_name}
             )
@@ -277,7 +281,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
             readiness=form.readiness(),
         )
         with refusal_beside(form):
-            services.enroll(request.user, program, person, data)
+            services.enrolment_add(request.user, program, person=person, data=data)
             messages.success(request, _("You are enrolled. The programme manager will match you."))
             return redirect("programs:detail", program.slug)
     labels = dict(EnrolmentRole.choices)
@@ -311,7 +315,7 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if enrolment is None:
         raise Http404(_("You are not enrolled in this programme."))
-    services.withdraw(request.user, enrolment)
+    services.enrolment_withdraw(request.user, enrolment)
     messages.success(request, _("You have withdrawn from the programme."))
     return redirect("programs:detail", program.slug)
 

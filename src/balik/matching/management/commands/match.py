@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             program = get_program(options["program"])
-            run = services.start_run(None, program, in_request=True)
+            run = services.run_start(None, program, in_request=True)
         except NotFound as missing:
             raise CommandError(f"{options['program']}: {missing.message}") from None
         except BalikError as refused:
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         )
         skipped: list[services.SkippedPair] = []
         if options["apply"]:
-            skipped = services.publish(None, run).skipped
+            skipped = services.run_publish(None, run).skipped
         if options["json"]:
             self.stdout.write(
                 json.dumps(

@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 ]
             )
         else:
-            report = services.enroll_csv(None, program, content)
+            report = services.enrolments_import_csv(None, program, content=content)
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
         else:

@@ -52,7 +52,7 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         try:
-            program = services.create_program(
+            program = services.program_create(
                 None,
                 name=options["name"],
                 kind=options["kind"],
@@ -77,7 +77,7 @@ class Command(BaseCommand):
             program = services.get_program(slug)
             if target is not None:
                 before = program.get_status_display()
-                services.change_status(None, program, target)
+                services.program_change_status(None, program, status=target)
         except NotFound as missing:
             raise CommandError(f"{slug}: {missing.message}", returncode=1) from None
         except BalikError as refused:

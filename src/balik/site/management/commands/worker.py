@@ -23,7 +23,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from balik.notifications.services import deliver_emails, worker_name
+from balik.notifications.services import emails_deliver, worker_name
 from balik.site.reminders import sweep
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class Command(BaseCommand):
         if not self.stopping:
             sweep()
         if not self.stopping:
-            deliver_emails(worker=self.name, should_stop=lambda: self.stopping)
+            emails_deliver(worker=self.name, should_stop=lambda: self.stopping)
         if not self.stopping and self.uses_task_database():
             self.tasks.running = True
             self.tasks.run()
