@@ -96,6 +96,7 @@ def test_a_mentor_with_a_request_sees_it_first_with_a_verb_and_in_the_inbox(clie
     assert steps[0].url.startswith(reverse("programs:detail", args=[asked.program.slug]))
     notice = Notification.objects.get(recipient=asked.mentor.user, kind=Kind.MATCH_REQUESTED)
     assert notice.in_app
+    assert notice.url == reverse("programs:detail", args=[asked.program.slug]) + "#me-heading"
     client.force_login(asked.mentor.user)
     assert asked.mentee.full_name.encode() in client.get(reverse("notifications:inbox")).content
 
@@ -104,6 +105,8 @@ def test_the_mentee_is_told_in_the_inbox_when_the_mentor_answers(client, asked):
     matching.request_answer(asked.mentor.user, asked, accept=True)
     notice = Notification.objects.get(recipient=asked.mentee.user, kind=Kind.REQUEST_ANSWERED)
     assert notice.in_app
+    paired = Mentorship.objects.get(mentor=asked.mentor, mentee=asked.mentee)
+    assert notice.url == reverse("mentorships:detail", args=[paired.pk])
     client.force_login(asked.mentee.user)
     assert asked.mentor.full_name.encode() in client.get(reverse("notifications:inbox")).content
     _response, steps = home_steps(client, asked.mentee)

@@ -248,7 +248,7 @@ def _request_steps(seen: Participation) -> list[NextStep]:
                 title=_("Answer %(name)s's request") % {"name": request.mentee.full_name},
                 detail=detail,
                 url=reverse("programs:detail", args=[request.program.slug]) + "#me-heading",
-                action=_("Answer"),
+                action=_("Answer the request"),
             )
         )
     for request in seen.asked:
@@ -491,8 +491,8 @@ def _assessment_steps(seen: Participation) -> list[NextStep]:
     steps = []
     for enrolment in seen.enrolments:
         program = enrolment.program
-        if program.status not in (ProgramStatus.MATCHING, ProgramStatus.ACTIVE):
-            continue
+        if program.status != ProgramStatus.ACTIVE:
+            continue  # the start is when the pairs start
         ending = (
             program.status == ProgramStatus.ACTIVE
             and program.end_date is not None
@@ -620,13 +620,34 @@ def _manager_steps(row: ManagedProgramme) -> list[ManagerStep]:
         )
         steps.append(ManagerStep(_("Enrol people"), participants))
     elif program.status == ProgramStatus.ENROLLING:
-        steps.append(ManagerStep(_("Enrol more people"), participants))
-        if row.mentors and row.mentees and not program.self_match:
-            steps.append(ManagerStep(_("Run matching"), matching))
-        elif not (row.mentors and row.mentees):
+        if not (row.mentors and row.mentees):
             steps.append(
-                ManagerStep(_("Enrol at least one mentor and one mentee"), participants, True)
+                ManagerStep(_("Enrol people: at least one mentor and one mentee"), participants)
             )
+        else:
+            steps.append(ManagerStep(_("Enrol more people"), participants))
+            steps.append(
+                ManagerStep(
+                    _("Start matching: mentees then choose their mentor")
+                    if program.self_match
+                    else _("Run matching"),
+                    reverse("programs:detail", args=[slug]) + "#status-heading"
+                    if program.self_match
+                    else matching,
+                )
+            )
+    elif program.status == ProgramStatus.MATCHING and program.self_match:
+        steps.append(
+            ManagerStep(
+                ngettext(
+                    "Mentees are choosing: %(count)s of %(total)s has a mentor",
+                    "Mentees are choosing: %(count)s of %(total)s have a mentor",
+                    row.matched_mentees,
+                )
+                % {"count": row.matched_mentees, "total": row.mentees},
+                participants,
+            )
+        )
     elif program.status == ProgramStatus.MATCHING:
         if row.run_status == RunStatus.DONE:
             steps.append(ManagerStep(_("Review and publish the matches"), matching))
