@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 
 from balik.accounts.models import User
 from balik.matching.explain import Explainer
-from balik.matching.models import MatchRequest
-from balik.mentorships.models import Mentorship
+from balik.matching.models import MatchRequest, RequestStatus
+from balik.mentorships.models import Mentorship, MentorshipStatus
 from balik.notifications.models import Kind
 from balik.notifications.services import Outgoing, notify_many
 
@@ -90,7 +90,23 @@ def write_match_notices(mentorship_ids: list[int]) -> int:
 
 def _request_notice(match_request: MatchRequest, *, to_mentor: bool, template: str) -> int:
     person = match_request.mentor if to_mentor else match_request.mentee
+    # straight to where the reader acts: the mentor to the answer form on the programme page,
+    # an accepted mentee to the new mentorship
     url = reverse("programs:detail", args=[match_request.program.slug])
+    paired = (
+        None
+        if to_mentor or match_request.status != RequestStatus.ACCEPTED
+        else Mentorship.objects.filter(
+            program=match_request.program,
+            mentor=match_request.mentor,
+            mentee=match_request.mentee,
+            status=MentorshipStatus.ACTIVE,
+        ).first()
+    )
+    if to_mentor:
+        url += "#me-heading"
+    elif paired is not None:
+        url = reverse("mentorships:detail", args=[paired.pk])
     kind = Kind.MATCH_REQUESTED if to_mentor else Kind.REQUEST_ANSWERED
     return notify_many(
         [

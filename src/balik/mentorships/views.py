@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,17 +69,6 @@ def visible_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentor
     if can_manage(request.user, mentorship.program):
         return mentorship, "manager"
     raise PermissionDenied(_("Only the people in this mentorship and its managers can see it."))
-
-
-@login_required
-@require_GET
-def mentorship_list(request: HttpRequest) -> HttpResponse:
-    mentorships = (
-        Mentorship.objects.filter(Q(mentor__user=request.user) | Q(mentee__user=request.user))
-        .select_related("program", "mentor", "mentee")
-        .order_by("status", "-created_at")
-    )
-    return render(request, "mentorships/list.html", {"mentorships": mentorships})
 
 
 @login_required

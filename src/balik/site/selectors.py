@@ -1,12 +1,20 @@
 """What the home page shows each role: figures and the next things to do."""
 
+from datetime import datetime
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from balik.accounts.models import User
-from balik.matching.models import MatchRequest, RequestStatus
-from balik.mentorships.models import Mentorship, MentorshipStatus
+from balik.mentorships.models import Mentorship
 from balik.people.models import Person, PersonSkill, Skill, SkillDirection
-from balik.programs.models import EnrolmentStatus, Program, ProgramStatus
+from balik.programs.models import Program, ProgramStatus
+from balik.site.next_steps import (
+    managed_programmes,
+    participant_steps,
+    participation,
+    programme_rows,
+)
 
 TOP_SKILLS = 8
 
@@ -41,7 +49,8 @@ def skill_balance(limit: int = TOP_SKILLS) -> list[dict[str, object]]:
     return [{"skill": skill, "wanted": skill.wanted, "teachers": skill.teachers} for skill in rows]
 
 
-def home_overview(user: User) -> dict[str, object]:
+def home_overview(user: User, *, now: datetime | None = None) -> dict[str, object]:
+    now = now or timezone.now()
     person = Person.objects.filter(user=user).first()
     checklist = profile_checklist(person)
     context: dict[str, object] = {
@@ -49,9 +58,23 @@ def home_overview(user: User) -> dict[str, object]:
         "checklist": checklist,
         "profile_done": sum(1 for item in checklist if item["done"]),
         "profile_total": len(checklist),
+        "next_steps": [],
+        "my_programmes": [],
+        "manager_programmes": managed_programmes(user, now),
     }
-    context.update(programme_steps(user, person))
-    if user.is_org_admin or user.is_program_manager:
+    if person is not None:
+        seen = participation(person, now)
+        context.update(
+            next_steps=participant_steps(seen),
+            my_programmes=programme_rows(seen),
+            my_mentorships=seen.mentorships[:HOME_PROGRAMMES],
+            open_programmes=list(
+                Program.objects.filter(enrolment_open=True, status=ProgramStatus.ENROLLING)
+                .exclude(enrolments__person=person)
+                .order_by("-created_at")[:HOME_PROGRAMMES]
+            ),
+        )
+    if user.is_org_admin:
         totals = Person.objects.aggregate(
             people=Count("id"),
             departments=Count("department", distinct=True),
@@ -61,52 +84,31 @@ def home_overview(user: User) -> dict[str, object]:
             totals=totals,
             people_without_skills=Person.objects.filter(skills__isnull=True).count(),
             accounts_never_used=User.objects.filter(last_login__isnull=True).count(),
-            skill_balance=skill_balance(),
         )
+    if user.is_org_admin or user.is_program_manager:
+        context["skill_balance"] = skill_balance()
     return context
 
 
 HOME_PROGRAMMES = 6
 
 
-def programme_steps(user: User, person: Person | None) -> dict[str, object]:
-    """Programmes on the home page: what a manager should do next in each, what a participant
-    is in (and may still join), and requests waiting for a mentor's answer."""
-    steps: dict[str, object] = {}
-    if user.is_org_admin or user.is_program_manager:
-        managed = (
-            Program.objects.all() if user.is_org_admin else Program.objects.filter(managers=user)
-        )
-        steps["managed_programmes"] = list(
-            managed.exclude(status=ProgramStatus.CLOSED)
-            .annotate(
-                enrolled=Count(
-                    "enrolments",
-                    filter=Q(enrolments__status=EnrolmentStatus.ACTIVE),
-                    distinct=True,
-                ),
-                active_pairs=Count(
-                    "mentorships",
-                    filter=Q(mentorships__status=MentorshipStatus.ACTIVE),
-                    distinct=True,
-                ),
-            )
-            .order_by("-created_at")[:HOME_PROGRAMMES]
-        )
-    if person is not None:
-        steps["my_mentorships"] = list(
-            Mentorship.objects.filter(status=MentorshipStatus.ACTIVE)
-            .filter(Q(mentor=person) | Q(mentee=person))
-            .select_related("program", "mentor", "mentee")[:HOME_PROGRAMMES]
-        )
-        steps["requests_to_answer"] = list(
-            MatchRequest.objects.filter(mentor=person, status=RequestStatus.PENDING).select_related(
-                "program", "mentee"
-            )[:HOME_PROGRAMMES]
-        )
-        steps["open_programmes"] = list(
-            Program.objects.filter(enrolment_open=True, status=ProgramStatus.ENROLLING)
-            .exclude(enrolments__person=person)
-            .order_by("-created_at")[:HOME_PROGRAMMES]
-        )
-    return steps
+def my_mentorships(user: User, *, now: datetime | None = None) -> dict[str, object]:
+    """ "My mentorships": every pair the user belongs to (closed ones too), the requests they
+    wait on or must answer, and each programme they are enrolled in but not yet matched in,
+    with what happens next."""
+    now = now or timezone.now()
+    mentorships = list(
+        Mentorship.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
+        .select_related("program", "mentor", "mentee")
+        .order_by("status", "-created_at")
+    )
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return {"mentorships": mentorships, "waiting": [], "to_answer": []}
+    seen = participation(person, now)
+    return {
+        "mentorships": mentorships,
+        "waiting": [row for row in programme_rows(seen) if not row.mentorships],
+        "to_answer": seen.to_answer,
+    }

@@ -27,6 +27,7 @@ programme_pages = [
     path("programs/<slug:slug>/", include(feedback_urls.urlpatterns)),
 ]
 mentorship_pages = [
+    path("", site_views.mentorship_list, name="list"),
     path("<int:mentorship_id>/decline/", matching_views.decline, name="decline"),
     *mentorships_urls.urlpatterns,
 ]
