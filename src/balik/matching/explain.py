@@ -51,8 +51,11 @@ def rule_label(rule: str) -> str:
         Rule.FORBIDDEN: _("forbidden by a manager"),
         Rule.NO_CAPACITY: _("no free place"),
         "below_min_score": _("below the minimum score"),
+        "not_a_mentor": _("not enrolled as a mentor"),
+        "not_a_mentee": _("not enrolled as a mentee"),
     }
-    return str(labels.get(rule, rule))
+    # a rule added to the engine without a name here still never shows its code to a reader
+    return str(labels.get(rule, _("another rule of the programme")))
 
 
 def component_label(name: str) -> str:
@@ -166,12 +169,9 @@ class Explainer:
                 "name": self.person(fact.get("person"))
             }
         if code == "locked":
-            broken = [rule_label(r) for r in fact.get("broken_rules", [])]
-            if broken:
-                return _("locked by the programme manager despite %(rules)s") % {
-                    "rules": _join(broken)
-                }
-            return _("locked by the programme manager")
+            # a reason for the match, read by the two people too: the rules the manager chose
+            # to set aside are the manager's business and stay on the review page
+            return _("paired by the programme manager")
         if code == "best_available":
             return _("the best pair available (score %(score)s)") % {
                 "score": _score(fact.get("score", 0))

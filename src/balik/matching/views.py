@@ -17,6 +17,7 @@ from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
+from balik.matching.notify import match_notice_previews
 from balik.mentorships.views import visible_mentorship
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus
@@ -274,15 +275,56 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+NAMES_SHOWN = 60
+
+
+def _publish_preview(request: HttpRequest, program, run) -> HttpResponse:
+    """What publishing will do: the pairs, who is told, the e-mail each side gets."""
+    pairs = run.pairs.select_related("mentor", "mentee").order_by("-locked", "-score", "pk")
+    first = pairs.first()
+    people = Person.objects.filter(
+        Q(pk__in=run.pairs.values("mentor_id")) | Q(pk__in=run.pairs.values("mentee_id"))
+    ).order_by("full_name")
+    notified_total = people.count()
+    return render(
+        request,
+        "matching/publish.html",
+        {
+            "program": program,
+            "run": run,
+            "pair_total": run.pairs.count(),
+            "notified_total": notified_total,
+            "notified": list(people.values_list("full_name", flat=True)[:NAMES_SHOWN]),
+            "notified_more": max(0, notified_total - NAMES_SHOWN),
+            "first": first,
+            "emails": (
+                match_notice_previews(program, first.mentor, first.mentee, first.reasons)
+                if first
+                else []
+            ),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @answers_refusals(back="programs:matching")
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the preview; POST: publish, only with the confirmation given on the preview of
+    this very run (a newer run needs its own look)."""
     program = managed_program(request, slug)
     run = services.latest_run(program)
     if run is None:
         messages.error(request, _("Run matching first."))
         return redirect("programs:matching", program.slug)
+    if request.method == "GET":
+        if run.status != RunStatus.DONE:
+            messages.error(request, _("There is no finished run waiting to be published."))
+            return redirect("programs:matching", program.slug)
+        return _publish_preview(request, program, run)
+    if request.POST.get("confirm") != "1" or request.POST.get("run") != str(run.pk):
+        messages.error(request, _("Look at the preview and confirm it: nothing was published yet."))
+        return redirect("programs:matching-publish", program.slug)
     result = services.run_publish(request.user, run)
     messages.success(
         request,
