@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from balik.matching import services
-from balik.matching.explain import rule_label
+from balik.matching.explain import rule_label, score_in_words
 from balik.matching.models import PairRule
 from balik.mentorships.models import Mentorship
 from balik.notifications.models import Kind, Notification
@@ -142,3 +142,48 @@ def test_the_publishing_post_requires_the_confirmation(client, program_manager):
     assert response.status_code == 302
     assert response.url == reverse("programs:matching", args=[program.slug])
     assert Mentorship.objects.filter(program=program).count() == 2
+
+
+def test_a_score_is_explained_in_words():
+    components = {
+        "skill_fit": 0.8,
+        "reciprocal_fit": 0.5,
+        "availability": 0.0,
+        "goal_similarity": 0.1,
+        "preference": 0.0,
+        "department_diversity": 1.0,
+    }
+    with translation.override("en"):
+        assert score_in_words(0.44, components) == (
+            "0.44: strong skill fit, learning goes both ways, no common free time, "
+            "from different departments"
+        )
+        assert score_in_words(0.44, components, reader="mentee") == (
+            "0.44: strong skill fit, you can teach them back one of their wishes, "
+            "no common free time, from different departments"
+        )
+
+
+def test_the_review_page_speaks_plainly(client, program_manager):
+    program, run, _juniors, _seniors = locked_against_the_chain(program_manager)
+    client.force_login(program_manager.user)
+    page = client.get(reverse("programs:matching", args=[program.slug])).content.decode()
+    assert "the best possible pairing under your rules" in page
+    assert run.solver and run.solver not in page
+    assert "auction" not in page and "LP dual" not in page
+    pair = run.pairs.order_by("-score").first()
+    assert score_in_words(pair.score, pair.components) in page
+
+
+def test_choose_your_mentor_speaks_to_the_mentee_and_links_profiles(client, program_manager):
+    program = enrolling_program(program_manager, kind="reverse", self_match=True)
+    juniors, seniors = reverse_population(program, 2, manager_user=program_manager.user)
+    client.force_login(seniors[0].user)
+    page = client.get(reverse("programs:choose", args=[program.slug])).content.decode()
+    for mentor in juniors:
+        assert reverse("people:profile", args=[mentor.pk]) in page
+    assert "which you want first" in page  # "they can teach TikTok content ..., which you want"
+    assert "They can teach" in page
+    assert seniors[0].full_name not in page.split("<main", 1)[1]
+    # the bars are labelled where they are seen, not only for screen readers
+    assert 'class="legend chips bar-legend"' in page and "Skill fit" in page

@@ -70,6 +70,41 @@ def component_label(name: str) -> str:
     return str(labels.get(name, name))
 
 
+def score_in_words(
+    score: float, components: Mapping[str, float], *, reader: str = "manager"
+) -> str:
+    """'0.44: strong skill fit, learning goes both ways, no common free time': what a score is
+    made of, for the manager (`reader="manager"`) or for the mentee choosing (`"mentee"`)."""
+    parts: list[str] = []
+    skill = float(components.get("skill_fit", 0))
+    if skill >= 0.6:
+        parts.append(_("strong skill fit"))
+    elif skill >= 0.25:
+        parts.append(_("some skill fit"))
+    else:
+        parts.append(_("little skill fit"))
+    if float(components.get("reciprocal_fit", 0)) > 0:
+        parts.append(
+            _("you can teach them back one of their wishes")
+            if reader == "mentee"
+            else _("learning goes both ways")
+        )
+    availability = float(components.get("availability", 0))
+    if availability <= 0:
+        parts.append(_("no common free time"))
+    elif availability >= 0.5:
+        parts.append(_("plenty of common free time"))
+    else:
+        parts.append(_("some common free time"))
+    if float(components.get("goal_similarity", 0)) >= 0.3:
+        parts.append(_("similar goals"))
+    if float(components.get("preference", 0)) > 0:
+        parts.append(_("asked for"))
+    if float(components.get("department_diversity", 0)) > 0:
+        parts.append(_("from different departments"))
+    return _("%(score)s: %(parts)s") % {"score": _score(score), "parts": ", ".join(parts)}
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -114,6 +149,40 @@ class Explainer:
 
     def skill(self, pk: int | None) -> str:
         return self.skills.get(pk, _("a skill")) if pk is not None else ""
+
+    def to_mentee(self, fact: Mapping[str, Any], mentee: int) -> str:
+        """A fact about a suggested mentor, said to the mentee `mentee` (a person's key)."""
+        code = fact.get("code", "")
+        values = {"skill": self.skill(fact.get("skill")), "level": fact.get("level", 1)}
+        if code == "teaches_skill" and fact.get("learner") == mentee:
+            if fact.get("priority", 1) == 1:
+                return _("They can teach %(skill)s (level %(level)s), which you want first") % (
+                    values
+                )
+            return _(
+                "They can teach %(skill)s (level %(level)s), which you want to learn "
+                "(your choice %(choice)s)"
+            ) % {**values, "choice": fact.get("priority", 1)}
+        if code == "teaches_back" and fact.get("teacher") == mentee:
+            return _("You can teach them %(skill)s back") % values
+        if code == "hours_in_common":
+            return _("%(hours)s h a week when you are both free") % {
+                "hours": _hours(fact.get("hours", 0))
+            }
+        if code == "shared_goals":
+            words = fact.get("words") or []
+            if words:
+                return _("Your goals are alike (%(words)s)") % {"words": ", ".join(words)}
+            return _("Your goals are alike")
+        if code == "preference":
+            if mentee in fact.get("asked_by", []) and len(fact.get("asked_by", [])) == 2:
+                return _("You asked for each other")
+            if mentee in fact.get("asked_by", []):
+                return _("You asked to be paired with them")
+            return _("They asked to be paired with you")
+        if code == "different_departments":
+            return _("They work in another department")
+        return self.render(fact)
 
     def render(self, fact: Mapping[str, Any]) -> str:
         code = fact.get("code", "")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.matching import services
 from balik.matching.engine import COMPONENTS
-from balik.matching.explain import Explainer, component_label, rule_label
+from balik.matching.explain import Explainer, component_label, rule_label, score_in_words
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
 from balik.matching.notify import match_notice_previews
 from balik.mentorships.views import visible_mentorship
@@ -24,6 +24,12 @@ from balik.programs.models import EnrolmentStatus
 from balik.programs.web import managed_program, program_or_404
 
 PAIRS_PER_PAGE = 50
+
+
+def _component_names() -> list[tuple[str, str]]:
+    return [(name, component_label(name)) for name in COMPONENTS]
+
+
 HISTOGRAM_BINS = 10
 
 
@@ -84,7 +90,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         "show": show,
         "min_score": min_score,
         "declined": list(services.declined_mentorships(program)[:50]),
-        "component_names": [(name, component_label(name)) for name in COMPONENTS],
+        "component_names": _component_names(),
         "enrolled": program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count(),
     }
     if run is not None and run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
@@ -116,6 +122,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                     "pair": pair,
                     "reasons": [explainer.render(fact) for fact in pair.reasons],
                     "bars": _component_bars(pair.components),
+                    "in_words": score_in_words(pair.score, pair.components),
                     "rule": lock_of.get((pair.mentor_id, pair.mentee_id)),
                     "broken": [rule_label(r) for r in pair.broken_rules],
                 }
@@ -360,6 +367,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("programs:detail", program.slug)
     suggestions = services.shortlist(request.user, program)
     explainer = Explainer([fact for s in suggestions for fact in s.reasons])
+    me = Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
     pending = (
         MatchRequest.objects.filter(program=program, mentee__user=request.user, status="pending")
         .select_related("mentor")
@@ -371,11 +379,13 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "program": program,
             "pending": pending,
+            "component_names": _component_names(),
             "suggestions": [
                 {
                     "s": s,
-                    "reasons": [explainer.render(f) for f in s.reasons],
+                    "reasons": [explainer.to_mentee(f, me) for f in s.reasons],
                     "bars": _component_bars(s.components),
+                    "in_words": score_in_words(s.score, s.components, reader="mentee"),
                 }
                 for s in suggestions
             ],

@@ -55,7 +55,7 @@ def manager_checklist(
         ),
         DONE if enrol_done else TODO,
         reverse("programs:participants", args=[slug]),
-        _("Participants"),
+        _("Add people"),
     )
     if program.self_match:
         match_detail = _(
@@ -72,7 +72,7 @@ def manager_checklist(
         match_detail,
         DONE if proposed else (TODO if enrol_done else WAITING),
         reverse("programs:matching", args=[slug]),
-        _("Matching"),
+        _("Run"),
     )
     review = Step(
         "review",
