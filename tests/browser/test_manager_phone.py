@@ -19,6 +19,7 @@ def test_the_manager_pages_fit_a_phone(browser, live_server, program_manager, pa
         name="Social Media Training for the Regional Directors",
         template="social-media-training",
         self_match=True,
+        open_link=True,  # the page shows the long self-enrolment link
     )
     _juniors, seniors = reverse_population(program, 6, manager_user=program_manager.user)
     run = matching.run_start(program_manager.user, program)
