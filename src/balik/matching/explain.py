@@ -99,7 +99,7 @@ def score_in_words(
     if float(components.get("goal_similarity", 0)) >= 0.3:
         parts.append(_("similar goals"))
     if float(components.get("preference", 0)) > 0:
-        parts.append(_("asked for"))
+        parts.append(_("one asked for the other"))
     if float(components.get("department_diversity", 0)) > 0:
         parts.append(_("from different departments"))
     return _("%(score)s: %(parts)s") % {"score": _score(score), "parts": ", ".join(parts)}
