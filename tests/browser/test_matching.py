@@ -39,6 +39,10 @@ def test_a_manager_runs_reviews_locks_and_publishes(page, program_manager, passw
     page.get_by_text("Pair locked").wait_for()
     assert PairRule.objects.filter(program=program, action="lock").count() == 1
 
+    page.get_by_role("link", name="Publish and notify").click()
+    page.get_by_role("heading", name="The e-mail they receive").wait_for()
+    assert page.get_by_text("will be your mentor").first.is_visible()
+    page.get_by_label("Create 4 mentorships").check()
     page.get_by_role("button", name="Publish and notify").click()
     page.get_by_text("4 mentorships created").wait_for()
     assert Mentorship.objects.filter(program=program).count() == 4

@@ -154,7 +154,11 @@ def _publish_after_changes(program_manager):
 def test_the_manager_sees_the_skipped_pairs_on_the_page(client, program_manager):
     program, _run, mentors, proposed = _publish_after_changes(program_manager)
     client.force_login(program_manager.user)
-    response = client.post(reverse("programs:matching-publish", args=[program.slug]), follow=True)
+    response = client.post(
+        reverse("programs:matching-publish", args=[program.slug]),
+        {"confirm": "1", "run": _run.pk},
+        follow=True,
+    )
     page = response.content.decode()
     assert "1 mentorship" in page or "1 mentorships" in page
     skipped_mentee = Enrolment.objects.get(program=program, person_id=proposed[mentors[0].pk][0])

@@ -80,7 +80,10 @@ def test_publishing_with_the_mail_server_down_answers_and_the_worker_delivers_la
         assert len(created) == 4
     else:
         client.force_login(program_manager.user)
-        response = client.post(reverse("programs:matching-publish", args=[program.slug]))
+        response = client.post(
+            reverse("programs:matching-publish", args=[program.slug]),
+            {"confirm": "1", "run": run.pk},
+        )
         assert response.status_code == 302
         assert response.url == reverse("programs:matching", args=[program.slug])
     assert Mentorship.objects.filter(program=program).count() == 4

@@ -15,10 +15,16 @@ def test_a_manager_creates_a_programme_from_a_template(client, program_manager):
     client.force_login(program_manager.user)
     response = client.post(
         reverse("programs:create"),
-        {"template": "reverse-leadership", "name": "Leaders learn AI", "slug": ""},
+        {
+            "template": "reverse-leadership",
+            "name": "Leaders learn AI",
+            "slug": "",
+            "who_may_join": "link",
+            "matching": "managers",
+        },
     )
     program = Program.objects.get()
-    assert response.url == reverse("programs:settings", args=[program.slug])
+    assert response.url == reverse("programs:detail", args=[program.slug])
     assert program.slug == "leaders-learn-ai"
     assert program.kind == "reverse" and program.require_different_department
 
@@ -26,11 +32,15 @@ def test_a_manager_creates_a_programme_from_a_template(client, program_manager):
 def test_the_create_form_shows_field_errors(client, program_manager):
     services.program_create(program_manager.user, name="Taken", kind="classic", slug="taken")
     client.force_login(program_manager.user)
-    response = client.post(reverse("programs:create"), {"template": "classic", "name": ""})
+    guided = {"who_may_join": "link", "matching": "managers"}
+    response = client.post(
+        reverse("programs:create"), {"template": "classic", "name": "", **guided}
+    )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
     response = client.post(
-        reverse("programs:create"), {"template": "classic", "name": "Other", "slug": "taken"}
+        reverse("programs:create"),
+        {"template": "classic", "name": "Other", "slug": "taken", **guided},
     )
     assert response.status_code == 200
     assert "slug" in response.context["form"].errors
@@ -40,7 +50,13 @@ def test_the_create_form_shows_field_errors(client, program_manager):
 def test_a_programme_name_must_be_one_line(client, program_manager):
     client.force_login(program_manager.user)
     response = client.post(
-        reverse("programs:create"), {"template": "classic", "name": "Buddies\nBcc: x@example.com"}
+        reverse("programs:create"),
+        {
+            "template": "classic",
+            "name": "Buddies\nBcc: x@example.com",
+            "who_may_join": "link",
+            "matching": "managers",
+        },
     )
     assert response.status_code == 200
     assert "line break" in response.context["form"].errors["name"][0]

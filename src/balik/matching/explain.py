@@ -51,8 +51,11 @@ def rule_label(rule: str) -> str:
         Rule.FORBIDDEN: _("forbidden by a manager"),
         Rule.NO_CAPACITY: _("no free place"),
         "below_min_score": _("below the minimum score"),
+        "not_a_mentor": _("not enrolled as a mentor"),
+        "not_a_mentee": _("not enrolled as a mentee"),
     }
-    return str(labels.get(rule, rule))
+    # a rule added to the engine without a name here still never shows its code to a reader
+    return str(labels.get(rule, _("another rule of the programme")))
 
 
 def component_label(name: str) -> str:
@@ -65,6 +68,41 @@ def component_label(name: str) -> str:
         "department_diversity": _("Different departments"),
     }
     return str(labels.get(name, name))
+
+
+def score_in_words(
+    score: float, components: Mapping[str, float], *, reader: str = "manager"
+) -> str:
+    """'0.44: strong skill fit, learning goes both ways, no common free time': what a score is
+    made of, for the manager (`reader="manager"`) or for the mentee choosing (`"mentee"`)."""
+    parts: list[str] = []
+    skill = float(components.get("skill_fit", 0))
+    if skill >= 0.6:
+        parts.append(_("strong skill fit"))
+    elif skill >= 0.25:
+        parts.append(_("some skill fit"))
+    else:
+        parts.append(_("little skill fit"))
+    if float(components.get("reciprocal_fit", 0)) > 0:
+        parts.append(
+            _("you can teach them back one of their wishes")
+            if reader == "mentee"
+            else _("learning goes both ways")
+        )
+    availability = float(components.get("availability", 0))
+    if availability <= 0:
+        parts.append(_("no common free time"))
+    elif availability >= 0.5:
+        parts.append(_("plenty of common free time"))
+    else:
+        parts.append(_("some common free time"))
+    if float(components.get("goal_similarity", 0)) >= 0.3:
+        parts.append(_("similar goals"))
+    if float(components.get("preference", 0)) > 0:
+        parts.append(_("one asked for the other"))
+    if float(components.get("department_diversity", 0)) > 0:
+        parts.append(_("from different departments"))
+    return _("%(score)s: %(parts)s") % {"score": _score(score), "parts": ", ".join(parts)}
 
 
 def _join(items: list[str]) -> str:
@@ -111,6 +149,40 @@ class Explainer:
 
     def skill(self, pk: int | None) -> str:
         return self.skills.get(pk, _("a skill")) if pk is not None else ""
+
+    def to_mentee(self, fact: Mapping[str, Any], mentee: int) -> str:
+        """A fact about a suggested mentor, said to the mentee `mentee` (a person's key)."""
+        code = fact.get("code", "")
+        values = {"skill": self.skill(fact.get("skill")), "level": fact.get("level", 1)}
+        if code == "teaches_skill" and fact.get("learner") == mentee:
+            if fact.get("priority", 1) == 1:
+                return _("They can teach %(skill)s (level %(level)s), which you want first") % (
+                    values
+                )
+            return _(
+                "They can teach %(skill)s (level %(level)s), which you want to learn "
+                "(your choice %(choice)s)"
+            ) % {**values, "choice": fact.get("priority", 1)}
+        if code == "teaches_back" and fact.get("teacher") == mentee:
+            return _("You can teach them %(skill)s back") % values
+        if code == "hours_in_common":
+            return _("%(hours)s h a week when you are both free") % {
+                "hours": _hours(fact.get("hours", 0))
+            }
+        if code == "shared_goals":
+            words = fact.get("words") or []
+            if words:
+                return _("Your goals are alike (%(words)s)") % {"words": ", ".join(words)}
+            return _("Your goals are alike")
+        if code == "preference":
+            if mentee in fact.get("asked_by", []) and len(fact.get("asked_by", [])) == 2:
+                return _("You asked for each other")
+            if mentee in fact.get("asked_by", []):
+                return _("You asked to be paired with them")
+            return _("They asked to be paired with you")
+        if code == "different_departments":
+            return _("They work in another department")
+        return self.render(fact)
 
     def render(self, fact: Mapping[str, Any]) -> str:
         code = fact.get("code", "")
@@ -166,12 +238,9 @@ class Explainer:
                 "name": self.person(fact.get("person"))
             }
         if code == "locked":
-            broken = [rule_label(r) for r in fact.get("broken_rules", [])]
-            if broken:
-                return _("locked by the programme manager despite %(rules)s") % {
-                    "rules": _join(broken)
-                }
-            return _("locked by the programme manager")
+            # a reason for the match, read by the two people too: the rules the manager chose
+            # to set aside are the manager's business and stay on the review page
+            return _("paired by the programme manager")
         if code == "best_available":
             return _("the best pair available (score %(score)s)") % {
                 "score": _score(fact.get("score", 0))

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 
 from balik.accounts.models import User
@@ -86,6 +87,41 @@ def write_match_notices(mentorship_ids: list[int]) -> int:
                 )
             )
     return notify_many(outgoing)
+
+
+def match_notice_previews(program, mentor, mentee, reasons: list[dict]) -> list[dict]:
+    """The notice each side of one proposed pair would get, in every language of the site,
+    rendered by the same templates as the real notices (for the manager's preview)."""
+    url = settings.BALIK_SITE_URL + reverse("mentorships:list")
+    previews = []
+    for language, language_name in settings.LANGUAGES:
+        with translation.override(language):
+            names = Explainer(reasons)
+            for me, partner, role in ((mentor, mentee, "mentor"), (mentee, mentor, "mentee")):
+                subject, body = _rendering(
+                    "matching/email/matched_subject.txt",
+                    "matching/email/matched.txt",
+                    {
+                        "me": me,
+                        "partner": partner,
+                        "role": role,
+                        "program": program,
+                        "reasons": [names.render(fact) for fact in reasons],
+                        "url": url,
+                        "password_url": "",
+                    },
+                )()
+                previews.append(
+                    {
+                        "language": language,
+                        "language_name": str(language_name),
+                        "role": role,
+                        "to": me,
+                        "subject": subject.strip(),
+                        "body": body.strip(),
+                    }
+                )
+    return previews
 
 
 def _request_notice(match_request: MatchRequest, *, to_mentor: bool, template: str) -> int:

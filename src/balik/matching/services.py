@@ -24,7 +24,7 @@ from balik.core.errors import BalikError, NotFound, PermissionRefused, Validatio
 from balik.core.text import long_text_problem
 from balik.matching import engine
 from balik.matching import notify as notices
-from balik.matching.explain import stored_fact
+from balik.matching.explain import rule_label, stored_fact
 from balik.matching.inputs import build_program_input
 from balik.matching.models import (
     LIVE_RUN_STATUSES,
@@ -239,7 +239,7 @@ def pair_rule_set(
             {
                 "confirm": [
                     _("This pair breaks: %(rules)s. Confirm to pair them anyway.")
-                    % {"rules": ", ".join(broken)}
+                    % {"rules": ", ".join(rule_label(rule) for rule in broken)}
                 ]
             }
         )

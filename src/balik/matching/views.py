@@ -15,14 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.matching import services
 from balik.matching.engine import COMPONENTS
-from balik.matching.explain import Explainer, component_label, rule_label
+from balik.matching.explain import Explainer, component_label, rule_label, score_in_words
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
+from balik.matching.notify import match_notice_previews
 from balik.mentorships.views import visible_mentorship
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus
 from balik.programs.web import managed_program, program_or_404
 
 PAIRS_PER_PAGE = 50
+
+
+def _component_names() -> list[tuple[str, str]]:
+    return [(name, component_label(name)) for name in COMPONENTS]
+
+
 HISTOGRAM_BINS = 10
 
 
@@ -83,7 +90,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         "show": show,
         "min_score": min_score,
         "declined": list(services.declined_mentorships(program)[:50]),
-        "component_names": [(name, component_label(name)) for name in COMPONENTS],
+        "component_names": _component_names(),
         "enrolled": program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count(),
     }
     if run is not None and run.status in (RunStatus.DONE, RunStatus.PUBLISHED):
@@ -115,6 +122,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                     "pair": pair,
                     "reasons": [explainer.render(fact) for fact in pair.reasons],
                     "bars": _component_bars(pair.components),
+                    "in_words": score_in_words(pair.score, pair.components),
                     "rule": lock_of.get((pair.mentor_id, pair.mentee_id)),
                     "broken": [rule_label(r) for r in pair.broken_rules],
                 }
@@ -274,15 +282,56 @@ def manual_pair(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+NAMES_SHOWN = 60
+
+
+def _publish_preview(request: HttpRequest, program, run) -> HttpResponse:
+    """What publishing will do: the pairs, who is told, the e-mail each side gets."""
+    pairs = run.pairs.select_related("mentor", "mentee").order_by("-locked", "-score", "pk")
+    first = pairs.first()
+    people = Person.objects.filter(
+        Q(pk__in=run.pairs.values("mentor_id")) | Q(pk__in=run.pairs.values("mentee_id"))
+    ).order_by("full_name")
+    notified_total = people.count()
+    return render(
+        request,
+        "matching/publish.html",
+        {
+            "program": program,
+            "run": run,
+            "pair_total": run.pairs.count(),
+            "notified_total": notified_total,
+            "notified": list(people.values_list("full_name", flat=True)[:NAMES_SHOWN]),
+            "notified_more": max(0, notified_total - NAMES_SHOWN),
+            "first": first,
+            "emails": (
+                match_notice_previews(program, first.mentor, first.mentee, first.reasons)
+                if first
+                else []
+            ),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @answers_refusals(back="programs:matching")
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the preview; POST: publish, only with the confirmation given on the preview of
+    this very run (a newer run needs its own look)."""
     program = managed_program(request, slug)
     run = services.latest_run(program)
     if run is None:
         messages.error(request, _("Run matching first."))
         return redirect("programs:matching", program.slug)
+    if request.method == "GET":
+        if run.status != RunStatus.DONE:
+            messages.error(request, _("There is no finished run waiting to be published."))
+            return redirect("programs:matching", program.slug)
+        return _publish_preview(request, program, run)
+    if request.POST.get("confirm") != "1" or request.POST.get("run") != str(run.pk):
+        messages.error(request, _("Look at the preview and confirm it: nothing was published yet."))
+        return redirect("programs:matching-publish", program.slug)
     result = services.run_publish(request.user, run)
     messages.success(
         request,
@@ -318,6 +367,7 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("programs:detail", program.slug)
     suggestions = services.shortlist(request.user, program)
     explainer = Explainer([fact for s in suggestions for fact in s.reasons])
+    me = Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
     pending = (
         MatchRequest.objects.filter(program=program, mentee__user=request.user, status="pending")
         .select_related("mentor")
@@ -329,11 +379,13 @@ def choose(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "program": program,
             "pending": pending,
+            "component_names": _component_names(),
             "suggestions": [
                 {
                     "s": s,
-                    "reasons": [explainer.render(f) for f in s.reasons],
+                    "reasons": [explainer.to_mentee(f, me) for f in s.reasons],
                     "bars": _component_bars(s.components),
+                    "in_words": score_in_words(s.score, s.components, reader="mentee"),
                 }
                 for s in suggestions
             ],

@@ -27,6 +27,10 @@ class ProgramTemplate:
     min_score: float = 0.15
     weights: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def kind_label(self) -> str:
+        return str(ProgramKind(self.kind).label)
+
 
 REVERSE_MENTOR_GUIDE = _(
     "You are the mentor here, even though you are the junior. Share what you know about digital "

@@ -7,34 +7,188 @@ from django.utils.translation import gettext_lazy as _
 from balik.accounts.models import User
 from balik.core.widgets import QuickSelectMultiple
 from balik.people.models import Person, Skill
-from balik.programs.catalog import TEMPLATES, readiness_questions
+from balik.programs.catalog import (
+    DEFAULT_SENIORITY_GAP,
+    TEMPLATES,
+    TEMPLATES_BY_SLUG,
+    readiness_questions,
+)
 from balik.programs.models import EnrolmentRole, Program, ProgramKind
-from balik.programs.services import WEIGHT_NAMES, allowed_roles
+from balik.programs.services import WEIGHT_NAMES, allowed_roles, roles_of_kind
 
 
-class ProgramCreateForm(forms.Form):
-    template = forms.ChoiceField(
-        label=_("Start from"),
-        choices=[],
-        help_text=_("A template fills in the settings, guides and prompts; you can change them."),
+def _template_choices() -> list[tuple[str, str]]:
+    return [
+        (template.slug, f"{template.name} ({ProgramKind(template.kind).label})")
+        for template in TEMPLATES
+    ] + [
+        (f"blank-{kind}", _("Blank %(kind)s programme") % {"kind": label})
+        for kind, label in ProgramKind.choices
+    ]
+
+
+def template_kind(choice: str) -> tuple[str, str | None]:
+    """(kind, template slug or None) of a choice of `_template_choices`."""
+    if choice.startswith("blank-"):
+        return choice.removeprefix("blank-"), None
+    return TEMPLATES_BY_SLUG[choice].kind, choice
+
+
+class ProgramSetupForm(forms.Form):
+    """The guided set-up after a template is chosen: the few questions every programme needs,
+    in plain words; the advanced settings (`ADVANCED`) are shown folded away."""
+
+    ADVANCED = ("slug", "min_score", "seniority_gap", *(f"weight_{n}" for n in WEIGHT_NAMES))
+
+    template = forms.ChoiceField(choices=[], widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=160,
+        help_text=_("What people will see in their invitation and on their home page."),
     )
-    name = forms.CharField(label=_("Name"), max_length=160)
+    start_date = forms.DateField(
+        label=_("Starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end_date = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    who_may_join = forms.ChoiceField(
+        label=_("Who may join"),
+        choices=[
+            ("link", _("Anyone with the link: you share a link, people enrol themselves")),
+            ("invitation", _("By invitation: you choose the people and enrol them")),
+        ],
+        initial="invitation",
+        widget=forms.RadioSelect,
+    )
+    matching = forms.ChoiceField(
+        label=_("How people are paired"),
+        choices=[
+            (
+                "managers",
+                _("Managers propose the pairs: Balik suggests the best pairs, you review them"),
+            ),
+            (
+                "mentees",
+                _(
+                    "Mentees choose their mentor from their five best suggestions; you pair "
+                    "whoever has not chosen"
+                ),
+            ),
+        ],
+        initial="managers",
+        widget=forms.RadioSelect,
+    )
+    invite = forms.ModelMultipleChoiceField(
+        label=_("Invite people now (optional)"),
+        queryset=Person.objects.order_by("full_name"),
+        required=False,
+        widget=QuickSelectMultiple,
+        help_text=_("They are enrolled and get an invitation. You can add more people later."),
+    )
+    invite_role = forms.ChoiceField(label=_("They take part as"), choices=[], required=False)
     slug = forms.SlugField(
-        label=_("Address (slug)"),
+        label=_("Web address"),
         max_length=80,
         required=False,
-        help_text=_("Leave empty to make one from the name."),
+        help_text=_("The last part of the programme's link; left empty, it is made from the name."),
+    )
+    min_score = forms.FloatField(
+        label=_("Minimum score"),
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text=_(
+            "Pairs that fit less than this (0 to 1) are never proposed; people stay unmatched "
+            "rather than get a poor match."
+        ),
+    )
+    seniority_gap = forms.IntegerField(
+        label=_("Seniority gap"),
+        min_value=0,
+        max_value=9,
+        required=False,
+        help_text=_(
+            "How many seniority levels must separate the two people (the mentee is the senior "
+            "in reverse mentoring)."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [
-            (template.slug, f"{template.name} ({ProgramKind(template.kind).label})")
-            for template in TEMPLATES
-        ] + [
-            (f"blank-{kind}", _("Blank %(kind)s programme") % {"kind": label})
-            for kind, label in ProgramKind.choices
-        ]
+        self.fields["template"].choices = _template_choices()
+        choice = self.data.get("template") or self.initial.get("template") or ""
+        kind, template = (
+            template_kind(choice) if choice in dict(_template_choices()) else ("classic", None)
+        )
+        chosen = TEMPLATES_BY_SLUG.get(template or "")
+        labels = dict(EnrolmentRole.choices)
+        self.fields["invite_role"].choices = [(role, labels[role]) for role in roles_of_kind(kind)]
+        self.fields["min_score"].initial = chosen.min_score if chosen else 0.15
+        self.fields["seniority_gap"].initial = (
+            chosen.seniority_gap if chosen else DEFAULT_SENIORITY_GAP.get(kind, 1)
+        )
+        weights = (chosen.weights if chosen else {}) or {}
+        for name in WEIGHT_NAMES:
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=WEIGHT_LABELS[name],
+                min_value=0,
+                max_value=10,
+                required=False,
+                initial=weights.get(name),
+                help_text=WEIGHT_HELP[name],
+            )
+
+    def plain_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name not in self.ADVANCED]
+
+    def advanced_fields(self) -> list:
+        return [self[name] for name in self.ADVANCED]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The programme must end after it starts."))
+        cleaned["weights"] = _weights(self, cleaned)
+        if cleaned.get("invite") and not cleaned.get("invite_role"):
+            self.add_error("invite_role", _("Say how the invited people take part."))
+        return cleaned
+
+    def settings(self) -> dict:
+        """The programme's settings from the answers (empty advanced fields keep the
+        template's values)."""
+        data = self.cleaned_data
+        values = {
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "enrolment_open": data["who_may_join"] == "link",
+            "self_match": data["matching"] == "mentees",
+        }
+        for name in ("min_score", "seniority_gap"):
+            if data.get(name) is not None:
+                values[name] = data[name]
+        if data["weights"]:
+            values["weights"] = data["weights"]
+        return values
+
+
+def _weights(form: forms.Form, cleaned: dict) -> dict[str, float]:
+    """All the weights or none; at least one above 0."""
+    weights = {
+        name: cleaned.get(f"weight_{name}")
+        for name in WEIGHT_NAMES
+        if cleaned.get(f"weight_{name}") is not None
+    }
+    if weights and len(weights) != len(WEIGHT_NAMES):
+        form.add_error(None, _("Give every weight, or leave them all empty."))
+    elif weights and sum(weights.values()) <= 0:
+        form.add_error(None, _("At least one weight must be above 0."))
+    return weights
 
 
 class ProgramSettingsForm(forms.ModelForm):
@@ -111,16 +265,7 @@ class ProgramSettingsForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The programme must end after it starts."))
-        weights = {
-            name: cleaned.get(f"weight_{name}")
-            for name in WEIGHT_NAMES
-            if cleaned.get(f"weight_{name}") is not None
-        }
-        if weights and len(weights) != len(WEIGHT_NAMES):
-            self.add_error(None, _("Give every weight, or leave them all empty."))
-        elif weights and sum(weights.values()) <= 0:
-            self.add_error(None, _("At least one weight must be above 0."))
-        cleaned["weights"] = weights
+        cleaned["weights"] = _weights(self, cleaned)
         return cleaned
 
     def changes(self) -> dict:
@@ -138,6 +283,15 @@ WEIGHT_LABELS = {
     "goal_similarity": _("Weight: similar goals"),
     "preference": _("Weight: asked for each other"),
     "department_diversity": _("Weight: different departments"),
+}
+
+WEIGHT_HELP = {
+    "skill_fit": _("How much it counts that one can teach what the other wants to learn."),
+    "reciprocal_fit": _("How much it counts that the mentee can teach something back."),
+    "availability": _("How much it counts that both have free time at the same hours."),
+    "goal_similarity": _("How much it counts that both wrote similar goals."),
+    "preference": _("How much it counts that one asked to be paired with the other."),
+    "department_diversity": _("How much it counts that they work in different departments."),
 }
 
 

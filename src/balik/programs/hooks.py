@@ -14,7 +14,14 @@ from balik.programs.models import Program
 PageContext = Callable[[Program, Person | None], dict[str, Any]]
 
 # What the page shows when no app above adds its part.
-EMPTY_PAGE = {"active_pairs": 0, "my_mentorships": [], "pending_for_me": [], "my_request": None}
+EMPTY_PAGE = {
+    "active_pairs": 0,
+    "my_mentorships": [],
+    "pending_for_me": [],
+    "my_request": None,
+    # the status of the latest matching run ("" when none): the manager's checklist reads it
+    "latest_run": "",
+}
 
 _page_parts: dict[str, PageContext] = {}
 

@@ -206,6 +206,30 @@ def program_create(
     return program
 
 
+def program_set_up(
+    actor: User,
+    *,
+    name: str,
+    kind: str,
+    template: str | None,
+    slug: str | None,
+    settings: dict[str, Any],
+    invite: Iterable[Person] = (),
+    invite_role: str = "",
+) -> Program:
+    """The guided set-up: the programme from its template and answers, open for enrolment,
+    with the people invited right away enrolled; all or nothing."""
+    with transaction.atomic():
+        program = program_create(
+            actor, name=name, kind=kind, template=template, slug=slug, **settings
+        )
+        program_change_status(actor, program, status=ProgramStatus.ENROLLING)
+        invite = list(invite)
+        if invite:
+            enrolments_add_people(actor, program, people=invite, role=invite_role)
+    return program
+
+
 def _check_settings(values: dict[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     weights = values.get("weights")
@@ -309,10 +333,14 @@ class EnrolmentData:
 
 
 def allowed_roles(program: Program) -> list[str]:
-    if program.is_peer:
+    return roles_of_kind(program.kind)
+
+
+def roles_of_kind(kind: str) -> list[str]:
+    if kind == ProgramKind.PEER:
         return [EnrolmentRole.BOTH]
     roles = [EnrolmentRole.MENTOR, EnrolmentRole.MENTEE]
-    if program.allows_both_roles:
+    if kind in (ProgramKind.PEER, ProgramKind.CLASSIC):
         roles.append(EnrolmentRole.BOTH)
     return roles
 

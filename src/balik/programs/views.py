@@ -17,15 +17,24 @@ from balik.core.refusals import answers_refusals, refusal_beside
 from balik.people.importing import UnreadableFile, check_upload_size
 from balik.people.models import Person
 from balik.programs import hooks, services
-from balik.programs.catalog import TEMPLATES_BY_SLUG, readiness_questions
+from balik.programs.catalog import TEMPLATES, TEMPLATES_BY_SLUG, readiness_questions
+from balik.programs.checklist import manager_checklist
 from balik.programs.forms import (
     EnrolCsvForm,
     EnrolmentForm,
     ManagerEnrolForm,
-    ProgramCreateForm,
     ProgramSettingsForm,
+    ProgramSetupForm,
+    template_kind,
 )
-from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
+from balik.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+)
 from balik.programs.web import managed_program, program_or_404
 
 
@@ -60,33 +69,49 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @answers_refusals
 def program_create(request: HttpRequest) -> HttpResponse:
+    """First the templates (each card a link), then the guided set-up for the one chosen."""
     if not services.can_create_programs(request.user):
         raise PermissionDenied(
             _("Only organisation admins and programme managers create programmes.")
         )
-    form = ProgramCreateForm(
-        request.POST or None, initial={"template": request.GET.get("template")}
-    )
+    choice = request.POST.get("template") or request.GET.get("template") or ""
+    form = ProgramSetupForm(request.POST or None, initial={"template": choice})
+    known = choice in dict(form.fields["template"].choices)
+    if request.method == "GET" and not known:
+        return render(
+            request,
+            "programs/create.html",
+            {
+                "templates": TEMPLATES,
+                "blanks": [(f"blank-{kind}", label) for kind, label in ProgramKind.choices],
+            },
+        )
+    kind, template = template_kind(choice) if known else (ProgramKind.CLASSIC, None)
     if request.method == "POST" and form.is_valid():
-        choice = form.cleaned_data["template"]
-        if choice.startswith("blank-"):
-            kind, template = choice.removeprefix("blank-"), None
-        else:
-            kind, template = TEMPLATES_BY_SLUG[choice].kind, choice
         with refusal_beside(form):
-            program = services.program_create(
+            program = services.program_set_up(
                 request.user,
                 name=form.cleaned_data["name"],
                 kind=kind,
                 template=template,
                 slug=form.cleaned_data["slug"] or None,
+                settings=form.settings(),
+                invite=form.cleaned_data["invite"],
+                invite_role=form.cleaned_data["invite_role"],
             )
             messages.success(
-                request, _("Programme created. Check its settings, then open enrolment.")
+                request,
+                _("Programme created and open for enrolment. The checklist shows what is left."),
             )
-            return redirect("programs:settings", program.slug)
+            return redirect("programs:detail", program.slug)
     return render(
-        request, "programs/create.html", {"form": form, "templates": TEMPLATES_BY_SLUG.values()}
+        request,
+        "programs/setup.html",
+        {
+            "form": form,
+            "template": TEMPLATES_BY_SLUG.get(template or ""),
+            "kind_label": ProgramKind(kind).label,
+        },
     )
 
 
@@ -107,15 +132,29 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("role", "n")
     )
+    # what the apps above add: the viewer's mentorships, requests, the pairs, the latest run
+    parts = hooks.page_context(program, my_enrolment.person if my_enrolment else None)
     context = {
         "program": program,
         "manager": manager,
+        "checklist": manager_checklist(
+            program,
+            counts=counts,
+            latest_run=parts["latest_run"],
+            active_pairs=parts["active_pairs"],
+        )
+        if manager
+        else [],
         "my_enrolment": my_enrolment,
         "counts": counts,
         "enrolled": sum(counts.values()),
-        # what the apps above add: the viewer's mentorships, requests, the pairs
-        **hooks.page_context(program, my_enrolment.person if my_enrolment else None),
-        "next_statuses": program.next_statuses() if manager else (),
+        **parts,
+        # an active programme is matched again from the matching page, not by stepping back
+        "next_statuses": [
+            status
+            for status in (program.next_statuses() if manager else ())
+            if not (program.status == ProgramStatus.ACTIVE and status == ProgramStatus.MATCHING)
+        ],
         # shared with people by mail or chat: the site's public address, not this request's host
         "join_url": settings.BALIK_SITE_URL
         + reverse("programs:join", args=[program.enrolment_token]),
