@@ -124,7 +124,7 @@ def test_enrol_all_that_match_asks_first_then_enrols_every_page(manager_client, 
     assertContains(first, "Enrol all 30 who match")  # ... "all" means all 30
     asked = manager_client.post(url(program, **query), {"scope": "all", "role": "mentee"})
     assert asked.status_code == 200
-    assertContains(asked, "Enrol all 30 people who match as Mentee?")
+    assertContains(asked, "Enrol all 30 people who match as mentee?")
     assert not Enrolment.objects.exists()
     done = manager_client.post(
         url(program, **query), {"scope": "all", "role": "mentee", "confirm": "on"}
