@@ -252,3 +252,15 @@ def test_enrolling_yourself_sends_no_invitation(participant, program):
         None, program, person=participant, data=services.EnrolmentData(role="mentee")
     )
     assert not Notification.objects.exists()
+
+
+def test_a_manager_enrolling_someone_through_the_api_service_invites_them(
+    program, program_manager, participant
+):
+    services.enrolment_add(
+        program_manager.user,
+        program,
+        person=participant,
+        data=services.EnrolmentData(role="mentee"),
+    )
+    assert Notification.objects.filter(recipient=participant.user).count() == 1

@@ -402,6 +402,11 @@ def enrolment_add(
     get = data.get_skills if data.get_skills is not None else _profile_skills(person, "learn")
     capacity = data.capacity or program.default_capacity
     with transaction.atomic():
+        previous = (
+            Enrolment.objects.filter(program=program, person=person)
+            .values_list("status", flat=True)
+            .first()
+        )
         enrolment, _created = Enrolment.objects.update_or_create(
             program=program,
             person=person,
@@ -419,6 +424,10 @@ def enrolment_add(
         enrolment.get_skills.set(get)
         enrolment.avoid.set(data.avoid)
         enrolment.prefer.set(data.prefer)
+        if actor is not None and not own and previous != EnrolmentStatus.ACTIVE:
+            # a manager enrolled someone else (the API does, one person at a time)
+            enrolment.person = person
+            invitations_send([enrolment], program=program, manager_name=actor.full_name)
     return enrolment
 
 
