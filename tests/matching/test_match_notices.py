@@ -18,7 +18,7 @@ from balik.people.importing import run_import
 from balik.people.models import Person
 from balik.programs import services as program_services
 from tests.factories import SkillFactory
-from tests.programs.builders import enrolling_program
+from tests.programs.builders import enrolling_program, invitations_already_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,7 @@ def finished_run(program_manager, people: list[Person]) -> MatchRun:
                 }
             ],
         )
+    invitations_already_sent()
     return run
 
 

@@ -56,7 +56,10 @@ def deliver_everything_due() -> None:
 
 
 def waiting_for_email() -> dict[str, int]:
-    rows = Notification.objects.filter(wants_email=True)
+    # the enrolment invitations were sent before the server went down
+    rows = Notification.objects.filter(wants_email=True).exclude(
+        kind__in=[Kind.INVITATION, Kind.FIRST_SIGN_IN]
+    )
     return {
         "all": rows.count(),
         "sent": rows.filter(email_status=EmailStatus.SENT).count(),

@@ -1,15 +1,23 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from balik.accounts import services, throttle
-from balik.accounts.forms import ActivatingPasswordResetForm, ApiTokenForm
+from balik.accounts.first_sign_in import FIRST_SIGN_IN_LINK_DAYS, first_sign_in_tokens
+from balik.accounts.forms import (
+    ActivatingPasswordResetForm,
+    ApiTokenForm,
+    TokenRevokingSetPasswordForm,
+)
 from balik.accounts.models import ApiToken
 from balik.core.middleware import form_shows_its_own_errors
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
@@ -75,3 +83,31 @@ class PasswordResetView(auth_views.PasswordResetView):
         ):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+class FirstSignInView(auth_views.PasswordResetConfirmView):
+    """The invitation's one-time link: choose a first password, then arrive home signed in.
+
+    A link used already, or expired, says which, and how to get in anyway."""
+
+    form_class = TokenRevokingSetPasswordForm
+    token_generator = first_sign_in_tokens
+    template_name = "registration/first_sign_in.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if not context.get("validlink"):
+            token = self.kwargs.get("token", "")
+            if token == self.reset_url_token:
+                token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+            context["link_state"] = first_sign_in_tokens.state(self.user, token).value
+            context["link_days"] = FIRST_SIGN_IN_LINK_DAYS
+        return context
+
+    def form_valid(self, form: TokenRevokingSetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Welcome to Balik."))
+        return response

@@ -133,6 +133,10 @@ def load_demo_programmes() -> list[Program]:
                 for person, pool in ((demo_mentor, mentors), (demo_mentee, mentees)):
                     if person is not None and person not in pool:
                         pool[-1] = person
+            elif demo_mentor is not None and demo_mentor not in mentees + mentors:
+                # the README's tour: the junior who mentors a director in reverse mentoring is
+                # a mentee here, and chooses a mentor (the role belongs to the relationship)
+                mentees[-1] = demo_mentor
             if program.enrolment_changeable:
                 for role, group in (
                     (EnrolmentRole.MENTOR, mentors),

@@ -38,12 +38,15 @@ class Kind(models.TextChoices):
     REQUEST_ANSWERED = "request_answered", _("Your mentor request was answered")
     MATCH_DECLINED = "match_declined", _("A match was declined")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    INVITATION = "invitation", _("Invitation to a programme")
+    FIRST_SIGN_IN = "first_sign_in", _("Invitation with a first sign-in link")
 
 
-# Always e-mailed, never in the inbox, whatever the person chose: without it nobody gets back in.
-ALWAYS_EMAILED = frozenset({Kind.PASSWORD_RESET})
+# Always e-mailed, never in the inbox, whatever the person chose: without it nobody gets in
+# (a first sign-in link goes to someone who cannot open the inbox yet).
+ALWAYS_EMAILED = frozenset({Kind.PASSWORD_RESET, Kind.FIRST_SIGN_IN})
 # Whose text is a secret for a short time: dropped once the e-mail is sent or given up.
-SECRET_BODY = frozenset({Kind.PASSWORD_RESET})
+SECRET_BODY = frozenset({Kind.PASSWORD_RESET, Kind.FIRST_SIGN_IN})
 
 
 class EmailStatus(models.TextChoices):

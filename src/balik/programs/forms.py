@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balik.accounts.models import User
 from balik.core.widgets import QuickSelectMultiple
+from balik.people.forms import DirectoryFilterForm
 from balik.people.models import Person, Skill
 from balik.programs.catalog import (
     DEFAULT_SENIORITY_GAP,
@@ -14,6 +15,7 @@ from balik.programs.catalog import (
     readiness_questions,
 )
 from balik.programs.models import EnrolmentRole, Program, ProgramKind
+from balik.programs.selectors import InProgramme
 from balik.programs.services import WEIGHT_NAMES, allowed_roles, roles_of_kind
 
 
@@ -389,3 +391,49 @@ class EnrolCsvForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: email, role (mentor, mentee or both), capacity, goals."),
     )
+
+
+class EnrolSearchForm(DirectoryFilterForm):
+    """The people directory's filters, and where people stand in programmes (GET)."""
+
+    in_programme = forms.ChoiceField(
+        label=_("In a programme"), required=False, choices=InProgramme.choices
+    )
+    field_order = [
+        "q",
+        "department",
+        "in_programme",
+        "skill",
+        "direction",
+        "generation",
+        "seniority_min",
+        "seniority_max",
+    ]
+
+    def in_programme_choice(self) -> str:
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return data.get("in_programme") or ""
+
+
+class EnrolPeopleForm(forms.Form):
+    """What a manager enrols: the people ticked on the page, or everyone the search matches."""
+
+    SELECTED, ALL = "selected", "all"
+
+    role = forms.ChoiceField(label=_("Enrol as"), choices=[])
+    scope = forms.ChoiceField(choices=[(SELECTED, SELECTED), (ALL, ALL)], widget=forms.HiddenInput)
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"), queryset=Person.objects.all(), required=False
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, program: Program, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(EnrolmentRole.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles(program)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("scope") == self.SELECTED and not cleaned.get("people"):
+            self.add_error("people", _("Tick at least one person, or enrol everyone who matches."))
+        return cleaned

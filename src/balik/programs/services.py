@@ -25,13 +25,14 @@ from balik.people.importing import (
     decode_people_csv,
     sniff_delimiter,
 )
-from balik.people.models import Person, Skill
+from balik.people.models import Person, PersonSkill, Skill, SkillDirection
 from balik.programs.catalog import (
     DEFAULT_SENIORITY_GAP,
     TEMPLATES_BY_SLUG,
     ProgramTemplate,
     readiness_questions,
 )
+from balik.programs.invitations import invitations_send
 from balik.programs.models import (
     Enrolment,
     EnrolmentRole,
@@ -45,6 +46,7 @@ from balik.programs.weights import COMPONENTS
 MAX_CAPACITY = 10
 MAX_GOALS_LENGTH = 2000
 MAX_HOURS_PREPARING = 40
+ENROL_CHUNK = 5000  # people per round of bulk writes: well under SQLite's bound parameters
 WEIGHT_NAMES = COMPONENTS  # one weight per score component of the matching engine
 
 
@@ -428,6 +430,11 @@ def enrolment_add(
     get = data.get_skills if data.get_skills is not None else _profile_skills(person, "learn")
     capacity = data.capacity or program.default_capacity
     with transaction.atomic():
+        previous = (
+            Enrolment.objects.filter(program=program, person=person)
+            .values_list("status", flat=True)
+            .first()
+        )
         enrolment, _created = Enrolment.objects.update_or_create(
             program=program,
             person=person,
@@ -445,6 +452,10 @@ def enrolment_add(
         enrolment.get_skills.set(get)
         enrolment.avoid.set(data.avoid)
         enrolment.prefer.set(data.prefer)
+        if actor is not None and not own and previous != EnrolmentStatus.ACTIVE:
+            # a manager enrolled someone else (the API does, one person at a time)
+            enrolment.person = person
+            invitations_send([enrolment], program=program, manager_name=actor.full_name)
     return enrolment
 
 
@@ -548,9 +559,9 @@ def enrolments_import_csv(actor: User | None, program: Program, *, content: byte
         p.user.email.lower(): p
         for p in Person.objects.filter(user__email__in=emails).select_related("user")
     }
-    existing = set(
+    existing = dict(
         Enrolment.objects.filter(program=program, person__in=people.values()).values_list(
-            "person_id", flat=True
+            "person_id", "status"
         )
     )
     seen: dict[str, int] = {}
@@ -608,12 +619,19 @@ def enrolments_import_csv(actor: User | None, program: Program, *, content: byte
         return report
     try:
         with transaction.atomic():
+            invited = []
             for person, data in planned:
-                enrolment_save(actor, program, person=person, data=data)
+                enrolment = enrolment_save(actor, program, person=person, data=data)
+                if existing.get(person.pk) != EnrolmentStatus.ACTIVE:
+                    enrolment.person = person  # with its user, for the invitation
+                    invited.append(enrolment)
                 if person.pk in existing:
                     report.updated += 1
                 else:
                     report.enrolled += 1
+            invitations_send(
+                invited, program=program, manager_name=actor.full_name if actor else ""
+            )
     except IntegrityError as failure:
         report.enrolled = report.updated = 0
         error(0, "", "", _("Nothing was written: %(error)s") % {"error": failure})
@@ -651,14 +669,12 @@ def enrolment_save(
 def enrolments_add_people(
     actor: User, program: Program, *, people: Iterable[Person], role: str
 ) -> int:
-    """A manager's bulk enrolment from the participants page: one role for everyone picked."""
+    """A manager's bulk enrolment (picked on the enrol page, or everyone a search matches): one
+    role for everyone. The newly enrolled (and the re-enrolled) each get an invitation.
+
+    A fixed number of queries however many people: enrolments and their skills are written in
+    bulk, under the programme's lock (so enrolment cannot close meanwhile)."""
     require_manager(actor, program)
-    if not program.enrolment_changeable:
-        raise BalikError(
-            _("Enrolment is closed: this programme is already %(status)s.")
-            % {"status": program.get_status_display()},
-            code="enrolment_closed",
-        )
     if role not in allowed_roles(program):
         raise ValidationFailed(
             {
@@ -668,13 +684,78 @@ def enrolments_add_people(
                 ]
             }
         )
-    people = list(people)
-    if not people:
+    if isinstance(people, QuerySet):
+        person_ids = list(people.order_by().values_list("pk", flat=True).distinct())
+    else:
+        person_ids = list(dict.fromkeys(person.pk for person in people))
+    if not person_ids:
         raise ValidationFailed({"people": [_("Pick at least one person.")]})
     with transaction.atomic():
-        for person in people:
-            enrolment_save(actor, program, person=person, data=EnrolmentData(role=role))
-    return len(people)
+        locked = Program.objects.select_for_update().only("status").get(pk=program.pk)
+        program.status = locked.status
+        if not program.enrolment_changeable:
+            raise BalikError(
+                _("Enrolment is closed: this programme is already %(status)s.")
+                % {"status": program.get_status_display()},
+                code="enrolment_closed",
+            )
+        invited: list[Enrolment] = []
+        for start in range(0, len(person_ids), ENROL_CHUNK):
+            chunk = person_ids[start : start + ENROL_CHUNK]
+            invited += _enrol_in_bulk(actor, program, person_ids=chunk, role=role)
+        invitations_send(invited, program=program, manager_name=actor.full_name)
+    return len(person_ids)
+
+
+def _enrol_in_bulk(
+    actor: User | None, program: Program, *, person_ids: list[int], role: str
+) -> list[Enrolment]:
+    """Enrol `person_ids` as `role`: new enrolments take the skills on each profile, withdrawn
+    ones come back, active ones take the new role. Returns the new and the returning ones, each
+    with its person and user loaded."""
+    existing = dict(
+        Enrolment.objects.filter(program=program, person_id__in=person_ids).values_list(
+            "person_id", "status"
+        )
+    )
+    returning = [pk for pk, status in existing.items() if status != EnrolmentStatus.ACTIVE]
+    Enrolment.objects.filter(program=program, person_id__in=list(existing)).update(
+        role=role, status=EnrolmentStatus.ACTIVE, withdrawn_at=None
+    )
+    new_ids = [pk for pk in person_ids if pk not in existing]
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                program=program,
+                person_id=pk,
+                role=role,
+                capacity=program.default_capacity,
+                enrolled_by=actor,
+            )
+            for pk in new_ids
+        ],
+        ignore_conflicts=True,  # someone who enrolled themself meanwhile keeps their answers
+        batch_size=500,
+    )
+    invited = list(
+        Enrolment.objects.filter(program=program, person_id__in=[*new_ids, *returning])
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    fresh = {e.person_id: e.pk for e in invited if e.person_id in set(new_ids)}
+    give_through = Enrolment.give_skills.through
+    get_through = Enrolment.get_skills.through
+    gives, gets = [], []
+    for skill in PersonSkill.objects.filter(person_id__in=list(fresh)).only(
+        "person_id", "skill_id", "direction"
+    ):
+        if skill.direction == SkillDirection.TEACH:
+            gives.append(give_through(enrolment_id=fresh[skill.person_id], skill_id=skill.skill_id))
+        else:
+            gets.append(get_through(enrolment_id=fresh[skill.person_id], skill_id=skill.skill_id))
+    give_through.objects.bulk_create(gives, ignore_conflicts=True, batch_size=1000)
+    get_through.objects.bulk_create(gets, ignore_conflicts=True, batch_size=1000)
+    return invited
 
 
 def self_enrolment_program(token: str) -> Program:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("programs/<slug:slug>/status/", views.program_status, name="status"),
     path("programs/<slug:slug>/participants/", views.participants, name="participants"),
     path("programs/<slug:slug>/enrol/", views.enrol, name="enrol"),
+    path("programs/<slug:slug>/enrol/people/", views.enrol_people, name="enrol_people"),
     path("programs/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
 ]

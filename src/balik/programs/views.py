@@ -5,23 +5,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from balik.core.refusals import answers_refusals, refusal_beside
 from balik.people.importing import UnreadableFile, check_upload_size
-from balik.people.models import Person
-from balik.programs import hooks, services
+from balik.people.models import Person, Skill
+from balik.people.selectors import department_names
+from balik.programs import hooks, selectors, services
 from balik.programs.catalog import TEMPLATES, TEMPLATES_BY_SLUG, readiness_questions
 from balik.programs.checklist import manager_checklist
 from balik.programs.forms import (
     EnrolCsvForm,
     EnrolmentForm,
+    EnrolPeopleForm,
+    EnrolSearchForm,
     ManagerEnrolForm,
     ProgramSettingsForm,
     ProgramSetupForm,
@@ -364,3 +369,76 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 def join(request: HttpRequest, token: str) -> HttpResponse:
     program = services.self_enrolment_program(token)
     return redirect("programs:enrol", program.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@answers_refusals
+def enrol_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """A manager finds people to enrol: the directory's filters and where people stand in
+    programmes; enrols those ticked, or, after confirming the count, everyone who matches (the
+    filters travel in the address, so "everyone" is decided by the server, not the page)."""
+    program = managed_program(request, slug)
+    skills = list(Skill.objects.only("id", "slug", "name_en", "name_id", "category"))
+    search = EnrolSearchForm(request.GET or None, departments=department_names(), skills=skills)
+    if search.is_bound:
+        search.is_valid()
+    matching = selectors.enrolment_candidates(
+        program, search.filters(), search.in_programme_choice()
+    )
+    pick = EnrolPeopleForm(program=program, initial={"role": services.allowed_roles(program)[-1]})
+    confirm = None
+    if request.method == "POST":
+        pick = EnrolPeopleForm(request.POST, program=program)
+        if pick.is_valid():
+            everyone = pick.cleaned_data["scope"] == EnrolPeopleForm.ALL
+            people = (
+                selectors.not_yet_enrolled(program, matching)
+                if everyone
+                else pick.cleaned_data["people"]
+            )
+            if everyone and not pick.cleaned_data["confirm"]:
+                confirm = {
+                    "count": people.count(),
+                    "role": dict(pick.fields["role"].choices)[pick.cleaned_data["role"]],
+                }
+            else:
+                with refusal_beside(pick):
+                    count = services.enrolments_add_people(
+                        request.user, program, people=people, role=pick.cleaned_data["role"]
+                    )
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(n)d person enrolled; they receive an invitation by e-mail.",
+                            "%(n)d people enrolled; each receives an invitation by e-mail.",
+                            count,
+                        )
+                        % {"n": count},
+                    )
+                    return redirect(request.get_full_path())
+    page = Paginator(
+        selectors.with_enrolment_state(program, matching), selectors.ENROL_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    labels = dict(EnrolmentRole.choices)
+    for person in page.object_list:
+        person.role_here_label = labels.get(person.role_here, "")
+    picked = {int(pk) for pk in request.POST.getlist("people") if pk.isdigit()}
+    return render(
+        request,
+        "programs/enrol_people.html",
+        {
+            "program": program,
+            "search": search,
+            "pick": pick,
+            "page": page,
+            "confirm": confirm,
+            "picked": picked,
+            "addable": (
+                selectors.not_yet_enrolled(program, matching).count()
+                if program.enrolment_changeable
+                else 0
+            ),
+        },
+        status=422 if pick.errors else 200,
+    )
