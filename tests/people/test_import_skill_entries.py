@@ -1,6 +1,7 @@
 """What the importer says of each wrong `skill:level` entry in a skills cell, one answer each,
 in the order the entry is read: the level written, the name, the level's range, the name's
-characters and length, then whether the name names a skill at all."""
+characters and length, then whether the name names a skill at all; and the plain values a
+report lists them as."""
 
 import pytest
 
@@ -37,3 +38,23 @@ def reasons(cell: str) -> list[str]:
 def test_each_wrong_entry_gets_one_answer_that_says_how_to_mend_it(cell, said):
     [reason] = reasons(cell)
     assert said in reason, reason
+
+
+def test_a_report_lists_its_errors_and_rows_as_plain_values():
+    wrong = run_import(
+        content=b'email,full_name,can_teach\na@example.id,A,"Batik design"',
+        actor=None,
+        dry_run=True,
+    )
+    assert [error.as_dict() for error in wrong.errors] == [
+        {
+            "line": 2,
+            "column": "can_teach",
+            "value": "Batik design",
+            "reason": wrong.errors[0].reason,
+        }
+    ]
+    right = run_import(content=b"email,full_name\nb@example.id,B", actor=None, dry_run=True)
+    assert [row.as_dict() for row in right.rows] == [
+        {"line": 2, "email": "b@example.id", "full_name": "B", "action": "create", "changes": []}
+    ]

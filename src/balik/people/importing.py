@@ -38,7 +38,7 @@ import operator
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -131,12 +131,7 @@ class RowError:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 RowWarning = RowError
@@ -151,13 +146,7 @@ class RowPreview:
     changes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "email": self.email,
-            "full_name": self.full_name,
-            "action": self.action,
-            "changes": list(self.changes),
-        }
+        return {**asdict(self), "changes": list(self.changes)}
 
 
 @dataclass
