@@ -1,11 +1,10 @@
 """Self-match mode: a mentee sees their five best eligible mentors, asks one, and the mentor
 accepts or declines; a mentor's capacity holds even when two accepts race."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import OperationalError, connection
+from django.db import connection
 from django.urls import reverse
 
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
@@ -14,6 +13,7 @@ from balik.matching.models import MatchRequest, RequestStatus
 from balik.mentorships.models import Mentorship
 from balik.notifications.services import emails_deliver
 from balik.programs import services as program_services
+from tests.concurrency import REFUSED_BY_THE_DATABASE, at_once
 from tests.factories import PersonFactory
 from tests.programs.builders import enrolling_program, reverse_population
 
@@ -98,30 +98,12 @@ def test_capacity_holds_when_two_accepts_race(program_manager):
     requests = [
         services.mentor_request(senior.user, program, mentor_id=mentor.pk) for senior in seniors[:3]
     ]
-    outcomes: list[str] = []
-    barrier = threading.Barrier(len(requests))
-
-    def accept(match_request: MatchRequest) -> None:
-        barrier.wait()
-        try:
-            services.request_answer(mentor.user, match_request, accept=True)
-            outcomes.append("accepted")
-        except BalikError as refused:
-            outcomes.append(refused.code)
-        except OperationalError:
-            # SQLite's in-memory test database refuses a second writer outright instead of
-            # waiting; PostgreSQL (CI's second pass) makes it wait for the row lock instead
-            outcomes.append("refused_by_the_database")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(
+        [partial(services.request_answer, mentor.user, r, accept=True) for r in requests],
+        done="accepted",
+    )
     assert outcomes.count("accepted") == 1
-    assert set(outcomes) - {"accepted"} <= {"no_capacity", "refused_by_the_database"}
+    assert set(outcomes) - {"accepted"} <= {"no_capacity", REFUSED_BY_THE_DATABASE}
     assert Mentorship.objects.filter(mentor=mentor).count() == 1
 
 
@@ -177,42 +159,13 @@ def test_the_mentor_hears_of_a_request_and_the_mentee_of_the_answer(
     assert "Penuh" in mail.outbox[-1].body
 
 
-def race(count: int, ask) -> list[str]:
-    """Run `ask(index)` in `count` threads released at the same moment; each outcome is
-    "sent", a refusal's code, or the database's refusal (SQLite only: see above)."""
-    outcomes: list[str] = []
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            outcomes.append(ask(index))
-        except BalikError as refused:
-            outcomes.append(refused.code)
-        except (OperationalError, SessionInterrupted):
-            # SQLite's in-memory database may refuse a writer outright, also the test client's
-            # session save after the page (PostgreSQL's outcomes may not contain this)
-            outcomes.append("refused_by_the_database")
-        except Exception as error:
-            outcomes.append(f"crashed: {type(error).__name__}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def assert_one_request_kept(outcomes: list[str], mentee) -> None:
     """On PostgreSQL exactly one request is sent and the others are told why. SQLite's
     in-memory test database may refuse the concurrent writers outright (all of them, as the
     test client re-raises a thread's error in every client): then at most one is kept."""
     kept = MatchRequest.objects.filter(mentee=mentee, status=RequestStatus.PENDING).count()
-    if connection.vendor == "sqlite" and "refused_by_the_database" in outcomes:
-        assert set(outcomes) <= {"sent", "pending", "refused_by_the_database"}, outcomes
+    if connection.vendor == "sqlite" and REFUSED_BY_THE_DATABASE in outcomes:
+        assert set(outcomes) <= {"sent", "pending", REFUSED_BY_THE_DATABASE}, outcomes
         assert kept <= 1 and outcomes.count("sent") <= 1
         return
     assert outcomes.count("sent") == 1, outcomes
@@ -232,7 +185,7 @@ def test_a_mentee_asking_three_mentors_at_once_keeps_one_request(program_manager
         services.mentor_request(mentee.user, program, mentor_id=mentors[index].pk, message="Halo")
         return "sent"
 
-    assert_one_request_kept(race(3, ask), mentee)
+    assert_one_request_kept(at_once([partial(ask, index) for index in range(3)]), mentee)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -252,7 +205,7 @@ def test_the_choose_page_tells_the_losers_of_a_race_why(program_manager):
         response = clients[index].post(address, {"mentor": mentors[index].pk}, follow=True)
         if response.status_code != 200 and connection.vendor == "sqlite":
             # the in-memory database refused the page's session save to a concurrent writer
-            return "refused_by_the_database"
+            return REFUSED_BY_THE_DATABASE
         assert response.status_code == 200
         # the page's text, not response.context: the test client collects the contexts of
         # templates rendered in every thread
@@ -263,4 +216,4 @@ def test_the_choose_page_tells_the_losers_of_a_race_why(program_manager):
             return "pending"
         return "unexplained"
 
-    assert_one_request_kept(race(3, ask), mentee)
+    assert_one_request_kept(at_once([partial(ask, index) for index in range(3)]), mentee)

@@ -3,13 +3,11 @@ others clearly, the database refuses a second live run, and a run whose worker d
 blocking the programme after a bounded time."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,7 @@ from balik.accounts.services import api_token_create
 from balik.core.errors import BalikError
 from balik.matching import runs, services
 from balik.matching.models import MatchRun, RunStatus
+from tests.concurrency import REFUSED_BY_THE_DATABASE, at_once
 from tests.programs.builders import enrolling_program, reverse_population
 
 pytestmark = pytest.mark.django_db
@@ -38,38 +37,11 @@ def runs_stay_queued(monkeypatch):
     monkeypatch.setattr(services, "execute_run", lambda run: run)
 
 
-def simultaneously(count: int, attempt) -> list[str]:
-    outcomes: list[str] = []
-    barrier = threading.Barrier(count)
-
-    def one() -> None:
-        barrier.wait()
-        try:
-            outcomes.append(attempt())
-        except BalikError as refused:
-            outcomes.append(refused.code)
-        except (OperationalError, SessionInterrupted):
-            # SQLite refuses a second writer outright (also the page's session save);
-            # PostgreSQL waits for the lock
-            outcomes.append("refused_by_the_database")
-        except Exception as error:  # counted, so that the test names it instead of losing it
-            outcomes.append(f"crashed: {type(error).__name__}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def assert_one_started(program, outcomes: list[str]) -> None:
     refusals = {"run_in_progress"}
     if connection.vendor == "sqlite":
         # the in-memory test database may refuse every writer that meets another one
-        refusals.add("refused_by_the_database")
+        refusals.add(REFUSED_BY_THE_DATABASE)
         # (possibly after the run was created, when the request writes something else)
         assert MatchRun.objects.filter(program=program).count() <= 1
         assert outcomes.count("started") <= 1, outcomes
@@ -85,7 +57,7 @@ def test_simultaneous_starts_start_one_run(program_manager, programme, runs_stay
         services.run_start(program_manager.user, programme)
         return "started"
 
-    assert_one_started(programme, simultaneously(STARTS, start))
+    assert_one_started(programme, at_once([start] * STARTS))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -108,7 +80,7 @@ def test_simultaneous_api_starts_start_one_run_and_refuse_with_409(
         assert body["message"]
         return body["code"]
 
-    assert_one_started(programme, simultaneously(STARTS, start))
+    assert_one_started(programme, at_once([start] * STARTS))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -129,7 +101,7 @@ def test_simultaneous_page_starts_start_one_run_and_tell_the_others(
             return "run_in_progress"
         return "started"
 
-    assert_one_started(programme, simultaneously(STARTS, start))
+    assert_one_started(programme, at_once([start] * STARTS))
 
 
 def test_a_start_while_a_run_is_live_names_that_run(program_manager, programme, runs_stay_queued):

@@ -3,22 +3,22 @@ accepted meanwhile, people who left, pairs forbidden since. It publishes what st
 reports the rest with the reason, and it serialises with a mentor accepting a request."""
 
 import json
-import threading
 from collections import Counter
+from functools import partial
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import connection
 from django.urls import reverse
 
 from balik.accounts.services import api_token_create
-from balik.core.errors import BalikError
 from balik.matching import services
 from balik.matching.models import PairRuleAction, RunStatus
 from balik.mentorships.models import Mentorship, MentorshipStatus
 from balik.programs import services as program_services
 from balik.programs.models import Enrolment, EnrolmentStatus
+from tests.concurrency import REFUSED_BY_THE_DATABASE, at_once
 from tests.factories import AvailabilitySlotFactory, PersonFactory
 from tests.programs.builders import enrolling_program, reverse_population
 
@@ -241,41 +241,20 @@ def test_capacity_and_one_mentor_hold_when_publish_and_accepts_race(program_mana
             services.mentor_request(mentee_of_first.user, program, mentor_id=mentors[1].pk),
         ),
     ]
-    outcomes: list[str] = []
-    barrier = threading.Barrier(3)
 
-    def publish() -> None:
-        barrier.wait()
-        try:
-            services.run_publish(program_manager.user, run)
-            outcomes.append("published")
-        except OperationalError:
-            outcomes.append("refused_by_the_database")
-        finally:
-            connection.close()
+    def publish() -> str:
+        services.run_publish(program_manager.user, run)
+        return "published"
 
-    def answer(mentor, match_request) -> None:
-        barrier.wait()
-        try:
-            services.request_answer(mentor.user, match_request, accept=True)
-            outcomes.append("accepted")
-        except BalikError as refused:
-            outcomes.append(refused.code)
-        except OperationalError:
-            outcomes.append("refused_by_the_database")
-        finally:
-            connection.close()
+    def answer(mentor, match_request) -> str:
+        services.request_answer(mentor.user, match_request, accept=True)
+        return "accepted"
 
-    threads = [threading.Thread(target=publish)] + [
-        threading.Thread(target=answer, args=pair) for pair in requests
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once([publish] + [partial(answer, *pair) for pair in requests])
+    assert not [outcome for outcome in outcomes if outcome.startswith("crashed")], outcomes
     assert breaches(program) == {"mentors_over_capacity": 0, "mentees_with_two_mentors": 0}
     if connection.vendor == "postgresql":
-        assert "refused_by_the_database" not in outcomes
+        assert REFUSED_BY_THE_DATABASE not in outcomes
         assert "published" in outcomes
 
 

@@ -1,20 +1,19 @@
 """Nobody is in two sessions at once: not when partners accept, move or book series at the
 same moment, and on PostgreSQL not even when the service's own check is bypassed.
 
-The races run in threads released together by a barrier. On PostgreSQL the later writers
-wait for the people's row locks and then see the winner's booking; SQLite's in-memory test
-database refuses a second writer outright ("database is locked"), which counts as a refusal.
+The races run in threads released together (tests/concurrency.py). On PostgreSQL the later
+writers wait for the people's row locks and then see the winner's booking; SQLite's in-memory
+test database refuses a second writer outright ("database is locked"), which counts as a
+refusal.
 """
 
 import json
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -36,10 +35,10 @@ from balik.mentorships.sessions import (
     session_reschedule,
 )
 from balik.people.models import Person
+from tests.concurrency import REFUSED_BY_THE_DATABASE, at_once_told
 from tests.mentorships.builders import one_person_in_many_pairs
 
 ROUNDS = 10
-REFUSED_BY_THE_DATABASE = "refused_by_the_database"
 
 
 def at(days: int, hour: int = 5) -> datetime:
@@ -76,32 +75,6 @@ def partner(mentorship: Mentorship, person: Person) -> Person:
     return mentorship.mentee if mentorship.mentor_id == person.pk else mentorship.mentor
 
 
-def race(calls: list[Callable[[], object]]) -> list[tuple[str, str]]:
-    """Run the calls at the same moment; each outcome is ("booked", "") or (code, message)."""
-    outcomes: list[tuple[str, str]] = []
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcomes.append(("booked", ""))
-        except BalikError as refused:
-            outcomes.append((refused.code, str(refused)))
-        except OperationalError:
-            outcomes.append((REFUSED_BY_THE_DATABASE, ""))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(outcomes) == len(calls)
-    return outcomes
-
-
 def clear_refusal(code: str, message: str) -> bool:
     """ "Just taken" for a loser, or the clash named when the winner had already committed."""
     if code == "time_taken":
@@ -129,7 +102,7 @@ def test_partners_accepting_the_same_hour_at_once_book_it_once(pairs):
     for round_number in range(ROUNDS):
         hour = at(3 + round_number)
         sessions = [session_propose(busy.user, m, starts=[hour]) for m in pairs]
-        outcomes = race(
+        outcomes = at_once_told(
             [
                 (
                     lambda m=m, s=s: session_accept_option(
@@ -137,7 +110,8 @@ def test_partners_accepting_the_same_hour_at_once_book_it_once(pairs):
                     )
                 )
                 for m, s in zip(pairs, sessions, strict=True)
-            ]
+            ],
+            done="booked",
         )
         winners = [o for o in outcomes if o[0] == "booked"]
         double_booked_rounds += len(winners) > 1
@@ -160,7 +134,7 @@ def test_moving_four_sessions_onto_one_hour_at_once_moves_one(pairs):
     busy = pairs[0].mentor
     sessions = [book(m, busy, at(3, hour=1 + index)) for index, m in enumerate(pairs)]
     hour = at(4)
-    outcomes = race(
+    outcomes = at_once_told(
         [
             (
                 lambda m=m, s=s: session_reschedule(
@@ -168,7 +142,8 @@ def test_moving_four_sessions_onto_one_hour_at_once_moves_one(pairs):
                 )
             )
             for m, s in zip(pairs, sessions, strict=True)
-        ]
+        ],
+        done="booked",
     )
     assert overlaps(busy) == 0, f"{overlaps(busy)} overlapping bookings after the moves"
     moved = [start for start, _end in booked_of(busy) if start == hour]
@@ -192,7 +167,7 @@ def test_series_booked_at_once_never_overlap(pairs):
         session_propose(busy.user, m, starts=[at(3) + index * cadence], repeat=3)
         for index, m in enumerate(pairs)
     ]
-    outcomes = race(
+    outcomes = at_once_told(
         [
             (
                 lambda m=m, s=s: session_accept_option(
@@ -200,7 +175,8 @@ def test_series_booked_at_once_never_overlap(pairs):
                 )
             )
             for m, s in zip(pairs, sessions, strict=True)
-        ]
+        ],
+        done="booked",
     )
     assert overlaps(busy) == 0, f"{overlaps(busy)} overlapping bookings after the series"
     assert all(clear_refusal(*o) for o in outcomes if o[0] != "booked"), outcomes

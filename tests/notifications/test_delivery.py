@@ -3,7 +3,6 @@ retried with back-off and finally given up, and never stops the others; each is 
 soon as it is sent."""
 
 import socket
-import threading
 import time
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from balik.notifications import services
 from balik.notifications.models import EmailStatus, Notification
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 from tests.mail_backends import DyingBackend, WorkerKilled
 
@@ -264,20 +264,8 @@ def test_two_workers_at_once_send_each_message_once():
     users = [UserFactory(email=f"p{n}@example.id") for n in range(30)]
     for n, user in enumerate(users):
         notice_for(user, f"k{n}")
-    start = threading.Barrier(2)
-
-    def worker() -> None:
-        start.wait()
-        try:
-            services.emails_deliver()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once([services.emails_deliver] * 2, done="delivered")
+    assert outcomes == ["delivered", "delivered"], outcomes
     assert delivered() == sorted(user.email for user in users)
     assert Notification.objects.filter(email_status=EmailStatus.SENT).count() == 30
 

@@ -4,16 +4,16 @@ rows go in by COPY, which bypasses Django's error wrapping: the loser got a raw 
 traceback on the command line, a 500 on the web)."""
 
 import threading
-from collections.abc import Callable
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import OperationalError, connection
+from django.db import connection
 
 from balik.people.importing import run_import
 from balik.people.models import Person
+from tests.concurrency import REFUSED_BY_THE_DATABASE, at_once
 
 PEOPLE = 300
 CHANGED = "directory changed while the file was being imported"
@@ -24,33 +24,10 @@ def people_file() -> bytes:
     return ("email,full_name,job_title,department,seniority_level\n" + "\n".join(rows)).encode()
 
 
-def race(count: int, run: Callable[[], str]) -> list[str]:
-    outcomes: list[str] = []
-    barrier = threading.Barrier(count)
-
-    def one() -> None:
-        barrier.wait()
-        try:
-            outcomes.append(run())
-        except OperationalError:
-            outcomes.append("refused_by_the_database")  # SQLite's in-memory test database only
-        except Exception as error:
-            outcomes.append(f"crashed: {type(error).__name__}: {error}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def assert_written_once(outcomes: list[str]) -> None:
     allowed = {"applied", "changed"}
     if connection.vendor == "sqlite":
-        allowed.add("refused_by_the_database")
+        allowed.add(REFUSED_BY_THE_DATABASE)
     assert set(outcomes) <= allowed, outcomes
     assert "applied" in outcomes or connection.vendor == "sqlite"
     assert Person.objects.filter(user__email__startswith="racer").count() in (0, PEOPLE)
@@ -70,7 +47,7 @@ def test_the_losing_import_is_told_to_run_it_again(round_):
         assert [CHANGED in error.reason for error in report.errors] == [True], report.errors
         return "changed"
 
-    assert_written_once(race(2, run))
+    assert_written_once(at_once([run, run]))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -88,7 +65,7 @@ def test_the_losing_command_exits_1_without_a_traceback(tmp_path):
             return "changed"
         return "applied"
 
-    assert_written_once(race(2, run))
+    assert_written_once(at_once([run, run]))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,4 +98,4 @@ def test_the_losing_web_upload_is_told_to_run_it_again(org_admin):
         assert CHANGED in page, page
         return "changed"
 
-    assert_written_once(race(2, run))
+    assert_written_once(at_once([run, run]))

@@ -38,7 +38,7 @@ import operator
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -131,12 +131,7 @@ class RowError:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 RowWarning = RowError
@@ -151,13 +146,7 @@ class RowPreview:
     changes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "email": self.email,
-            "full_name": self.full_name,
-            "action": self.action,
-            "changes": list(self.changes),
-        }
+        return {**asdict(self), "changes": list(self.changes)}
 
 
 @dataclass
@@ -592,64 +581,48 @@ class _RowValidator:
         assert self.resolver is not None
         name, colon, level_text = entry.rpartition(":")
         name = name.strip()
-        if not colon:
-            self.error(
-                line,
-                column,
-                value,
-                _("“%(entry)s” has no level. Write skill:level, level 1-3, e.g. “Social media:2”.")
-                % {"entry": _shown(entry)},
-            )
-            return None
-        if not name:
-            self.error(
-                line,
-                column,
-                value,
-                _("“%(entry)s” has no skill name. Write skill:level, e.g. “Social media:2”.")
-                % {"entry": _shown(entry)},
-            )
-            return None
         level = _whole_number(level_text.strip())
-        if level is None or not SKILL_LEVEL_MIN <= level <= SKILL_LEVEL_MAX:
-            self.error(
-                line,
-                column,
-                value,
-                _(
-                    "The level of “%(skill)s” must be 1, 2 or 3 (basic, good, expert). "
-                    "Write skill:level, level 1-3."
-                )
-                % {"skill": _shown(name)},
-            )
-            return None
-        if problem := single_line_problem(name):
-            self.error(line, column, value, problem)
-            return None
-        if len(name) > NAME_MAX_LENGTH:
-            self.error(
-                line,
-                column,
-                value,
-                _("The skill name “%(skill)s” is longer than %(limit)d characters. Shorten it.")
-                % {"skill": _shown(name), "limit": NAME_MAX_LENGTH},
-            )
-            return None
-        match = self.resolver.resolve(name)
-        if not match.key:
-            self.error(
-                line,
-                column,
-                value,
-                _("“%(entry)s” has no skill name. Write skill:level, e.g. “Social media:2”.")
-                % {"entry": _shown(entry)},
-            )
-            return None
-        return _SkillEntry(match=match, level=level), name
+        problem = _skill_entry_problem(entry, name, written_level=bool(colon), level=level)
+        if not problem:
+            match = self.resolver.resolve(name)
+            if match.key and level is not None:  # (level is set where there is no problem)
+                return _SkillEntry(match=match, level=level), name
+            problem = _no_skill_name(entry)
+        self.error(line, column, value, problem)
+        return None
 
 
 def _is_email(value: str) -> bool:
     return len(value) <= EMAIL_MAX_LENGTH and is_email_address(value)
+
+
+def _no_skill_name(entry: str) -> str:
+    return _("“%(entry)s” has no skill name. Write skill:level, e.g. “Social media:2”.") % {
+        "entry": _shown(entry)
+    }
+
+
+def _skill_entry_problem(entry: str, name: str, *, written_level: bool, level: int | None) -> str:
+    """What is wrong with a `skill:level` entry as written, before its name is looked up."""
+    if not written_level:
+        return _(
+            "“%(entry)s” has no level. Write skill:level, level 1-3, e.g. “Social media:2”."
+        ) % {"entry": _shown(entry)}
+    if not name:
+        return _no_skill_name(entry)
+    if level is None or not SKILL_LEVEL_MIN <= level <= SKILL_LEVEL_MAX:
+        return _(
+            "The level of “%(skill)s” must be 1, 2 or 3 (basic, good, expert). "
+            "Write skill:level, level 1-3."
+        ) % {"skill": _shown(name)}
+    if problem := single_line_problem(name):
+        return problem
+    if len(name) > NAME_MAX_LENGTH:
+        return _("The skill name “%(skill)s” is longer than %(limit)d characters. Shorten it.") % {
+            "skill": _shown(name),
+            "limit": NAME_MAX_LENGTH,
+        }
+    return ""
 
 
 def _whole_number(value: str) -> int | None:

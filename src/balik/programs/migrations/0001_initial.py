@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("people", "0002_seed_skills"),
+        ("people", "0001_squashed_0003_personskill_without_redundant_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
