@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0005_outbox_delivery"),
+        ("notifications", "0001_squashed_0005_outbox_delivery"),
     ]
 
     operations = [
