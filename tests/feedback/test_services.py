@@ -20,7 +20,7 @@ GOOD = {"rating": 5, "usefulness": 4, "preparation": 5, "psychological_safety": 
 @pytest.fixture
 def held(program_manager):
     pair = flipped_pair(program_manager)
-    start = in_days(1)
+    start = in_days(2)  # after the preparation deadline, which booking now requires
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
         session_record_attendance(pair.mentor.user, session, attendance="held")

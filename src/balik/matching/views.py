@@ -17,7 +17,7 @@ from balik.matching import services
 from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
-from balik.mentorships.views import visible_mentorship
+from balik.mentorships.selectors import visible_mentorship
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus
 from balik.programs.web import managed_program, program_or_404
