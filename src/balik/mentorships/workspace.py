@@ -228,8 +228,9 @@ class NextStep:
 
 
 def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
-    """What the reader does next: answer proposed times, confirm the agreement, write or answer
-    the agenda, record attendance, give feedback, log the learning, plan the next session."""
+    """What the reader does next, most urgent first: answer proposed times, write or answer the
+    agenda of the next session (it has a deadline), record what happened at a past session,
+    confirm the agreement, give feedback, log the learning, plan the next session."""
     if not context["member"] or not mentorship.is_active:
         return None
     me = context["me"]
@@ -246,31 +247,21 @@ def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
                 f"session-{session.pk}",
                 view,
             )
-    mine = (
-        agreement.mentor_confirmed_at
-        if me.pk == mentorship.mentor_id
-        else (agreement.mentee_confirmed_at)
-    )
-    if mine is None:
-        return NextStep("confirm", _("Read the agreement and confirm it."), "agreement")
-    for view in past:
-        if view.is_booked and view.session.attendance == "":
-            return NextStep(
-                "attendance",
-                _("Record what happened at the session of %(when)s.")
-                % {"when": _moment(view.local_start)},
-                f"session-{view.session.pk}",
-                view,
-            )
     booked = [view for view in upcoming if view.is_booked]
     if booked:
         view = booked[0]
         agenda = view.agenda
         submitted = agenda is not None and agenda.submitted_at is not None
         if view.is_leader and not submitted:
+            late = view.deadline is not None and view.deadline < context["now"]
+            text = (
+                _("Your agenda was due %(deadline)s: write it now, %(name)s still reads it.")
+                if late
+                else _("Write your agenda by %(deadline)s.")
+            )
             return NextStep(
                 "write_agenda",
-                _("Write your agenda by %(deadline)s.") % {"deadline": _moment(view.deadline)},
+                text % {"deadline": _moment(view.deadline), "name": context["partner"].full_name},
                 f"agenda-{view.session.pk}",
                 view,
                 view.deadline,
@@ -283,6 +274,22 @@ def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
                 f"agenda-{view.session.pk}",
                 view,
             )
+    for view in past:
+        if view.is_booked and view.session.attendance == "":
+            return NextStep(
+                "attendance",
+                _("Record what happened at the session of %(when)s.")
+                % {"when": _moment(view.local_start)},
+                f"session-{view.session.pk}",
+                view,
+            )
+    mine = (
+        agreement.mentor_confirmed_at
+        if me.pk == mentorship.mentor_id
+        else agreement.mentee_confirmed_at
+    )
+    if mine is None:
+        return NextStep("confirm", _("Read the agreement and confirm it."), "agreement")
     for view in past:
         if view.is_held and view.my_feedback is None and _feedback_open(view):
             return NextStep(
