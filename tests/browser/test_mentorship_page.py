@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from balik.accounts.models import User
 from balik.mentorships.agendas import agenda_answer, agenda_save
 from balik.mentorships.agreements import agreement_confirm, agreement_for
 from balik.mentorships.closing import mentorship_close
@@ -22,7 +24,6 @@ from balik.mentorships.sessions import (
     session_propose,
     session_record_attendance,
 )
-from balik.accounts.models import User
 from balik.people.models import Person
 from tests.browser.conftest import sign_in
 from tests.mentorships.builders import flipped_pair
@@ -137,9 +138,7 @@ def test_a_refused_goal_comes_back_as_typed_in_view(
     context.close()
 
 
-def test_closing_asks_first_and_says_what_happens(
-    browser, live_server, program_manager, password
-):
+def test_closing_asks_first_and_says_what_happens(browser, live_server, program_manager, password):
     pair = flipped_pair(program_manager)
     later = book(pair, in_days(5))
     mentorship_close(pair.mentee.user, pair, reflection="Grew", goals_outcome="", match_again=True)
@@ -203,7 +202,6 @@ def lived_pair(manager):
 
 def test_screens_of_the_page(browser, live_server, program_manager, password):
     """The page as each side sees it, active and closed, at both widths, in both languages."""
-    import time_machine
 
     pair, held, start = lived_pair(program_manager)
     with time_machine.travel(start + timedelta(hours=3), tick=True):
