@@ -224,6 +224,10 @@ def test_screens_of_the_page(browser, live_server, program_manager, password):
                     context, page = open_as(browser, live_server, person, password, viewport)
                     page.goto(f"{live_server.url}/mentorships/{pair.pk}/")
                     assert in_view(page, "#next .next-text")
+                    assert (
+                        page.evaluate("() => document.documentElement.scrollWidth")
+                        <= (viewport["width"])
+                    )
                     shoot(page, f"active-{side}-{label}-{language}")
                     context.close()
         for person in (pair.mentee, pair.mentor):
@@ -239,5 +243,9 @@ def test_screens_of_the_page(browser, live_server, program_manager, password):
                     text = page.content()
                     assert "Pricing our new service" in text and "Tiers" in text
                     assert "<textarea" not in text
+                    assert (
+                        page.evaluate("() => document.documentElement.scrollWidth")
+                        <= (viewport["width"])
+                    )
                     shoot(page, f"closed-{side}-{label}-{language}")
                     context.close()

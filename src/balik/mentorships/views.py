@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +26,7 @@ from balik.mentorships.goals import goal_add, goal_update
 from balik.mentorships.hooks import WorkspaceAction
 from balik.mentorships.models import Mentorship, SessionStatus
 from balik.mentorships.notes import action_add, action_complete, learning_record, note_add
-from balik.mentorships.notices import invite_bytes
+from balik.mentorships.notices import invite_bytes, moment_at
 from balik.mentorships.selectors import visible_mentorship
 from balik.mentorships.sessions import (
     TimeTaken,
@@ -381,12 +380,10 @@ def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
 
 
 def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
-    """The next free times, as the reader's own clock shows them."""
-    me = person_of(request.user)
-    zone = ZoneInfo(me.timezone if me else "UTC")
-    times = [date_format(timezone.localtime(m, zone), "DATETIME_FORMAT") for m in moments]
+    """The next free times, as the reader's own clock shows them, with the zone."""
+    zone = _zone_of(request)
     return _("Times you are both free next (in your time zone): %(times)s.") % {
-        "times": "; ".join(times)
+        "times": "; ".join(moment_at(moment, zone) for moment in moments)
     }
 
 
