@@ -23,37 +23,34 @@ class QuestionForm(forms.Form):
     text_id = forms.CharField(label=_("The question in Bahasa Indonesia"), max_length=300)
 
 
-SCORE_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
+SCORE_CHOICES = [("", "—"), *((str(n), str(n)) for n in range(1, 6))]
+
+
+class ScoreField(forms.CharField):
+    """A score from the list: a whole number, or what was posted as it came, so that the
+    service refuses it with its own words (the rule lives there, once); empty is None."""
+
+    widget = forms.Select(choices=SCORE_CHOICES)
+
+    def __init__(self, *, label: str) -> None:
+        super().__init__(label=label, required=False)
+        self.widget = forms.Select(choices=SCORE_CHOICES)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return int(value) if value.isdigit() else value
 
 
 class SessionFeedbackForm(OfSession):
     """The mentorship page's feedback on one held session (its `feedback` action)."""
 
     action = "feedback"
-    rating = forms.TypedChoiceField(
-        label=_("Overall"), choices=SCORE_CHOICES, coerce=int, required=False, empty_value=None
-    )
-    usefulness = forms.TypedChoiceField(
-        label=_("How useful it was"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    preparation = forms.TypedChoiceField(
-        label=_("How well it was prepared"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-    psychological_safety = forms.TypedChoiceField(
-        label=_("I could speak openly and was heard"),
-        choices=SCORE_CHOICES,
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    rating = ScoreField(label=_("Overall"))
+    usefulness = ScoreField(label=_("How useful it was"))
+    preparation = ScoreField(label=_("How well it was prepared"))
+    psychological_safety = ScoreField(label=_("I could speak openly and was heard"))
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
