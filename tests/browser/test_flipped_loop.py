@@ -25,6 +25,7 @@ def test_the_flipped_loop(browser, live_server, program_manager, password):
     mentee.base_url = live_server.url
     sign_in(mentee, pair.mentee.user.email, password)
     mentee.goto(url)
+    mentee.locator("#propose > summary").click()  # forms open when asked for
     suggestions = mentee.locator("form.propose input[type=checkbox][name=start]")
     assert suggestions.count() >= 1
     suggestions.first.check()
@@ -51,10 +52,13 @@ def test_the_flipped_loop(browser, live_server, program_manager, password):
     mentee.get_by_label("What I want to learn in this session").fill("A pricing model I can defend")
     mentee.get_by_role("button", name="Submit the agenda").click()
     mentee.get_by_text("Agenda submitted.").wait_for()
-    assert mentee.locator("[data-agenda-state=on_time]").count() == 1
+    assert mentee.locator("#sessions [data-agenda-state=on_time]").count() == 1
+    assert mentee.locator("#agenda [data-agenda-state=on_time]").count() == 1
 
     mentor.goto(url)
     assert mentor.get_by_text("Value-based or cost-plus?").is_visible()
+    # the next step says so, and the answer form is open beside the agenda
+    assert "Answer the agenda" in mentor.locator("#next").inner_text()
     mentor.get_by_label("Perspective").fill("Start from the customer's value")
     mentor.get_by_role("button", name="Save my answer").click()
     mentor.get_by_text("Your answer is saved.").wait_for()
@@ -68,10 +72,12 @@ def test_the_flipped_loop(browser, live_server, program_manager, password):
         (mentor, "Value-based pricing", "How our customers talk about price"),
     ):
         page.goto(url)
+        page.locator("#learning details.form-toggle > summary").first.click()
         page.get_by_label("What I taught").fill(taught)
         page.get_by_label("What I learned").fill(learned)
         page.get_by_role("button", name="Save to the learning log").click()
         page.get_by_text("Learning log saved.").wait_for()
+        page.locator("#add-note > summary").click()
         page.get_by_label("A note").fill(f"Note by {'mentee' if page is mentee else 'mentor'}")
         page.get_by_role("button", name="Save the note").click()
         page.get_by_text("Note saved.").wait_for()
@@ -81,6 +87,7 @@ def test_the_flipped_loop(browser, live_server, program_manager, password):
     mentee.goto(url)
     log = mentee.locator("#learning table")
     assert "Value-based pricing" in log.inner_text()
+    mentee.locator("#add-action > summary").click()
     mentee.locator("#actions").get_by_label("Action").fill("Draft the price list")
     mentee.locator("#actions").get_by_label("Due date").fill(
         (timezone.localdate() + timedelta(days=7)).isoformat()

@@ -1,5 +1,6 @@
 """Feedback and self-assessments: who may give them, when, and in which range."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ GOOD = {"rating": 5, "usefulness": 4, "preparation": 5, "psychological_safety": 
 @pytest.fixture
 def held(program_manager):
     pair = flipped_pair(program_manager)
-    start = in_days(1)
+    start = in_days(2)  # after the preparation deadline, which booking now requires
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
         session_record_attendance(pair.mentor.user, session, attendance="held")
@@ -200,7 +201,14 @@ def test_feedback_is_given_from_the_mentorship_page(client, held):
         page = client.get(f"/mentorships/{pair.pk}/").content.decode()
         assert "Your feedback on this session" in page
         response = client.post(url, {"session": session.pk, "rating": "9"}, follow=True)
-        assert "Overall: Give a whole number from 1 to 5." in response.content.decode()
+        # shown again beside the field it is about, the form open
+        assert response.context["refused"].errors["rating"] == ["Give a whole number from 1 to 5."]
+        assert re.search(
+            r'<label for="feedback-\d+-rating">Overall</label>.*?'
+            r"Give a whole number from 1 to 5\.</li>",
+            response.content.decode(),
+            re.S,
+        )
         client.post(
             url,
             {

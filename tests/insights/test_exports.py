@@ -24,7 +24,7 @@ def lived(program_manager):
     pair = flipped_pair(program_manager)
     pair.mentee.full_name = '=HYPERLINK("http://evil")'
     pair.mentee.save()
-    start = in_days(1)
+    start = in_days(2)  # after the preparation deadline, which booking now requires
     session = book(pair, start)
     with time_machine.travel(start + timedelta(hours=2)):
         session_record_attendance(pair.mentor.user, session, attendance="held")

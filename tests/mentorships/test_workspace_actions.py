@@ -1,5 +1,7 @@
-"""The workspace's form actions over HTTP: each returns to its section, done or refused."""
+"""The workspace's form actions over HTTP: done, each returns to its section; refused, its form
+is shown again as typed, the message beside the field."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -55,21 +57,29 @@ def test_an_action_done_returns_to_its_section_with_its_message(client, pair):
     assert Goal.objects.filter(mentorship=pair, title="Price the new service").exists()
 
 
-def test_a_refused_action_returns_to_its_section_naming_the_field(client, pair):
+def test_a_refused_action_shows_its_form_again_naming_the_field(client, pair):
     client.force_login(pair.mentee.user)
     response = post(client, pair, "goal", {"title": "", "measure": "", "target": ""})
-    assert response.status_code == 302 and response["Location"] == page_at(pair, "goals")
-    messages = told(response)
-    assert messages and all(level == "error" for level, _ in messages)
-    assert any(text.startswith("Goal or action: ") for _, text in messages)
+    assert response.status_code == 200
+    form = response.context["refused"]
+    assert form.action == "goal" and set(form.errors) >= {"title", "measure", "target"}
+    text = response.content.decode()
+    title = re.search(r'<input[^>]*name="title"[^>]*>', text).group(0)
+    assert 'aria-invalid="true"' in title and "autofocus" in title
+    assert re.search(r'<label for="goal-title">Goal', text)
+    assert not told(response)
     assert not Goal.objects.filter(mentorship=pair).exists()
 
 
-def test_a_time_that_is_no_time_is_refused_beside_the_sessions(client, pair):
+def test_a_time_that_is_no_time_is_refused_beside_the_times(client, pair):
     client.force_login(pair.mentee.user)
     response = post(client, pair, "propose", {"start": ["tomorrow-ish"]})
-    assert response["Location"] == page_at(pair, "sessions")
-    assert told(response) == [("error", "Time: Give each time as a date and a time.")]
+    assert response.status_code == 200
+    assert response.context["refused"].errors["start"] == ["Give each time as a date and a time."]
+    text = response.content.decode()
+    assert "Give each time as a date and a time." in text
+    assert 'value="tomorrow-ish"' in text  # what was typed stays
+    assert re.search(r'<details[^>]*id="propose"[^>]*open', text)
     assert not Session.objects.filter(mentorship=pair).exists()
 
 
@@ -93,7 +103,7 @@ def test_an_unknown_action_is_not_found(client, pair):
 def test_an_action_another_app_adds_returns_to_its_section(client, pair):
     client.force_login(pair.mentee.user)
     response = post(client, pair, "feedback", {"session": "9999", "rating": "5"})
-    assert response["Location"] == page_at(pair, "sessions")
+    assert response["Location"] == page_at(pair, "feedback")
     assert told(response) == [("error", "Session: Choose a session of this mentorship.")]
 
 

@@ -16,10 +16,9 @@ from balik.core.exporting import csv_bytes, xlsx_bytes
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
 from balik.feedback import services
 from balik.feedback.competencies import competency_label
-from balik.feedback.forms import QuestionForm
-from balik.feedback.models import Answer, Phase, ProgramEvaluation
+from balik.feedback.forms import QuestionForm, SessionFeedbackForm
+from balik.feedback.models import SESSION_SCORES, Answer, Phase, ProgramEvaluation
 from balik.feedback.selectors import own_answers
-from balik.mentorships.forms import posted_int, posted_session
 from balik.mentorships.models import Mentorship, Side
 from balik.people.models import Person
 from balik.programs.models import Enrolment, Program
@@ -222,16 +221,15 @@ def my_answers_download(request: HttpRequest, file_format: str) -> HttpResponse:
     return response
 
 
-def give_session_feedback_action(request: HttpRequest, mentorship: Mentorship) -> str:
+def give_session_feedback_action(
+    request: HttpRequest, mentorship: Mentorship, form: SessionFeedbackForm
+) -> str:
     """The mentorship page's `feedback` action (added to it in FeedbackConfig.ready)."""
-    post = request.POST
+    data = form.cleaned_data
     services.session_feedback_give(
         request.user,
-        posted_session(mentorship, request),
-        rating=posted_int(post.get("rating")),
-        usefulness=posted_int(post.get("usefulness")),
-        preparation=posted_int(post.get("preparation")),
-        psychological_safety=posted_int(post.get("psychological_safety")),
-        comment=post.get("comment", ""),
+        data["session"],
+        **{name: data[name] for name in SESSION_SCORES},
+        comment=data["comment"],
     )
     return _("Thank you: your feedback is saved. You can change it for 7 days.")

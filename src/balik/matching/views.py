@@ -18,7 +18,7 @@ from balik.matching.engine import COMPONENTS
 from balik.matching.explain import Explainer, component_label, rule_label, score_in_words
 from balik.matching.models import MatchRequest, PairRule, PairRuleAction, RunStatus
 from balik.matching.notify import match_notice_previews
-from balik.mentorships.views import visible_mentorship
+from balik.mentorships.selectors import visible_mentorship
 from balik.people.models import Person
 from balik.programs.models import EnrolmentStatus
 from balik.programs.web import managed_program, program_or_404

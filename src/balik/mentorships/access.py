@@ -45,6 +45,19 @@ def require_active(mentorship: Mentorship) -> None:
         raise BalikError(_("This mentorship is no longer active."), code="not_active")
 
 
+def lock_active(mentorship: Mentorship) -> None:
+    """Inside a transaction: lock the mentorship's row and check, under the lock, that it is
+    still active (closing or declining it waits, or this write does)."""
+    status = (
+        Mentorship.objects.select_for_update()
+        .filter(pk=mentorship.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != MentorshipStatus.ACTIVE:
+        raise BalikError(_("This mentorship is no longer active."), code="not_active")
+
+
 def partner_of(mentorship: Mentorship, *, person: Person) -> Person:
     return mentorship.mentee if person.pk == mentorship.mentor_id else mentorship.mentor
 

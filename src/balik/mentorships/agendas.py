@@ -36,17 +36,24 @@ def agenda_changed(sender: object, instance: Agenda, **kwargs: Any) -> None:
 AGENDA_FIELDS = ("topics", "research", "key_questions", "challenges", "objectives")
 
 
+class DraftKept(ValidationFailed):
+    """An agenda submitted with a field missing: kept as a draft, the missing fields named."""
+
+    code = "agenda_incomplete"
+
+
+AGENDA_REQUIRED = ("topics", "key_questions", "objectives")
+
+
 def agenda_save(user: User, session: Session, *, submit: bool = False, **fields: str) -> Agenda:
-    """The leading side writes the agenda; submitting sends it to the other side."""
+    """The leading side writes the agenda; submitting sends it to the other side.
+
+    Submitted with a required field empty, the agenda is kept as a draft (nothing typed is
+    lost) and `DraftKept` names the fields to fill in."""
     _side, person = require_member(user, session.mentorship)
     require_active(session.mentorship)
     if person.pk != leader_person(session).pk:
         raise PermissionRefused(_("The leading side writes the agenda; you answer it."))
-    if session.status not in LIVE_SESSION:
-        raise BalikError(
-            _("This session is %(status)s.") % {"status": session.get_status_display()},
-            code="closed",
-        )
     errors: dict[str, list[str]] = {}
     clean = {
         name: clean_text(fields.get(name, ""), field=name, errors=errors) for name in AGENDA_FIELDS
@@ -54,19 +61,22 @@ def agenda_save(user: User, session: Session, *, submit: bool = False, **fields:
     unknown = set(fields) - set(AGENDA_FIELDS)
     for name in unknown:
         errors[name] = [_("Unknown field.")]
-    if submit:
-        for name in ("topics", "key_questions", "objectives"):
-            if not clean[name]:
-                errors.setdefault(name, []).append(_("Fill this in before submitting."))
     if errors:
         raise ValidationFailed(errors)
+    missing = [name for name in AGENDA_REQUIRED if not clean[name]] if submit else []
     with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        if locked.status not in LIVE_SESSION:
+            raise BalikError(
+                _("This session is %(status)s.") % {"status": locked.get_status_display()},
+                code="closed",
+            )
         agenda, _created = Agenda.objects.select_for_update().get_or_create(
             session=session, defaults={"author": person}
         )
         for name, value in clean.items():
             setattr(agenda, name, value)
-        first_submit = submit and agenda.submitted_at is None
+        first_submit = submit and not missing and agenda.submitted_at is None
         if first_submit:
             agenda.submitted_at = timezone.now()
         agenda.save()
@@ -77,7 +87,28 @@ def agenda_save(user: User, session: Session, *, submit: bool = False, **fields:
                 partner_of(session.mentorship, person=person),
                 invite=False,
             )
+    if missing:
+        labels = agenda_labels()
+        raise DraftKept(
+            {
+                **{name: [_("Fill this in before submitting.")] for name in missing},
+                "agenda": [
+                    _("Your agenda is saved as a draft. To submit it, fill in: %(fields)s.")
+                    % {"fields": ", ".join(str(labels[name]) for name in missing)}
+                ],
+            }
+        )
     return agenda
+
+
+def agenda_labels() -> dict[str, str]:
+    return {
+        "topics": _("Topics"),
+        "research": _("Research done (notes and links)"),
+        "key_questions": _("Key questions"),
+        "challenges": _("Challenges for the other side"),
+        "objectives": _("What I want to learn in this session"),
+    }
 
 
 def agenda_answer(user: User, session: Session, **fields: str) -> AgendaResponse:
@@ -95,7 +126,8 @@ def agenda_answer(user: User, session: Session, **fields: str) -> AgendaResponse
         errors["perspective"] = [_("Write at least one of perspective, resources or questions.")]
     if errors:
         raise ValidationFailed(errors)
-    response, _created = AgendaResponse.objects.update_or_create(
-        session=session, defaults={"author": person, **clean}
-    )
+    with transaction.atomic():
+        response, _created = AgendaResponse.objects.update_or_create(
+            session=session, defaults={"author": person, **clean}
+        )
     return response

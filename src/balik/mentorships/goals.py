@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import ValidationFailed
-from balik.mentorships.access import clean_text, require_active, require_member
+from balik.mentorships.access import clean_text, lock_active, require_active, require_member
 from balik.mentorships.models import Goal, GoalStatus, GoalUpdate, Mentorship
 from balik.people.models import Person
 from balik.programs.models import ProgramKind
@@ -59,14 +59,16 @@ def goal_add(
         ]
     if errors:
         raise ValidationFailed(errors)
-    return Goal.objects.create(
-        mentorship=mentorship,
-        title=title,
-        measure=measure,
-        target=target,
-        due_date=due_date,
-        owner=owner,
-    )
+    with transaction.atomic():
+        lock_active(mentorship)
+        return Goal.objects.create(
+            mentorship=mentorship,
+            title=title,
+            measure=measure,
+            target=target,
+            due_date=due_date,
+            owner=owner,
+        )
 
 
 def goal_update(user: User, goal: Goal, *, value: str, note: str, status: str) -> GoalUpdate:
@@ -79,11 +81,15 @@ def goal_update(user: User, goal: Goal, *, value: str, note: str, status: str) -
         errors["value"] = [_("Use at most 200 characters.")]
     if status not in GoalStatus.values:
         errors["status"] = [_("Choose on track, at risk, done or dropped.")]
-    if not value and not note and status == goal.status:
-        errors["note"] = [_("Give the progress, a note, or a new status.")]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        lock_active(goal.mentorship)
+        goal.status = (
+            Goal.objects.select_for_update().values_list("status", flat=True).get(pk=goal.pk)
+        )
+        if not value and not note and status == goal.status:
+            raise ValidationFailed({"note": [_("Give the progress, a note, or a new status.")]})
         update = GoalUpdate.objects.create(
             goal=goal, author=person, value=value, note=note, status=status
         )

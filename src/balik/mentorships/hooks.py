@@ -11,16 +11,22 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from balik.mentorships.forms import WorkspaceForm
 from balik.mentorships.models import Mentorship
+
+# Reads the valid form, calls the service, returns the success message.
+Run = Callable[[HttpRequest, Mentorship, Any], str]
 
 
 @dataclass(frozen=True)
 class WorkspaceAction:
-    """One form action of the workspace page: `run` reads the POST, calls the service and
-    returns the success message; the page opens again at `section`, done or refused."""
+    """One form action of the workspace page: `form` reads the POST, `run` calls the service
+    with the form's cleaned data and returns the success message; the page opens again at
+    `section`, done, or with the refused form shown again in its place."""
 
     section: str
-    run: Callable[[HttpRequest, Mentorship], str]
+    form: type[WorkspaceForm]
+    run: Run
 
 
 # Turns the reason facts stored on a mentorship into sentences in the active language.
@@ -30,10 +36,14 @@ workspace_actions: dict[str, WorkspaceAction] = {}
 _reason_renderers: list[ReasonRenderer] = []
 
 
-def add_workspace_action(
-    name: str, run: Callable[[HttpRequest, Mentorship], str], *, section: str
-) -> None:
-    workspace_actions[name] = WorkspaceAction(section=section, run=run)
+def add_workspace_action(name: str, run: Run, *, form: type[WorkspaceForm], section: str) -> None:
+    workspace_actions[name] = WorkspaceAction(section=section, form=form, run=run)
+
+
+def workspace_form(name: str) -> type[WorkspaceForm] | None:
+    """The form another app added to the page under `name`."""
+    action = workspace_actions.get(name)
+    return action.form if action else None
 
 
 def set_reason_renderer(renderer: ReasonRenderer) -> None:

@@ -2,12 +2,13 @@
 
 from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.core.errors import ValidationFailed
-from balik.mentorships.access import clean_text, require_active, require_member
+from balik.mentorships.access import clean_text, lock_active, require_active, require_member
 from balik.mentorships.models import (
     ActionItem,
     LearningEntry,
@@ -33,9 +34,10 @@ def note_add(
         errors["session"] = [_("That session belongs to another mentorship.")]
     if errors:
         raise ValidationFailed(errors)
-    return Note.objects.create(
-        mentorship=mentorship, session=session, author=person, body=body, private=private
-    )
+    with transaction.atomic():
+        return Note.objects.create(
+            mentorship=mentorship, session=session, author=person, body=body, private=private
+        )
 
 
 def action_add(
@@ -62,16 +64,21 @@ def action_add(
         errors["due_date"] = [_("Give a due date.")]
     if errors:
         raise ValidationFailed(errors)
-    return ActionItem.objects.create(
-        mentorship=mentorship, session=session, title=title, owner=owner, due_date=due_date
-    )
+    with transaction.atomic():
+        lock_active(mentorship)
+        return ActionItem.objects.create(
+            mentorship=mentorship, session=session, title=title, owner=owner, due_date=due_date
+        )
 
 
 def action_complete(user: User, item: ActionItem, *, done: bool = True) -> ActionItem:
     require_member(user, item.mentorship)
     require_active(item.mentorship)
-    item.done_at = timezone.now() if done else None
-    item.save(update_fields=["done_at"])
+    with transaction.atomic():
+        lock_active(item.mentorship)
+        ActionItem.objects.select_for_update().filter(pk=item.pk).first()
+        item.done_at = timezone.now() if done else None
+        item.save(update_fields=["done_at"])
     return item
 
 
@@ -83,13 +90,22 @@ def learning_record(user: User, session: Session, *, taught: str, learned: str) 
     learned = clean_text(learned, field="learned", errors=errors)
     if not taught and not learned:
         errors["learned"] = [_("Write what you taught, what you learned, or both.")]
-    if session.starts_at is None or session.starts_at > timezone.now():
-        errors["session"] = [_("Record the learning once the session has taken place.")]
-    if session.status == SessionStatus.CANCELLED:
-        errors["session"] = [_("This session was cancelled.")]
     if errors:
         raise ValidationFailed(errors)
-    entry, _created = LearningEntry.objects.update_or_create(
-        session=session, author=person, defaults={"taught": taught, "learned": learned}
-    )
+    with transaction.atomic():
+        # the session's time and status, as they stand under its lock
+        starts_at, status = (
+            Session.objects.select_for_update()
+            .values_list("starts_at", "status")
+            .get(pk=session.pk)
+        )
+        if starts_at is None or starts_at > timezone.now():
+            errors["session"] = [_("Record the learning once the session has taken place.")]
+        if status == SessionStatus.CANCELLED:
+            errors["session"] = [_("This session was cancelled.")]
+        if errors:
+            raise ValidationFailed(errors)
+        entry, _created = LearningEntry.objects.update_or_create(
+            session=session, author=person, defaults={"taught": taught, "learned": learned}
+        )
     return entry

@@ -99,6 +99,20 @@ def _session_link(session: Session) -> str:
     return f"{settings.BALIK_SITE_URL}/mentorships/{session.mentorship_id}/#session-{session.pk}"
 
 
+def moment_label(moment: datetime) -> str:
+    """A time with its day, date and zone, in the active language: "Fri 5 Dec 2026, 10:00 WIB"
+    (the zone's abbreviation, or its offset where it has none)."""
+    zone_name = moment.tzname() or ""
+    if zone_name[:1] in "+-":
+        zone_name = f"UTC{zone_name}"
+    return f"{formats.date_format(moment, 'D j M Y, H:i')} {zone_name}".strip()
+
+
+def moment_at(moment: datetime, zone: str) -> str:
+    """`moment_label` on the clock of `zone`."""
+    return moment_label(timezone.localtime(moment, ZoneInfo(zone)))
+
+
 def moment_in(moment: datetime, zone: str) -> str:
     """A moment on the reader's clock, with the zone named: notices are read far from the
     server, often in another time zone than the partner's."""

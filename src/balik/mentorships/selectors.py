@@ -2,13 +2,35 @@
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
 from balik.mentorships.access import side_of
 from balik.mentorships.models import Agenda, Mentorship, Note, Session, Side
 from balik.people.models import Person
+from balik.programs.services import can_manage
+
+
+def visible_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:
+    """The mentorship and the viewer's side: "mentor", "mentee" or "manager"; 404 otherwise."""
+    mentorship = (
+        Mentorship.objects.select_related("program", "mentor__user", "mentee__user", "declined_by")
+        .filter(pk=mentorship_id)
+        .first()
+    )
+    if mentorship is None:
+        raise Http404(_("There is no such mentorship."))
+    if mentorship.mentor.user_id == request.user.pk:
+        return mentorship, "mentor"
+    if mentorship.mentee.user_id == request.user.pk:
+        return mentorship, "mentee"
+    if can_manage(request.user, mentorship.program):
+        return mentorship, "manager"
+    raise PermissionDenied(_("Only the people in this mentorship and its managers can see it."))
 
 
 class AgendaState:

@@ -25,7 +25,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
-from balik.mentorships.notices import write_session_notice
+from balik.mentorships.notices import moment_at, write_session_notice
 from balik.mentorships.scheduling import WeeklyRange, conflicts, expand_series, propose_times
 from balik.people.models import AvailabilitySlot, Person
 from balik.programs.models import ProgramKind
@@ -173,11 +173,16 @@ def booked_times_record(sessions: Iterable[Session]) -> None:
 
 
 def _check_times(
-    mentorship: Mentorship, starts: list[datetime], exclude: int | None = None
+    mentorship: Mentorship, starts: list[datetime], *, zone: str, exclude: int | None = None
 ) -> dict[str, list[str]]:
+    """What is wrong with these start times, worded on the clock of `zone` (the reader's): a
+    time in the past, one whose preparation deadline has already passed (the leading side
+    would have no time to write the agenda, and the session would be flagged at once), or one
+    that clashes with a booked session of either person."""
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     length = session_length(mentorship)
+    preparation = timedelta(hours=mentorship.program.preparation_hours)
     busy = busy_intervals([mentorship.mentor, mentorship.mentee], exclude_session=exclude)
     if not starts:
         errors["options"] = [_("Propose at least one time.")]
@@ -186,14 +191,25 @@ def _check_times(
     for start in starts:
         if timezone.is_naive(start):
             errors.setdefault("options", []).append(_("A time needs its time zone."))
-        elif start <= now:
+            continue
+        when = moment_at(start, zone)
+        if start <= now:
+            errors.setdefault("options", []).append(_("%(time)s is in the past.") % {"time": when})
+        elif start - preparation <= now:
             errors.setdefault("options", []).append(
-                _("%(time)s is in the past.") % {"time": start.isoformat()}
+                _(
+                    "%(time)s leaves no time to prepare: the agenda would be due %(deadline)s, "
+                    "which has already passed. Choose a time after %(earliest)s."
+                )
+                % {
+                    "time": when,
+                    "deadline": moment_at(start - preparation, zone),
+                    "earliest": moment_at(now + preparation, zone),
+                }
             )
         elif conflicts(start, start + length, busy):
             errors.setdefault("options", []).append(
-                _("%(time)s clashes with another booked session of one of you.")
-                % {"time": start.isoformat()}
+                _("%(time)s clashes with another booked session of one of you.") % {"time": when}
             )
     return errors
 
@@ -216,7 +232,7 @@ def session_propose(
     _side, person = require_member(user, mentorship)
     require_active(mentorship)
     leader = leader or Side.MENTEE  # the mentee leads unless the pair chooses otherwise
-    errors = _check_times(mentorship, starts)
+    errors = _check_times(mentorship, starts, zone=person.timezone)
     if leader not in Side.values:
         errors["leader"] = [_("Choose who leads: mentor or mentee.")]
     elif mentorship.program.kind == ProgramKind.FLIPPED and leader != Side.MENTEE:
@@ -251,7 +267,7 @@ def session_counter_propose(user: User, session: Session, *, starts: list[dateti
     require_active(session.mentorship)
     if session.status != SessionStatus.PROPOSED:
         raise BalikError(_("Only a proposed session takes new times."), code="not_proposed")
-    errors = _check_times(session.mentorship, starts, exclude=session.pk)
+    errors = _check_times(session.mentorship, starts, zone=person.timezone, exclude=session.pk)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -283,7 +299,9 @@ def session_accept_option(user: User, session: Session, *, option_id: int) -> Se
     if option is None:
         raise ValidationFailed({"option": [_("Choose one of the proposed times.")]})
     if session.status == SessionStatus.PROPOSED:
-        errors = _check_times(mentorship, [option.starts_at], exclude=session.pk)
+        errors = _check_times(
+            mentorship, [option.starts_at], zone=person.timezone, exclude=session.pk
+        )
         if errors:
             raise ValidationFailed({"option": errors["options"]})
     with transaction.atomic():
@@ -371,7 +389,7 @@ def session_reschedule(user: User, session: Session, *, start: datetime, reason:
     _side, person = require_member(user, session.mentorship)
     mentorship = session.mentorship
     require_active(mentorship)
-    errors = _check_times(mentorship, [start], exclude=session.pk)
+    errors = _check_times(mentorship, [start], zone=person.timezone, exclude=session.pk)
     reason = clean_text(reason, field="reason", errors=errors, required=True)
     not_booked = {"session": [_("Only a booked session can be moved.")]}
     if session.status != SessionStatus.BOOKED:

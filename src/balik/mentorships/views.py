@@ -10,36 +10,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from balik.core.errors import BalikError, ValidationFailed
-from balik.core.refusals import answers_refusals
-from balik.mentorships import hooks
-from balik.mentorships.access import person_of
+from balik.core.refusals import answers_refusals, refusal_beside
+from balik.mentorships import forms, hooks
+from balik.mentorships.access import partner_of, person_of
 from balik.mentorships.agendas import AGENDA_FIELDS, agenda_answer, agenda_save
 from balik.mentorships.agreements import agreement_confirm, agreement_update
 from balik.mentorships.closing import mentorship_close
-from balik.mentorships.forms import (
-    posted_action_item,
-    posted_date,
-    posted_goal,
-    posted_int,
-    posted_local_datetime,
-    posted_session,
-)
+from balik.mentorships.forms import WorkspaceForm
 from balik.mentorships.goals import goal_add, goal_update
 from balik.mentorships.hooks import WorkspaceAction
-from balik.mentorships.models import (
-    Attendance,
-    GoalStatus,
-    MeetingFormat,
-    Mentorship,
-    SessionStatus,
-)
+from balik.mentorships.models import Mentorship, SessionStatus
 from balik.mentorships.notes import action_add, action_complete, learning_record, note_add
-from balik.mentorships.notices import invite_bytes
+from balik.mentorships.notices import invite_bytes, moment_at
+from balik.mentorships.selectors import visible_mentorship
 from balik.mentorships.sessions import (
     TimeTaken,
     session_accept_option,
@@ -49,32 +36,21 @@ from balik.mentorships.sessions import (
     session_record_attendance,
     session_reschedule,
 )
-from balik.mentorships.workspace import suggested_times, workspace
-from balik.programs.services import can_manage
-
-
-def visible_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, str]:
-    """The mentorship and the viewer's side: "mentor", "mentee" or "manager"; 404 otherwise."""
-    mentorship = (
-        Mentorship.objects.select_related("program", "mentor__user", "mentee__user", "declined_by")
-        .filter(pk=mentorship_id)
-        .first()
-    )
-    if mentorship is None:
-        raise Http404(_("There is no such mentorship."))
-    if mentorship.mentor.user_id == request.user.pk:
-        return mentorship, "mentor"
-    if mentorship.mentee.user_id == request.user.pk:
-        return mentorship, "mentee"
-    if can_manage(request.user, mentorship.program):
-        return mentorship, "manager"
-    raise PermissionDenied(_("Only the people in this mentorship and its managers can see it."))
+from balik.mentorships.workspace import next_step, suggested_times, workspace
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship, side = visible_mentorship(request, mentorship_id)
+    return _page(request, mentorship, side)
+
+
+def _page(
+    request: HttpRequest, mentorship: Mentorship, side: str, *, refused: WorkspaceForm | None = None
+) -> HttpResponse:
+    """The mentorship page; with `refused`, that form shown again in its place, as typed,
+    open, its message beside the field and the focus on it."""
     program = mentorship.program
     guide = program.mentor_guide if side == "mentor" else program.mentee_guide
     context = workspace(request.user, mentorship)
@@ -86,11 +62,8 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         guide=guide if side != "manager" else "",
         reasons=hooks.reason_sentences(mentorship.reasons),
         suggestions=suggestions,
-        attendance_choices=[c for c in Attendance.choices if c[0]],
-        goal_statuses=GoalStatus.choices,
-        formats=MeetingFormat.choices,
-        series_choices=[1, 2, 4, 6, 8, 12],
-        one_to_five=range(1, 6),
+        refused=refused,
+        next_step=next_step(context, mentorship),
     )
     # every time on the page reads in the viewer's own zone, as the forms parse them
     with timezone.override(ZoneInfo(context["zone"])):
@@ -140,209 +113,196 @@ def _zone_of(request: HttpRequest) -> str:
     return me.timezone if me else "UTC"
 
 
-def _agreement(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
-    cadence = posted_int(post.get("cadence_days"))
-    agreement_update(
-        request.user,
-        mentorship,
-        goals=post.get("goals", ""),
-        mentor_expectations=post.get("mentor_expectations", ""),
-        mentee_expectations=post.get("mentee_expectations", ""),
-        cadence_days=cadence if cadence is not None else -1,
-        format=post.get("format", ""),
-        meeting_place=post.get("meeting_place", ""),
-        confidentiality=post.get("confidentiality", ""),
-        ground_rules=post.get("ground_rules", ""),
-    )
+def _zone_of(request: HttpRequest) -> str:
+    me = person_of(request.user)
+    return me.timezone if me else "UTC"
+
+
+def _agreement(request: HttpRequest, mentorship: Mentorship, form: forms.AgreementForm) -> str:
+    agreement_update(request.user, mentorship, **form.cleaned_data)
     return _("Agreement saved; the other side is asked to confirm it.")
 
 
-def _confirm(request: HttpRequest, mentorship: Mentorship) -> str:
+def _confirm(request: HttpRequest, mentorship: Mentorship, form: forms.ConfirmForm) -> str:
     agreement_confirm(request.user, mentorship)
     return _("You confirmed the agreement.")
 
 
-def _goal(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _goal(request: HttpRequest, mentorship: Mentorship, form: forms.GoalForm) -> str:
+    data = form.cleaned_data
     goal_add(
         request.user,
         mentorship,
-        title=post.get("title", ""),
-        measure=post.get("measure", ""),
-        target=post.get("target", ""),
-        due_date=posted_date(post.get("due_date")),
-        owner_id=posted_int(post.get("owner")),
+        title=data["title"],
+        measure=data["measure"],
+        target=data["target"],
+        due_date=data["due_date"],
+        owner_id=data["owner"],
     )
     return _("Goal added.")
 
 
-def _goal_update(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _goal_update(request: HttpRequest, mentorship: Mentorship, form: forms.GoalUpdateForm) -> str:
+    data = form.cleaned_data
     goal_update(
         request.user,
-        posted_goal(mentorship, request),
-        value=post.get("value", ""),
-        note=post.get("note", ""),
-        status=post.get("status", ""),
+        data["goal"],
+        value=form.progress_text(),
+        note=data["note"],
+        status=data["status"],
     )
     return _("Progress recorded.")
 
 
-def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
+def _options_at(refused: ValidationFailed, field: str) -> ValidationFailed:
+    """The services name the proposed times `options`; the form's field is `field`."""
+    return ValidationFailed(
+        {(field if name == "options" else name): errors for name, errors in refused.errors.items()}
+    )
+
+
+def _propose(request: HttpRequest, mentorship: Mentorship, form: forms.ProposeForm) -> str:
     """New times for a new session, or other times for one the other person proposed."""
-    post = request.POST
-    zone = _zone_of(request)
-    starts = [posted_local_datetime(value, zone) for value in post.getlist("start") if value]
-    if any(start is None for start in starts):
-        raise ValidationFailed({"start": [_("Give each time as a date and a time.")]})
-    if post.get("session"):
-        session_counter_propose(request.user, posted_session(mentorship, request), starts=starts)
-    else:
-        session_propose(
-            request.user,
-            mentorship,
-            starts=starts,
-            leader=post.get("leader") or None,
-            repeat=posted_int(post.get("repeat")) or 1,
-        )
+    data = form.cleaned_data
+    try:
+        if data["session"] is not None:
+            session_counter_propose(request.user, data["session"], starts=data["start"])
+        else:
+            session_propose(
+                request.user,
+                mentorship,
+                starts=data["start"],
+                leader=data["leader"] or None,
+                repeat=data["repeat"] or 1,
+            )
+    except ValidationFailed as refused:
+        raise _options_at(refused, "start") from None
     return _("Times proposed; the other person chooses one.")
 
 
-def _accept(request: HttpRequest, mentorship: Mentorship) -> str:
-    session_accept_option(
-        request.user,
-        posted_session(mentorship, request),
-        option_id=posted_int(request.POST.get("option")) or 0,
-    )
+def _accept(request: HttpRequest, mentorship: Mentorship, form: forms.AcceptForm) -> str:
+    data = form.cleaned_data
+    session_accept_option(request.user, data["session"], option_id=data["option"])
     return _("Session booked; the invite is on its way.")
 
 
-def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
-    start = posted_local_datetime(request.POST.get("start"), _zone_of(request))
-    if start is None:
-        raise ValidationFailed({"start": [_("Give the new date and time.")]})
-    session_reschedule(
-        request.user,
-        posted_session(mentorship, request),
-        start=start,
-        reason=request.POST.get("reason", ""),
-    )
+def _reschedule(request: HttpRequest, mentorship: Mentorship, form: forms.RescheduleForm) -> str:
+    data = form.cleaned_data
+    session_reschedule(request.user, data["session"], start=data["start"], reason=data["reason"])
     return _("Session moved; both calendars get the update.")
 
 
-def _cancel(request: HttpRequest, mentorship: Mentorship) -> str:
-    session_cancel(
-        request.user, posted_session(mentorship, request), reason=request.POST.get("reason", "")
-    )
+def _cancel(request: HttpRequest, mentorship: Mentorship, form: forms.CancelForm) -> str:
+    session_cancel(request.user, form.cleaned_data["session"], reason=form.cleaned_data["reason"])
     return _("Session cancelled.")
 
 
-def _attendance(request: HttpRequest, mentorship: Mentorship) -> str:
-    session_record_attendance(
-        request.user,
-        posted_session(mentorship, request),
-        attendance=request.POST.get("attendance", ""),
-    )
+def _attendance(request: HttpRequest, mentorship: Mentorship, form: forms.AttendanceForm) -> str:
+    data = form.cleaned_data
+    session_record_attendance(request.user, data["session"], attendance=data["attendance"])
     return _("Attendance recorded.")
 
 
-def _agenda(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
-    submit = post.get("submit") == "1"
+def _agenda(request: HttpRequest, mentorship: Mentorship, form: forms.AgendaForm) -> str:
+    data = form.cleaned_data
+    submit = form.wants_submit()
     agenda_save(
         request.user,
-        posted_session(mentorship, request),
+        data["session"],
         submit=submit,
-        **{name: post.get(name, "") for name in AGENDA_FIELDS},
+        **{name: data[name] for name in AGENDA_FIELDS},
     )
     return _("Agenda submitted.") if submit else _("Draft saved.")
 
 
-def _answer(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _answer(request: HttpRequest, mentorship: Mentorship, form: forms.AnswerForm) -> str:
+    data = form.cleaned_data
     agenda_answer(
         request.user,
-        posted_session(mentorship, request),
-        perspective=post.get("perspective", ""),
-        resources=post.get("resources", ""),
-        follow_up_questions=post.get("follow_up_questions", ""),
+        data["session"],
+        perspective=data["perspective"],
+        resources=data["resources"],
+        follow_up_questions=data["follow_up_questions"],
     )
     return _("Your answer is saved.")
 
 
-def _learning(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
-    learning_record(
-        request.user,
-        posted_session(mentorship, request),
-        taught=post.get("taught", ""),
-        learned=post.get("learned", ""),
-    )
+def _learning(request: HttpRequest, mentorship: Mentorship, form: forms.LearningForm) -> str:
+    data = form.cleaned_data
+    learning_record(request.user, data["session"], taught=data["taught"], learned=data["learned"])
     return _("Learning log saved.")
 
 
-def _note(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _note(request: HttpRequest, mentorship: Mentorship, form: forms.NoteForm) -> str:
+    data = form.cleaned_data
     note_add(
         request.user,
         mentorship,
-        body=post.get("body", ""),
-        private=post.get("private") == "1",
-        session=posted_session(mentorship, request) if post.get("session") else None,
+        body=data["body"],
+        private=data["private"],
+        session=data["session"],
     )
     return _("Note saved.")
 
 
-def _action(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _action(request: HttpRequest, mentorship: Mentorship, form: forms.ActionForm) -> str:
+    data = form.cleaned_data
     action_add(
         request.user,
         mentorship,
-        title=post.get("title", ""),
-        owner_id=posted_int(post.get("owner")),
-        due_date=posted_date(post.get("due_date")),
+        title=data["title"],
+        owner_id=data["owner"],
+        due_date=data["due_date"],
     )
     return _("Action item added.")
 
 
-def _action_done(request: HttpRequest, mentorship: Mentorship) -> str:
-    item = posted_action_item(mentorship, request)
-    action_complete(request.user, item, done=request.POST.get("done", "1") == "1")
+def _action_done(request: HttpRequest, mentorship: Mentorship, form: forms.ActionDoneForm) -> str:
+    data = form.cleaned_data
+    action_complete(request.user, data["item"], done=data["done"] != "0")
     return _("Action item updated.")
 
 
-def _close(request: HttpRequest, mentorship: Mentorship) -> str:
-    post = request.POST
+def _close(request: HttpRequest, mentorship: Mentorship, form: forms.CloseForm) -> str:
+    data = form.cleaned_data
     mentorship_close(
         request.user,
         mentorship,
-        reflection=post.get("reflection", ""),
-        goals_outcome=post.get("goals_outcome", ""),
-        match_again=post.get("match_again") == "1",
+        reflection=data["reflection"],
+        goals_outcome=data["goals_outcome"],
+        match_again=data["match_again"],
     )
-    return _("Reflection saved. The mentorship closes when both of you have written one.")
+    mentorship.refresh_from_db(fields=["status", "ended_at"])
+    if mentorship.is_active:
+        partner = partner_of(mentorship, person=person_of(request.user))
+        return _(
+            "Your reflection is saved. The mentorship closes when %(name)s has written one too."
+        ) % {"name": partner.full_name}
+    return _(
+        "The mentorship is closed. Sessions still to come were cancelled and both of you were "
+        "told. Everything you wrote stays here to read."
+    )
 
 
 # The page's own form actions, by the name in their URL; the apps above add theirs to
 # `hooks.workspace_actions` (feedback posts `feedback`).
 ACTIONS: dict[str, WorkspaceAction] = {
-    "agreement": WorkspaceAction("agreement", _agreement),
-    "confirm": WorkspaceAction("agreement", _confirm),
-    "goal": WorkspaceAction("goals", _goal),
-    "goal_update": WorkspaceAction("goals", _goal_update),
-    "propose": WorkspaceAction("sessions", _propose),
-    "accept": WorkspaceAction("sessions", _accept),
-    "reschedule": WorkspaceAction("sessions", _reschedule),
-    "cancel": WorkspaceAction("sessions", _cancel),
-    "attendance": WorkspaceAction("sessions", _attendance),
-    "agenda": WorkspaceAction("sessions", _agenda),
-    "answer": WorkspaceAction("sessions", _answer),
-    "learning": WorkspaceAction("learning", _learning),
-    "note": WorkspaceAction("notes", _note),
-    "action": WorkspaceAction("actions", _action),
-    "action_done": WorkspaceAction("actions", _action_done),
-    "close": WorkspaceAction("close", _close),
+    "agreement": WorkspaceAction("agreement", forms.AgreementForm, _agreement),
+    "confirm": WorkspaceAction("agreement", forms.ConfirmForm, _confirm),
+    "goal": WorkspaceAction("goals", forms.GoalForm, _goal),
+    "goal_update": WorkspaceAction("goals", forms.GoalUpdateForm, _goal_update),
+    "propose": WorkspaceAction("sessions", forms.ProposeForm, _propose),
+    "accept": WorkspaceAction("sessions", forms.AcceptForm, _accept),
+    "reschedule": WorkspaceAction("sessions", forms.RescheduleForm, _reschedule),
+    "cancel": WorkspaceAction("sessions", forms.CancelForm, _cancel),
+    "attendance": WorkspaceAction("sessions", forms.AttendanceForm, _attendance),
+    "agenda": WorkspaceAction("agenda", forms.AgendaForm, _agenda),
+    "answer": WorkspaceAction("agenda", forms.AnswerForm, _answer),
+    "learning": WorkspaceAction("learning", forms.LearningForm, _learning),
+    "note": WorkspaceAction("notes", forms.NoteForm, _note),
+    "action": WorkspaceAction("actions", forms.ActionForm, _action),
+    "action_done": WorkspaceAction("actions", forms.ActionDoneForm, _action_done),
+    "close": WorkspaceAction("close", forms.CloseForm, _close),
 }
 
 
@@ -381,21 +341,37 @@ def _tell_refusal(request: HttpRequest, refused: BalikError) -> None:
 @require_POST
 @answers_refusals(back=_back_to_section, tell=_tell_refusal)
 def act(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
+    """One form of the page: done, back to its section with a message; refused, the page
+    again with the form as typed and the message beside the field."""
     mentorship, side = visible_mentorship(request, mentorship_id)
     if side == "manager":
         raise PermissionDenied(_("Programme managers see this mentorship but do not act in it."))
     workspace_action = _workspace_action(action)
-    messages.success(request, workspace_action.run(request, mentorship))
+    me = person_of(request.user)
+    form = workspace_action.form(
+        request.POST, mentorship=mentorship, zone=me.timezone if me else "UTC", me=me
+    )
+    if form.is_valid():
+        with refusal_beside(form):
+            try:
+                done = workspace_action.run(request, mentorship, form)
+            except TimeTaken as taken:
+                form.add_error(None, str(taken.message))
+                if taken.next_free_times:
+                    form.add_error(None, _free_times_message(request, taken.next_free_times))
+    form.refuse_stale_target()
+    if form.errors:
+        form.point_at_first_error()
+        return _page(request, mentorship, side, refused=form)
+    messages.success(request, done)
     return redirect(_page_at(mentorship.pk, workspace_action.section))
 
 
 def _free_times_message(request: HttpRequest, moments: list[datetime]) -> str:
-    """The next free times, as the reader's own clock shows them."""
-    me = person_of(request.user)
-    zone = ZoneInfo(me.timezone if me else "UTC")
-    times = [date_format(timezone.localtime(m, zone), "DATETIME_FORMAT") for m in moments]
+    """The next free times, as the reader's own clock shows them, with the zone."""
+    zone = _zone_of(request)
     return _("Times you are both free next (in your time zone): %(times)s.") % {
-        "times": "; ".join(times)
+        "times": "; ".join(moment_at(moment, zone) for moment in moments)
     }
 
 

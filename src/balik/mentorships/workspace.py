@@ -25,6 +25,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
+from balik.mentorships.notices import moment_label
 from balik.mentorships.scheduling import propose_times
 from balik.mentorships.selectors import agenda_state, deadline_of, visible_notes
 from balik.mentorships.sessions import busy_intervals, session_length, weekly_availability
@@ -49,15 +50,33 @@ class SessionView:
     my_feedback: object | None = None
 
     @property
-    def feedback_fields(self) -> list[tuple[str, str, int | None]]:
-        """(field, label, my current score) for the feedback form."""
-        labels = (
-            ("rating", _("Overall")),
-            ("usefulness", _("How useful it was")),
-            ("preparation", _("How well it was prepared")),
-            ("psychological_safety", _("I could speak openly and was heard")),
-        )
-        return [(name, label, getattr(self.my_feedback, name, None)) for name, label in labels]
+    def is_booked(self) -> bool:
+        return self.session.status == SessionStatus.BOOKED
+
+    @property
+    def is_held(self) -> bool:
+        return self.session.status == SessionStatus.HELD
+
+
+def progress_percent(value: str) -> int | None:
+    """A progress value as a percentage: "45%", "45" or a fraction such as "0.3"; None for a
+    value in words ("two of three drafts")."""
+    text = value.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not value.strip().endswith("%") and 0 < number <= 1 and "." in text:
+        number *= 100
+    return max(0, min(100, round(number)))
+
+
+def goal_progress(goal: Goal) -> int | None:
+    """The latest progress given as a number, from the prefetched updates."""
+    for update in reversed(list(goal.updates.all())):
+        if update.value:
+            return progress_percent(update.value)
+    return None
 
 
 def _local(moment: datetime | None, zone: str) -> datetime | None:
@@ -154,6 +173,8 @@ def workspace(user, mentorship: Mentorship) -> dict:
         .select_related("owner")
         .prefetch_related("updates__author")
     )
+    for goal in goals:
+        goal.progress = goal_progress(goal)
     actions = list(ActionItem.objects.filter(mentorship=mentorship).select_related("owner"))
     general_notes = (
         list(visible_notes(user, mentorship).filter(session__isnull=True)) if member else []
@@ -166,6 +187,9 @@ def workspace(user, mentorship: Mentorship) -> dict:
         or (v.session.status == SessionStatus.BOOKED and v.session.ends_at > now)
     ]
     past = [v for v in views if v not in upcoming]
+    reflections = list(mentorship.reflections.select_related("author")) if member else []
+    mine = next((r for r in reflections if me and r.author_id == me.pk), None)
+    theirs = next((r for r in reflections if me and r.author_id != me.pk), None)
     return {
         "side": side,
         "member": member,
@@ -182,4 +206,135 @@ def workspace(user, mentorship: Mentorship) -> dict:
         "learning_log": log,
         "flipped": mentorship.program.kind == "flipped",
         "now": now,
+        "my_reflection": mine,
+        "partner_reflection": theirs,
+        "closes_now": theirs is not None,
+        "reflections": reflections,
+        "held": [v for v in past if v.is_held],
+        "earlier_agendas": [v for v in past if v.session.status != SessionStatus.CANCELLED],
+        "to_come": [v for v in upcoming if v.is_booked],
     }
+
+
+@dataclass
+class NextStep:
+    """The one thing the reader has to do next on this page, most urgent first."""
+
+    kind: str
+    text: str
+    anchor: str
+    view: SessionView | None = None
+    when: datetime | None = None
+
+
+def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
+    """What the reader does next, most urgent first: answer proposed times, write or answer the
+    agenda of the next session (it has a deadline), record what happened at a past session,
+    confirm the agreement, give feedback, log the learning, plan the next session."""
+    if not context["member"] or not mentorship.is_active:
+        return None
+    me = context["me"]
+    agreement = context["agreement"]
+    upcoming: list[SessionView] = context["upcoming"]
+    past: list[SessionView] = context["past"]
+    for view in upcoming:
+        session = view.session
+        if session.status == SessionStatus.PROPOSED and session.proposed_by_id != me.pk:
+            return NextStep(
+                "choose_time",
+                _("%(name)s proposed times for your next session: choose one.")
+                % {"name": session.proposed_by.full_name},
+                f"session-{session.pk}",
+                view,
+            )
+    booked = [view for view in upcoming if view.is_booked]
+    if booked:
+        view = booked[0]
+        agenda = view.agenda
+        submitted = agenda is not None and agenda.submitted_at is not None
+        if view.is_leader and not submitted:
+            late = view.deadline is not None and view.deadline < context["now"]
+            text = (
+                _("Your agenda was due %(deadline)s: write it now, %(name)s still reads it.")
+                if late
+                else _("Write your agenda by %(deadline)s.")
+            )
+            return NextStep(
+                "write_agenda",
+                text % {"deadline": _moment(view.deadline), "name": context["partner"].full_name},
+                f"agenda-{view.session.pk}",
+                view,
+                view.deadline,
+            )
+        if not view.is_leader and submitted and view.response is None:
+            return NextStep(
+                "answer_agenda",
+                _("Answer the agenda %(name)s wrote for the session of %(when)s.")
+                % {"name": agenda.author.full_name, "when": _moment(view.local_start)},
+                f"agenda-{view.session.pk}",
+                view,
+            )
+    for view in past:
+        if view.is_booked and view.session.attendance == "":
+            return NextStep(
+                "attendance",
+                _("Record what happened at the session of %(when)s.")
+                % {"when": _moment(view.local_start)},
+                f"session-{view.session.pk}",
+                view,
+            )
+    mine = (
+        agreement.mentor_confirmed_at
+        if me.pk == mentorship.mentor_id
+        else agreement.mentee_confirmed_at
+    )
+    if mine is None:
+        return NextStep("confirm", _("Read the agreement and confirm it."), "agreement")
+    for view in past:
+        if view.is_held and view.my_feedback is None and _feedback_open(view):
+            return NextStep(
+                "feedback",
+                _("Give your feedback on the session of %(when)s.")
+                % {"when": _moment(view.local_start)},
+                f"feedback-{view.session.pk}",
+                view,
+            )
+    for view in past:
+        if view.is_held and view.my_learning is None:
+            return NextStep(
+                "learning",
+                _("Write what you taught and learned at the session of %(when)s.")
+                % {"when": _moment(view.local_start)},
+                f"learning-{view.session.pk}",
+                view,
+            )
+    if booked:
+        view = booked[0]
+        return NextStep(
+            "next_session",
+            _("Your next session: %(when)s.") % {"when": _moment(view.local_start)},
+            f"session-{view.session.pk}",
+            view,
+        )
+    if any(view.session.status == SessionStatus.PROPOSED for view in upcoming):
+        return NextStep(
+            "waiting",
+            _("You proposed times; %(name)s chooses one.") % {"name": context["partner"].full_name},
+            "sessions",
+        )
+    return NextStep("propose", _("Plan your next session: propose a few times."), "propose")
+
+
+FEEDBACK_WINDOW = timedelta(days=7)
+
+
+def _feedback_open(view: SessionView) -> bool:
+    ends = view.session.ends_at
+    return ends is None or timezone.now() <= ends + FEEDBACK_WINDOW
+
+
+def _moment(moment: datetime | None) -> str:
+    """A time as the page shows it: "Fri 5 Dec 2026, 10:00 WIB" in the viewer's zone."""
+    if moment is None:
+        return ""
+    return moment_label(moment)

@@ -19,3 +19,26 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// The mentorship page: a link to a form inside a closed <details> opens it; a form shown again
+// after a refusal takes the focus when no field of it did (autofocus does otherwise).
+function openTarget() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target) return;
+  let node = target;
+  while (node) {
+    if (node.tagName === "DETAILS") node.open = true;
+    node = node.parentElement;
+  }
+  const inner = target.querySelector && target.querySelector("details.form-toggle");
+  if (inner) inner.open = true;
+}
+window.addEventListener("hashchange", openTarget);
+document.addEventListener("DOMContentLoaded", () => {
+  openTarget();
+  const refused = document.querySelector("[data-refused]");
+  if (refused && !document.querySelector("[autofocus]")) {
+    refused.closest("details")?.setAttribute("open", "");
+    refused.focus();
+  }
+});
