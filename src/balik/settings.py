@@ -227,6 +227,13 @@ BALIK_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = envint("BALIK_RESET_REQUESTS_PER_ADD
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
+# The language of a person who never chose one: their pages, notices and e-mails.
+BALIK_DEFAULT_LANGUAGE = os.environ.get("BALIK_DEFAULT_LANGUAGE", "id").strip()
+if BALIK_DEFAULT_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"BALIK_DEFAULT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}; "
+        f"got {BALIK_DEFAULT_LANGUAGE!r}"
+    )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

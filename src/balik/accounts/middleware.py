@@ -3,17 +3,20 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from balik.core.bilingual import language_of
+
 
 class UserLanguageMiddleware:
-    """A signed-in person's saved language wins over the browser's, on every device."""
+    """A signed-in person's saved language wins over the browser's, on every device; one who
+    never chose reads the organisation's default (`BALIK_DEFAULT_LANGUAGE`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", "") if user else ""
-        if user is not None and user.is_authenticated and language:
+        if user is not None and user.is_authenticated:
+            language = language_of(user)
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

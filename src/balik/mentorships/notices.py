@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from balik.core.bilingual import in_reader_language
 from balik.mentorships.ics import series_invite, session_invite, together
 from balik.mentorships.models import Session, SessionStatus
 from balik.mentorships.scheduling import expand_series
@@ -131,6 +132,7 @@ def write_session_notice(session: Session, kind: str, person: Person, *, invite:
         if series_booked:
             return _series_booked_text(session, person.timezone)
         when = _when(session, person.timezone)
+        reason = in_reader_language(session.cancel_reason)
         titles = {
             "session_proposed": _("%(name)s proposed session times") % {"name": other.full_name},
             "session_booked": _("Session booked: %(when)s") % {"when": when},
@@ -141,8 +143,8 @@ def write_session_notice(session: Session, kind: str, person: Person, *, invite:
         body = {
             "session_proposed": _("Choose one of the times, or propose others."),
             "session_booked": _("The invite is attached; it updates your calendar."),
-            "session_changed": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
-            "session_cancelled": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
+            "session_changed": _("Reason: %(reason)s") % {"reason": reason},
+            "session_cancelled": _("Reason: %(reason)s") % {"reason": reason},
             "agenda_submitted": _("Read it and add your perspective before the session."),
         }.get(kind, "")
         return titles.get(kind, kind), body
