@@ -235,6 +235,8 @@ if BALIK_DEFAULT_LANGUAGE not in dict(LANGUAGES):
         f"got {BALIK_DEFAULT_LANGUAGE!r}"
     )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format per language, day before month: balik/formats/<language>/formats.py
+FORMAT_MODULE_PATH = ["balik.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"

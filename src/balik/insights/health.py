@@ -54,7 +54,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
-from balik.notifications.models import Kind
+from balik.notifications.models import Kind, Notification
 from balik.notifications.services import notify
 from balik.people.models import GENERATION_YEARS, Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
@@ -282,20 +282,34 @@ def program_health(
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
     # sessions held per week, Monday to Sunday in the current time zone: the weeks' first
-    # moments are worked out here, so the database compares times instead of converting each
+    # moments are worked out here, so the database compares times instead of converting each.
+    # Only the programme's own weeks: none before it starts, the last TREND_WEEKS at most.
     zone = timezone.get_current_timezone()
     this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    mondays = [this_monday - timedelta(weeks=TREND_WEEKS - 1 - i) for i in range(TREND_WEEKS + 1)]
+    first_monday = this_monday - timedelta(weeks=TREND_WEEKS - 1)
+    if program.start_date:
+        first_monday = max(
+            first_monday, program.start_date - timedelta(days=program.start_date.weekday())
+        )
+    week_count = max((this_monday - first_monday).days // 7 + 1, 0)
+    mondays = [first_monday + timedelta(weeks=i) for i in range(week_count + 1)]
     week_starts = [datetime.combine(monday, datetime.min.time(), zone) for monday in mondays]
-    held_per_week = Session.objects.filter(
-        in_programme, status=SessionStatus.HELD, starts_at__gte=week_starts[0], starts_at__lte=now
-    ).aggregate(
-        **{
-            f"week_{i}": Count("starts_at", filter=Q(starts_at__gte=start, starts_at__lt=end))
-            for i, (start, end) in enumerate(itertools.pairwise(week_starts))
-        }
+    held_per_week = (
+        Session.objects.filter(
+            in_programme,
+            status=SessionStatus.HELD,
+            starts_at__gte=week_starts[0],
+            starts_at__lte=now,
+        ).aggregate(
+            **{
+                f"week_{i}": Count("starts_at", filter=Q(starts_at__gte=start, starts_at__lt=end))
+                for i, (start, end) in enumerate(itertools.pairwise(week_starts))
+            }
+        )
+        if week_count
+        else {}
     )
-    weeks = [{"start": mondays[i], "held": held_per_week[f"week_{i}"]} for i in range(TREND_WEEKS)]
+    weeks = [{"start": mondays[i], "held": held_per_week[f"week_{i}"]} for i in range(week_count)]
 
     # session feedback: summed per author and pair as it is given (insights.tallies)
     counted = _author_q(filters, people, "author", "mentorship") & Q(mentorship__program=program)
@@ -504,6 +518,25 @@ def reason_sentence(mentorship: Mentorship, code: str, data: dict) -> str:
 # --- the nudge ----------------------------------------------------------------------------------
 
 
+def _nudge_key(mentorship_id: int, person_id: int, day: date) -> str:
+    return f"nudge:{mentorship_id}:{person_id}:{day.isoformat()}"
+
+
+def nudged_on(mentorships: list[Mentorship], day: date | None = None) -> set[int]:
+    """The ids of those pairs both of whose people were nudged on `day` (default today)."""
+    day = day or timezone.localdate()
+    keys = {
+        _nudge_key(m.pk, person_id, day): m.pk
+        for m in mentorships
+        for person_id in (m.mentor_id, m.mentee_id)
+    }
+    sent = Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    counts: dict[int, int] = {}
+    for key in sent:
+        counts[keys[key]] = counts.get(keys[key], 0) + 1
+    return {pk for pk, count in counts.items() if count == 2}
+
+
 def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None) -> int:
     """Send both people of the pair a notice (in their inbox, and by e-mail through the worker)
     asking them to meet. Once per pair and day: returns how many notices were created, 0 when
@@ -531,7 +564,7 @@ def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None
             notice = notify(
                 person.user,
                 Kind.NUDGE,
-                dedupe_key=f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
+                dedupe_key=_nudge_key(mentorship.pk, person.pk, today),
                 render=render,
                 url=f"/mentorships/{mentorship.pk}/",
             )

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from balik.core.bilingual import in_reader_language
+from balik.core.dates import moment_text
 from balik.mentorships.ics import series_invite, session_invite, together
 from balik.mentorships.models import Session, SessionStatus
 from balik.mentorships.scheduling import expand_series
@@ -103,8 +104,7 @@ def _session_link(session: Session) -> str:
 def moment_in(moment: datetime, zone: str) -> str:
     """A moment on the reader's clock, with the zone named: notices are read far from the
     server, often in another time zone than the partner's."""
-    local = timezone.localtime(moment, ZoneInfo(zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
+    return moment_text(moment, zone)
 
 
 def _when(session: Session, zone: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balik.accounts.models import User
+from balik.core.dates import moment_text
 from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.mentorships.access import clean_text, partner_of, require_active, require_member
 from balik.mentorships.agreements import agreement_for
@@ -172,6 +173,11 @@ def booked_times_record(sessions: Iterable[Session]) -> None:
     _occupy([s for s in sessions if s.status == SessionStatus.BOOKED and s.starts_at])
 
 
+def _zone_of(moment: datetime) -> str | None:
+    """The zone a proposed time was given in, to tell it back on the same clock."""
+    return getattr(moment.tzinfo, "key", None)
+
+
 def _check_times(
     mentorship: Mentorship, starts: list[datetime], exclude: int | None = None
 ) -> dict[str, list[str]]:
@@ -188,12 +194,12 @@ def _check_times(
             errors.setdefault("options", []).append(_("A time needs its time zone."))
         elif start <= now:
             errors.setdefault("options", []).append(
-                _("%(time)s is in the past.") % {"time": start.isoformat()}
+                _("%(time)s is in the past.") % {"time": moment_text(start, _zone_of(start))}
             )
         elif conflicts(start, start + length, busy):
             errors.setdefault("options", []).append(
                 _("%(time)s clashes with another booked session of one of you.")
-                % {"time": start.isoformat()}
+                % {"time": moment_text(start, _zone_of(start))}
             )
     return errors
 
