@@ -196,10 +196,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's four rules, worded by Balik (one word for "password" in Indonesian)
+    {"NAME": "balik.accounts.passwords.NotLikeThePerson"},
+    {"NAME": "balik.accounts.passwords.LongEnough"},
+    {"NAME": "balik.accounts.passwords.NotCommon"},
+    {"NAME": "balik.accounts.passwords.NotOnlyDigits"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
