@@ -438,3 +438,14 @@ def test_a_programme_three_weeks_old_charts_its_own_weeks_only(program):
     assert weeks[0]["start"] == first_monday
     assert weeks[-1]["start"] == today - timedelta(days=today.weekday())
     assert len(weeks) in (3, 4)
+
+
+def test_an_overdue_goal_reads_its_date_in_the_readers_format(program):
+    from django.utils import translation
+
+    from balik.insights.health import reason_sentence
+
+    pair = add_pair(program, 1)
+    with translation.override("id"):
+        sentence = reason_sentence(pair, "goals_overdue", {"count": 1, "since": "2026-11-29"})
+    assert "29 Nov 2026" in sentence and "2026-11-29" not in sentence

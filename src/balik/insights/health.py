@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -504,15 +504,20 @@ def reason_sentence(mentorship: Mentorship, code: str, data: dict) -> str:
             "days": data["days"],
         }
     if code == "goals_overdue":
-        return (
-            ngettext(
-                "%(count)s goal is past its due date (since %(since)s).",
-                "%(count)s goals are past their due date (the first since %(since)s).",
-                data["count"],
-            )
-            % data
-        )
+        return ngettext(
+            "%(count)s goal is past its due date (since %(since)s).",
+            "%(count)s goals are past their due date (the first since %(since)s).",
+            data["count"],
+        ) % {**data, "since": _day(data["since"])}
     return code
+
+
+def _day(iso_day: str) -> str:
+    """A stored ISO date as the reader's language writes it ("29 Nov 2026")."""
+    try:
+        return formats.date_format(date.fromisoformat(iso_day), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return iso_day
 
 
 # --- the nudge ----------------------------------------------------------------------------------
