@@ -23,8 +23,6 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
 ROOT = Path(__file__).resolve().parents[2]
 PO_FILE = ROOT / "src" / "balik" / "locale" / "id" / "LC_MESSAGES" / "django.po"
 DEMO_DOMAIN = "nusantara.example"
@@ -134,15 +132,9 @@ def tour(tmp_path_factory) -> Iterator[Tour]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+def chromium(browser) -> object:
+    """The suite's one Chromium (one Playwright per process: a second would refuse to start)."""
+    return browser
 
 
 _signed_in: dict[str, dict] = {}
