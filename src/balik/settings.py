@@ -196,10 +196,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's four rules, worded by Balik (one word for "password" in Indonesian)
+    {"NAME": "balik.accounts.passwords.NotLikeThePerson"},
+    {"NAME": "balik.accounts.passwords.LongEnough"},
+    {"NAME": "balik.accounts.passwords.NotCommon"},
+    {"NAME": "balik.accounts.passwords.NotOnlyDigits"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -227,7 +228,16 @@ BALIK_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = envint("BALIK_RESET_REQUESTS_PER_ADD
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
+# The language of a person who never chose one: their pages, notices and e-mails.
+BALIK_DEFAULT_LANGUAGE = os.environ.get("BALIK_DEFAULT_LANGUAGE", "id").strip()
+if BALIK_DEFAULT_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"BALIK_DEFAULT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}; "
+        f"got {BALIK_DEFAULT_LANGUAGE!r}"
+    )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date format per language, day before month: balik/formats/<language>/formats.py
+FORMAT_MODULE_PATH = ["balik.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Jakarta"
@@ -332,6 +342,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+CSRF_FAILURE_VIEW = "balik.core.views.csrf_failure"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -345,7 +356,8 @@ NINJA_PAGINATION_CLASS = "balik.core.schemas.BoundedLimitOffsetPagination"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected_refusals": {"()": "balik.core.logs.ExpectedRefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("BALIK_LOG_LEVEL", "WARNING")},
 }
 

@@ -401,3 +401,51 @@ def test_the_figures_are_the_same_with_queries_run_alongside(program_manager, mo
     inline_health.comments = alongside.comments
     assert inline_health == alongside
     assert quiet.pk in {risk.mentorship_id for risk in alongside.risks}
+
+
+# --- small things: the nudge once done, the weeks charted ------------------------------------
+
+
+def test_a_pair_nudged_today_shows_it_instead_of_the_button(manager_client, program):
+    pair = add_pair(program, 1, days_ago=60)
+    other = add_pair(program, 2, days_ago=60)
+    manager_client.post(reverse("programs:health-nudge", args=[program.slug, pair.pk]))
+    page = manager_client.get(health_url(program)).content.decode()
+    nudged = reverse("programs:health-nudge", args=[program.slug, pair.pk])
+    waiting = reverse("programs:health-nudge", args=[program.slug, other.pk])
+    assert f'action="{nudged}"' not in page
+    assert f'action="{waiting}"' in page
+    assert "Nudged today" in page
+
+
+def test_a_programme_starting_next_year_charts_no_past_weeks(manager_client, program):
+    start = timezone.localdate() + timedelta(days=40)
+    Program.objects.filter(pk=program.pk).update(start_date=start)
+    program.refresh_from_db()
+    assert program_health(program).weeks == []
+    page = manager_client.get(health_url(program)).content.decode()
+    assert "trend-caption" not in page
+    assert "Sessions held per week are shown from" in page
+
+
+def test_a_programme_three_weeks_old_charts_its_own_weeks_only(program):
+    today = timezone.localdate()
+    Program.objects.filter(pk=program.pk).update(start_date=today - timedelta(days=15))
+    program.refresh_from_db()
+    weeks = program_health(program).weeks
+    first_monday = today - timedelta(days=15)
+    first_monday -= timedelta(days=first_monday.weekday())
+    assert weeks[0]["start"] == first_monday
+    assert weeks[-1]["start"] == today - timedelta(days=today.weekday())
+    assert len(weeks) in (3, 4)
+
+
+def test_an_overdue_goal_reads_its_date_in_the_readers_format(program):
+    from django.utils import translation
+
+    from balik.insights.health import reason_sentence
+
+    pair = add_pair(program, 1)
+    with translation.override("id"):
+        sentence = reason_sentence(pair, "goals_overdue", {"count": 1, "since": "2026-11-29"})
+    assert "29 Nov 2026" in sentence and "2026-11-29" not in sentence

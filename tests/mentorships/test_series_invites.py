@@ -95,7 +95,7 @@ def test_a_date_taken_by_another_session_is_left_out_and_said(pair):
     (notice,) = [m for m in mail.outbox if m.attachments and m.to == [pair.mentee.email]]
     assert "3 sessions" in notice.subject
     assert "Not booked, because one of you already had a session then" in notice.body
-    assert "March 22, 2027, 6 p.m. (Europe/Amsterdam)" in notice.body
+    assert "22 Mar 2027, 18:00 CET" in notice.body
 
 
 def test_a_moved_and_a_cancelled_date_change_that_date_alone(pair):

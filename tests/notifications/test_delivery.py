@@ -124,7 +124,7 @@ def test_a_line_break_already_stored_in_a_title_cannot_stop_delivery():
     for n, user in enumerate(users):
         notice_for(user, f"k{n}")
     Notification.objects.filter(recipient=users[0]).update(
-        title="Name\nBcc: x@example.com proposed session times"
+        title="Name\nBcc: x@example.com proposed session times", texts={}
     )
     assert services.emails_deliver() == 3
     [injected] = [m for m in mail.outbox if m.to == ["p0@example.id"]]

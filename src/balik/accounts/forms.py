@@ -25,6 +25,14 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Balik's own words, not Django's (whose Indonesian reads "nama pengguna alamat email")
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The e-mail address or the password is not right. Check both: capital and small "
+            "letters count."
+        ),
+    }
 
 
 class ApiTokenForm(forms.Form):
@@ -89,9 +97,35 @@ class RevokesTokensOnSave:
         return user
 
 
-class TokenRevokingSetPasswordForm(RevokesTokensOnSave, SetPasswordForm):
+class BalikWordsForNewPasswords:
+    """One word for "password" on every page (Django's Indonesian says "sandi" where Balik
+    says "kata sandi"): Balik's own labels and messages for the new-password fields."""
+
+    error_messages = {
+        "password_mismatch": _("The two passwords differ. Type the same one twice."),
+        "password_incorrect": _("The current password is not right. Type it again."),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        fields = self.fields  # type: ignore[attr-defined]
+        labels = {
+            "old_password": _("Your current password"),
+            "new_password1": _("Your new password"),
+            "new_password2": _("Your new password again"),
+        }
+        for name, label in labels.items():
+            if name in fields:
+                fields[name].label = label
+        if "new_password2" in fields:
+            fields["new_password2"].help_text = _("Type the same password again, to check it.")
+
+
+class TokenRevokingSetPasswordForm(BalikWordsForNewPasswords, RevokesTokensOnSave, SetPasswordForm):
     pass
 
 
-class TokenRevokingPasswordChangeForm(RevokesTokensOnSave, PasswordChangeForm):
+class TokenRevokingPasswordChangeForm(
+    BalikWordsForNewPasswords, RevokesTokensOnSave, PasswordChangeForm
+):
     pass

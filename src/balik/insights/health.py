@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -54,7 +54,7 @@ from balik.mentorships.models import (
     SessionStatus,
     Side,
 )
-from balik.notifications.models import Kind
+from balik.notifications.models import Kind, Notification
 from balik.notifications.services import notify
 from balik.people.models import GENERATION_YEARS, Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program
@@ -282,20 +282,34 @@ def program_health(
     in_programme = _pairs_q(program, filters, people, "mentorship__")
 
     # sessions held per week, Monday to Sunday in the current time zone: the weeks' first
-    # moments are worked out here, so the database compares times instead of converting each
+    # moments are worked out here, so the database compares times instead of converting each.
+    # Only the programme's own weeks: none before it starts, the last TREND_WEEKS at most.
     zone = timezone.get_current_timezone()
     this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    mondays = [this_monday - timedelta(weeks=TREND_WEEKS - 1 - i) for i in range(TREND_WEEKS + 1)]
+    first_monday = this_monday - timedelta(weeks=TREND_WEEKS - 1)
+    if program.start_date:
+        first_monday = max(
+            first_monday, program.start_date - timedelta(days=program.start_date.weekday())
+        )
+    week_count = max((this_monday - first_monday).days // 7 + 1, 0)
+    mondays = [first_monday + timedelta(weeks=i) for i in range(week_count + 1)]
     week_starts = [datetime.combine(monday, datetime.min.time(), zone) for monday in mondays]
-    held_per_week = Session.objects.filter(
-        in_programme, status=SessionStatus.HELD, starts_at__gte=week_starts[0], starts_at__lte=now
-    ).aggregate(
-        **{
-            f"week_{i}": Count("starts_at", filter=Q(starts_at__gte=start, starts_at__lt=end))
-            for i, (start, end) in enumerate(itertools.pairwise(week_starts))
-        }
+    held_per_week = (
+        Session.objects.filter(
+            in_programme,
+            status=SessionStatus.HELD,
+            starts_at__gte=week_starts[0],
+            starts_at__lte=now,
+        ).aggregate(
+            **{
+                f"week_{i}": Count("starts_at", filter=Q(starts_at__gte=start, starts_at__lt=end))
+                for i, (start, end) in enumerate(itertools.pairwise(week_starts))
+            }
+        )
+        if week_count
+        else {}
     )
-    weeks = [{"start": mondays[i], "held": held_per_week[f"week_{i}"]} for i in range(TREND_WEEKS)]
+    weeks = [{"start": mondays[i], "held": held_per_week[f"week_{i}"]} for i in range(week_count)]
 
     # session feedback: summed per author and pair as it is given (insights.tallies)
     counted = _author_q(filters, people, "author", "mentorship") & Q(mentorship__program=program)
@@ -490,18 +504,42 @@ def reason_sentence(mentorship: Mentorship, code: str, data: dict) -> str:
             "days": data["days"],
         }
     if code == "goals_overdue":
-        return (
-            ngettext(
-                "%(count)s goal is past its due date (since %(since)s).",
-                "%(count)s goals are past their due date (the first since %(since)s).",
-                data["count"],
-            )
-            % data
-        )
+        return ngettext(
+            "%(count)s goal is past its due date (since %(since)s).",
+            "%(count)s goals are past their due date (the first since %(since)s).",
+            data["count"],
+        ) % {**data, "since": _day(data["since"])}
     return code
 
 
+def _day(iso_day: str) -> str:
+    """A stored ISO date as the reader's language writes it ("29 Nov 2026")."""
+    try:
+        return formats.date_format(date.fromisoformat(iso_day), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return iso_day
+
+
 # --- the nudge ----------------------------------------------------------------------------------
+
+
+def _nudge_key(mentorship_id: int, person_id: int, day: date) -> str:
+    return f"nudge:{mentorship_id}:{person_id}:{day.isoformat()}"
+
+
+def nudged_on(mentorships: list[Mentorship], day: date | None = None) -> set[int]:
+    """The ids of those pairs both of whose people were nudged on `day` (default today)."""
+    day = day or timezone.localdate()
+    keys = {
+        _nudge_key(m.pk, person_id, day): m.pk
+        for m in mentorships
+        for person_id in (m.mentor_id, m.mentee_id)
+    }
+    sent = Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    counts: dict[int, int] = {}
+    for key in sent:
+        counts[keys[key]] = counts.get(keys[key], 0) + 1
+    return {pk for pk, count in counts.items() if count == 2}
 
 
 def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None) -> int:
@@ -531,7 +569,7 @@ def nudge_pair(*, mentorship: Mentorship, actor: User, today: date | None = None
             notice = notify(
                 person.user,
                 Kind.NUDGE,
-                dedupe_key=f"nudge:{mentorship.pk}:{person.pk}:{today.isoformat()}",
+                dedupe_key=_nudge_key(mentorship.pk, person.pk, today),
                 render=render,
                 url=f"/mentorships/{mentorship.pk}/",
             )

@@ -20,6 +20,7 @@ from balik.insights.health import (
     Filters,
     Health,
     nudge_pair,
+    nudged_on,
     program_health,
     reason_sentence,
 )
@@ -149,6 +150,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for risk in with_pairs(risk_page.object_list)
         ],
+        "nudged_today": nudged_on([risk.mentorship for risk in risk_page.object_list]),
         "today": timezone.localdate(),
     }
     return render(request, "insights/health.html", context)

@@ -38,7 +38,7 @@ from balik.matching.models import (
 from balik.matching.runs import execute_run
 from balik.matching.tasks import run_matching
 from balik.mentorships.agreements import agreements_start
-from balik.mentorships.closing import sessions_end
+from balik.mentorships.closing import DECLINED_REASON, sessions_end
 from balik.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from balik.people.models import Person
 from balik.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
@@ -554,7 +554,7 @@ def mentorship_decline(actor: User, mentorship: Mentorship, *, reason: str) -> M
         locked.decline_reason = reason
         locked.ended_at = timezone.now()
         locked.save(update_fields=["status", "declined_by", "decline_reason", "ended_at"])
-        sessions_end(locked, reason=_("The match was declined."))
+        sessions_end(locked, reason=str(DECLINED_REASON))
         PairRule.objects.filter(
             program=locked.program, mentor=locked.mentor, mentee=locked.mentee
         ).delete()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balik.accounts.models import User
 from balik.core.errors import ValidationFailed
@@ -14,22 +15,31 @@ from balik.mentorships.access import clean_text, require_active, require_member
 from balik.mentorships.models import Agreement, MeetingFormat, Mentorship, Side
 from balik.programs.models import ProgramKind
 
+# The defaults a new agreement starts from; read back in each reader's language until the pair
+# edits them (registered with balik.core.bilingual by the app's ready()).
+GROUND_RULES = {
+    ProgramKind.REVERSE: gettext_lazy(
+        "The junior colleague speaks freely and the senior listens first. What is said here "
+        "stays here. We both teach and both learn."
+    ),
+    ProgramKind.FLIPPED: gettext_lazy(
+        "The mentee leads every session and submits the agenda before the deadline. The "
+        "mentor facilitates and does not take over. What is said here stays here."
+    ),
+    ProgramKind.PEER: gettext_lazy("We take turns to lead. What is said here stays here."),
+}
+DEFAULT_GROUND_RULES = gettext_lazy(
+    "We come prepared, keep our appointments, and what is said here stays here."
+)
+DEFAULT_CONFIDENTIALITY = gettext_lazy(
+    "What we share stays between us unless we both agree otherwise. The programme "
+    "manager sees dates, attendance and goal status, never our notes."
+)
+DEFAULT_TEXTS = (*GROUND_RULES.values(), DEFAULT_GROUND_RULES, DEFAULT_CONFIDENTIALITY)
+
 
 def default_ground_rules(mentorship: Mentorship) -> str:
-    kind = mentorship.program.kind
-    if kind == ProgramKind.REVERSE:
-        return _(
-            "The junior colleague speaks freely and the senior listens first. What is said here "
-            "stays here. We both teach and both learn."
-        )
-    if kind == ProgramKind.FLIPPED:
-        return _(
-            "The mentee leads every session and submits the agenda before the deadline. The "
-            "mentor facilitates and does not take over. What is said here stays here."
-        )
-    if kind == ProgramKind.PEER:
-        return _("We take turns to lead. What is said here stays here.")
-    return _("We come prepared, keep our appointments, and what is said here stays here.")
+    return str(GROUND_RULES.get(mentorship.program.kind, DEFAULT_GROUND_RULES))
 
 
 def _agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
@@ -42,10 +52,7 @@ def _agreement_defaults(mentorship: Mentorship) -> dict[str, Any]:
             else MeetingFormat.CASUAL
         ),
         "ground_rules": default_ground_rules(mentorship),
-        "confidentiality": _(
-            "What we share stays between us unless we both agree otherwise. The programme "
-            "manager sees dates, attendance and goal status, never our notes."
-        ),
+        "confidentiality": str(DEFAULT_CONFIDENTIALITY),
     }
 
 

@@ -12,7 +12,11 @@ class MentorshipsConfig(AppConfig):
 
     def ready(self) -> None:
         # In ready(), not at the top: the part reads models, which need the app registry.
+        from balik.core import bilingual
+        from balik.mentorships.agreements import DEFAULT_TEXTS
+        from balik.mentorships.closing import CLOSED_REASON, DECLINED_REASON
         from balik.mentorships.programme_page import mentorships_part
         from balik.programs import hooks
 
         hooks.add_page_part("mentorships", mentorships_part)
+        bilingual.register(DEFAULT_TEXTS, CLOSED_REASON, DECLINED_REASON)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from balik.accounts.models import User
 from balik.core.errors import ValidationFailed
@@ -17,6 +17,10 @@ from balik.mentorships.models import (
     SessionStatus,
 )
 from balik.mentorships.notices import write_session_notice
+
+# Why the system cancelled a session: read back in each reader's language (balik.core.bilingual).
+CLOSED_REASON = gettext_lazy("The mentorship has closed.")
+DECLINED_REASON = gettext_lazy("The match was declined.")
 
 
 def mentorship_close(
@@ -44,7 +48,7 @@ def mentorship_close(
             mentorship.status = MentorshipStatus.CLOSED
             mentorship.ended_at = timezone.now()
             mentorship.save(update_fields=["status", "ended_at"])
-            sessions_end(mentorship, reason=_("The mentorship has closed."))
+            sessions_end(mentorship, reason=str(CLOSED_REASON))
     return entry
 
 

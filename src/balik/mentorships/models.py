@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.bilingual import BilingualTextField
 from balik.core.fields import SingleLineCharField
 from balik.people.models import Person
 from balik.programs.models import Program
@@ -108,8 +109,10 @@ class Agreement(models.Model):
     meeting_place = SingleLineCharField(
         _("where we meet (a place or a video-call link)"), max_length=300, blank=True
     )
-    confidentiality = models.TextField(_("confidentiality"), blank=True)
-    ground_rules = models.TextField(_("ground rules"), blank=True)
+    # drafted from defaults (balik.mentorships.agreements), read in the reader's language
+    # until the pair edits them
+    confidentiality = BilingualTextField(_("confidentiality"), blank=True)
+    ground_rules = BilingualTextField(_("ground rules"), blank=True)
     mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
     mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,7 +208,7 @@ class Session(models.Model):
     attendance = models.CharField(
         max_length=14, choices=Attendance.choices, default=Attendance.UNKNOWN, blank=True
     )
-    cancel_reason = models.TextField(blank=True)
+    cancel_reason = BilingualTextField(blank=True)
     cancelled_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from balik.core.bilingual import in_reader_language
+from balik.core.dates import moment_text
 from balik.mentorships.ics import series_invite, session_invite, together
 from balik.mentorships.models import Session, SessionStatus
 from balik.mentorships.scheduling import expand_series
@@ -100,24 +102,20 @@ def _session_link(session: Session) -> str:
 
 
 def moment_label(moment: datetime) -> str:
-    """A time with its day, date and zone, in the active language: "Fri 5 Dec 2026, 10:00 WIB"
-    (the zone's abbreviation, or its offset where it has none)."""
-    zone_name = moment.tzname() or ""
-    if zone_name[:1] in "+-":
-        zone_name = f"UTC{zone_name}"
-    return f"{formats.date_format(moment, 'D j M Y, H:i')} {zone_name}".strip()
+    """A time with its day, date and zone, in the active language: "Fri 5 Dec 2026, 10:00 WIB",
+    on the clock the moment carries."""
+    return moment_text(moment, getattr(moment.tzinfo, "key", None), with_day=True)
 
 
 def moment_at(moment: datetime, zone: str) -> str:
     """`moment_label` on the clock of `zone`."""
-    return moment_label(timezone.localtime(moment, ZoneInfo(zone)))
+    return moment_text(moment, zone, with_day=True)
 
 
 def moment_in(moment: datetime, zone: str) -> str:
     """A moment on the reader's clock, with the zone named: notices are read far from the
     server, often in another time zone than the partner's."""
-    local = timezone.localtime(moment, ZoneInfo(zone))
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone})"
+    return moment_text(moment, zone)
 
 
 def _when(session: Session, zone: str) -> str:
@@ -145,6 +143,7 @@ def write_session_notice(session: Session, kind: str, person: Person, *, invite:
         if series_booked:
             return _series_booked_text(session, person.timezone)
         when = _when(session, person.timezone)
+        reason = in_reader_language(session.cancel_reason)
         titles = {
             "session_proposed": _("%(name)s proposed session times") % {"name": other.full_name},
             "session_booked": _("Session booked: %(when)s") % {"when": when},
@@ -155,8 +154,8 @@ def write_session_notice(session: Session, kind: str, person: Person, *, invite:
         body = {
             "session_proposed": _("Choose one of the times, or propose others."),
             "session_booked": _("The invite is attached; it updates your calendar."),
-            "session_changed": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
-            "session_cancelled": _("Reason: %(reason)s") % {"reason": session.cancel_reason},
+            "session_changed": _("Reason: %(reason)s") % {"reason": reason},
+            "session_cancelled": _("Reason: %(reason)s") % {"reason": reason},
             "agenda_submitted": _("Read it and add your perspective before the session."),
         }.get(kind, "")
         return titles.get(kind, kind), body

@@ -8,6 +8,11 @@ Each notice carries its own e-mail delivery state (docs/delivery.md): pending, s
 by one worker until its lease ends), sent, retrying (with the reason and the time of the next
 attempt), or failed with the reason after `EMAIL_MAX_ATTEMPTS`; and its own Message-ID, the same
 at every attempt, so a copy sent twice is recognisably the same message.
+
+A notice is written in every language Balik speaks (`texts`), so it is read, and e-mailed, in
+the language its recipient has when it is read or sent, not the one they had when it was
+written; `title` and `body` hold the recipient's language at writing (and are all that notices
+written before `texts` have).
 """
 
 import uuid
@@ -16,6 +21,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from balik.core.fields import SingleLineCharField
@@ -84,6 +90,8 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = SingleLineCharField(max_length=200)
     body = models.TextField(blank=True)
+    # language code -> [title, body], one entry per language of settings.LANGUAGES
+    texts = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=120, unique=True)
     in_app = models.BooleanField(default=True)
@@ -127,6 +135,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+    def text_in(self, language: str | None = None) -> tuple[str, str]:
+        """(title, body) in `language` (default: the active one), when the notice has it."""
+        text = (self.texts or {}).get(language or get_language() or "")
+        if isinstance(text, list) and len(text) == 2:
+            return text[0], text[1]
+        return self.title, self.body
+
+    @property
+    def shown_title(self) -> str:
+        return self.text_in()[0]
+
+    @property
+    def shown_body(self) -> str:
+        return self.text_in()[1]
 
 
 class Preference(models.Model):

@@ -1,7 +1,8 @@
 """Writing notices (once each) into the outbox, delivering their e-mails, reading the inbox.
 
-A notice is written in the recipient's language, in the transaction of the change that causes
-it, with everything its e-mail needs (an invite's bytes too). E-mails go out from the worker
+A notice is written in the transaction of the change that causes it, in every language (it is
+read, and e-mailed, in the recipient's language at that time), with everything its e-mail needs
+(an invite's bytes too, in the recipient's language at writing). E-mails go out from the worker
 (`emails_deliver`), never from a request: a slow or absent mail server never slows or breaks a
 page, and a notice written while no worker ran is sent when one starts.
 
@@ -37,6 +38,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from balik.core.bilingual import language_of
 from balik.core.mail import close_quietly, failure_reason, send_one
 from balik.core.text import one_line
 from balik.notifications.models import (
@@ -154,14 +156,21 @@ def notify_many(outgoing: Iterable[Outgoing]) -> int:
 
 
 def _build(one: Outgoing, in_app: bool, email: bool) -> Notification:
-    with translation.override(one.user.preferred_language or settings.LANGUAGE_CODE):
-        title, body = one.render()
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            title, body = one.render()
+            texts[code] = [one_line(str(title))[:200], str(body)]
+    language = language_of(one.user)
+    with translation.override(language):
         name, text, mime_type = one.attach() if (one.attach and email) else ("", "", "")
+    title, body = texts.get(language) or texts[settings.LANGUAGE_CODE]
     return Notification(
         recipient=one.user,
         kind=one.kind,
-        title=one_line(str(title))[:200],
-        body=str(body),
+        title=title,
+        body=body,
+        texts={} if one.kind in SECRET_BODY else texts,
         url=one.url,
         dedupe_key=one.dedupe_key[:120],
         in_app=in_app,
@@ -255,10 +264,12 @@ def _claim_next(worker: str) -> Notification | None:
 
 def _email_of(notice: Notification) -> EmailMessage:
     link = f"\n\n{settings.BALIK_SITE_URL}{notice.url}" if notice.url else ""
+    # in the language the recipient has now, which may not be the one they had at writing
+    title, body = notice.text_in(language_of(notice.recipient))
     # one_line again: a title stored before titles were kept on one line must not break headers
     message = EmailMessage(
-        one_line(notice.title),
-        f"{notice.body}{link}",
+        one_line(title),
+        f"{body}{link}",
         to=[notice.recipient.email],
         headers={"Message-ID": notice.message_id},
     )

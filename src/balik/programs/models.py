@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balik.core.bilingual import BilingualListField, BilingualTextField
 from balik.core.fields import SingleLineCharField
 from balik.people.models import Person, Skill
 
@@ -60,7 +61,7 @@ class Program(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ProgramKind.choices)
     template = models.CharField(_("template"), max_length=60, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BilingualTextField(_("description"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     cadence_days = models.PositiveSmallIntegerField(
@@ -114,10 +115,12 @@ class Program(models.Model):
     )
 
     # guides
-    mentor_guide = models.TextField(_("guide for mentors"), blank=True)
-    mentee_guide = models.TextField(_("guide for mentees"), blank=True)
-    suggested_goals = models.JSONField(_("suggested goals"), default=list, blank=True)
-    agenda_prompts = models.JSONField(_("agenda prompts"), default=list, blank=True)
+    # a template's texts, copied when the programme is created, read in the reader's language
+    # until a manager edits them (balik.core.bilingual)
+    mentor_guide = BilingualTextField(_("guide for mentors"), blank=True)
+    mentee_guide = BilingualTextField(_("guide for mentees"), blank=True)
+    suggested_goals = BilingualListField(_("suggested goals"), default=list, blank=True)
+    agenda_prompts = BilingualListField(_("agenda prompts"), default=list, blank=True)
 
     enrolment_open = models.BooleanField(_("self-enrolment link open"), default=False)
     enrolment_token = models.CharField(max_length=40, default=new_enrolment_token, unique=True)

@@ -55,3 +55,5 @@ urlpatterns = [
 handler404 = "balik.site.api.page_not_found"
 # A refusal of access: the styled page that says why (see balik.core.refusals).
 handler403 = "balik.core.views.permission_denied"
+handler400 = "balik.core.views.bad_request"
+handler500 = "balik.core.views.server_error"

@@ -42,3 +42,37 @@ document.addEventListener("DOMContentLoaded", () => {
     refused.focus();
   }
 });
+// A region that scrolls sideways (a wide table on a narrow screen) must be reachable by the
+// keyboard: it becomes a named, focusable region while it overflows. Its name is the table's
+// caption, else the nearest heading before it, else the page's generic "Scrollable table".
+function regionName(region) {
+  const caption = region.querySelector("caption");
+  if (caption && caption.textContent.trim()) return caption.textContent.trim();
+  for (let node = region; node && node !== document.body; node = node.parentElement) {
+    for (let sibling = node.previousElementSibling; sibling; sibling = sibling.previousElementSibling) {
+      const heading = sibling.matches("h1, h2, h3, h4") ? sibling : sibling.querySelector("h1, h2, h3, h4");
+      if (heading && heading.textContent.trim()) return heading.textContent.trim();
+    }
+  }
+  return document.body.dataset.scrollLabel || "";
+}
+function markScrollRegions() {
+  for (const region of document.querySelectorAll(".table-wrap, .scroll-region")) {
+    const scrolls = region.scrollWidth > region.clientWidth + 1;
+    if (scrolls && !region.hasAttribute("tabindex")) {
+      region.tabIndex = 0;
+      region.setAttribute("role", "region");
+      region.dataset.madeFocusable = "";
+      if (!region.hasAttribute("aria-label") && !region.hasAttribute("aria-labelledby")) {
+        region.setAttribute("aria-label", regionName(region));
+      }
+    } else if (!scrolls && "madeFocusable" in region.dataset) {
+      region.removeAttribute("tabindex");
+      region.removeAttribute("role");
+      delete region.dataset.madeFocusable;
+    }
+  }
+}
+markScrollRegions();
+window.addEventListener("resize", markScrollRegions);
+document.addEventListener("htmx:afterSettle", markScrollRegions);

@@ -2,9 +2,11 @@
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from balik.core.memory import freeze_loaded_objects
 
@@ -24,6 +26,17 @@ class BalikServer(BaseApplication):
         from balik.wsgi import application
 
         return application
+
+
+class AccessLogWithoutStaticFiles(Logger):
+    """gunicorn's access log, less the static files: one line per page, not one per
+    stylesheet, script and icon the page loads."""
+
+    def access(self, resp, req, environ, request_time) -> None:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(settings.STATIC_URL) or path == "/favicon.ico":
+            return
+        super().access(resp, req, environ, request_time)
 
 
 def _worker_ready(worker) -> None:
@@ -66,6 +79,7 @@ class Command(BaseCommand):
                 "threads": 4,
                 "worker_class": "gthread",
                 "accesslog": "-",
+                "logger_class": f"{__name__}.AccessLogWithoutStaticFiles",
                 "timeout": 120,
                 "graceful_timeout": 10,
                 "post_worker_init": _worker_ready,
