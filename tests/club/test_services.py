@@ -15,6 +15,7 @@ from balik.core.errors import BalikError, PermissionRefused, ValidationFailed
 from balik.feedback.services import session_feedback_give
 from balik.mentorships.models import Agenda, BookedTime, SessionStatus
 from balik.notifications.models import Notification
+from balik.site.reminders import sweep
 from tests.club.builders import PREPARATION, default_package, mentee, mentor_with_topic, slot
 from tests.factories import PersonFactory, SkillFactory
 
@@ -346,3 +347,11 @@ def test_a_mentee_cannot_be_booked_twice_at_once_across_mentors():
     book(member, mentor_with_topic(), slot())
     with pytest.raises(services.SlotTaken):
         book(member, mentor_with_topic(name="Other"), slot())
+
+
+def test_the_workers_sweep_expires_requests():
+    default_package()
+    booking = book(mentee(), mentor_with_topic(), slot(days=5))
+    assert sweep(timezone.now() + timedelta(hours=49))["club_expired"] == 1
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.EXPIRED
