@@ -337,6 +337,8 @@ def mentor_page(mentor: Person, reader: Person | None, *, now: datetime | None =
         )
         for o in offerings
     }
+    for offering in offerings:
+        offering.free_times = free[offering.pk]
     return {
         "mentor": mentor,
         "offerings": offerings,
