@@ -169,3 +169,20 @@ def test_a_made_up_time_on_the_form_is_refused_beside_the_field(client):
         )
         assert answer.status_code == 422
     assert not Booking.objects.exists()
+
+
+def test_the_pairs_mentorship_page_shows_the_club_session_without_agreement_or_goals(client):
+    default_package()
+    offering, member = mentor_with_topic(auto_accept=True), mentee()
+    signed_in(client, member)
+    client.post(
+        reverse("club:book", args=[offering.pk]),
+        {"starts_at": slot().isoformat(), "learn": "Reels that sell", "questions": "b"},
+    )
+    booking = Booking.objects.get()
+    page = client.get(reverse("mentorships:detail", args=[booking.session.mentorship_id]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Reels that sell" in text  # the preparation is the agenda
+    assert 'id="agreement"' not in text and 'id="goals"' not in text
+    assert "My Club" in text

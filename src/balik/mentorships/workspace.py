@@ -181,5 +181,6 @@ def workspace(user, mentorship: Mentorship) -> dict:
         "past": past,
         "learning_log": log,
         "flipped": mentorship.program.kind == "flipped",
+        "club": mentorship.program.is_club,
         "now": now,
     }
