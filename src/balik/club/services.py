@@ -608,7 +608,7 @@ def booking_create(
     return booking
 
 
-def _club_mentorship(mentor: Person, mentee: Person) -> Mentorship:
+def club_mentorship(mentor: Person, mentee: Person) -> Mentorship:
     """The pair's Club mentorship (one per mentor and mentee), created on their first
     booking; called under both people's locks, so two bookings never create two."""
     program = club_program()
@@ -623,7 +623,7 @@ def _club_mentorship(mentor: Person, mentee: Person) -> Mentorship:
 def _book_session(booking: Booking, *, now: datetime) -> Session:
     """Accept the booking: the session, the time it takes, the agenda the preparation
     becomes, and both people's invites."""
-    mentorship = _club_mentorship(booking.mentor, booking.mentee)
+    mentorship = club_mentorship(booking.mentor, booking.mentee)
     session = Session.objects.create(
         mentorship=mentorship,
         status=SessionStatus.BOOKED,

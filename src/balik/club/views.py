@@ -150,12 +150,16 @@ def book(request: HttpRequest, offering_id: int) -> HttpResponse:
         status = 409 if taken else 422
     else:
         form = BookingForm(slots=choices)
+    chosen = form.data.get("starts_at", "") if form.is_bound else request.GET.get("at", "")
+    days = _slot_days(starts, reader.timezone)
+    earlier = {value for _day, times in days[:3] for value, _label in times}
     context = {
         "offering": offering,
         "mentor": offering.mentor,
         "form": form,
-        "days": _slot_days(starts, reader.timezone),
-        "chosen": form.data.get("starts_at", "") if form.is_bound else "",
+        "days": days,
+        "chosen": chosen,
+        "chosen_later": bool(chosen) and chosen not in earlier,
         "next_free": [_local(s, reader.timezone) for s in taken],
         "reader": reader,
         "balance": services.balance(reader),
