@@ -15,7 +15,7 @@ from balik.club import selectors, services
 from balik.club.models import Booking, Offering
 from balik.club.services import OfferingData, Preparation, person_of
 from balik.core.errors import ValidationFailed
-from balik.core.schemas import BodyIn, DateTime, ObjectId, answers
+from balik.core.schemas import MAX_ID, BodyIn, DateTime, ObjectId, answers
 from balik.people.models import Skill
 
 router = Router(tags=["club"])
@@ -65,7 +65,7 @@ class SlotsOut(Schema):
 
 
 class BookingIn(BodyIn):
-    offering_id: int = Field(ge=1)
+    offering_id: int = Field(ge=1, le=MAX_ID)
     starts_at: DateTime = Field(description="One of the open slots, with its time zone.")
     learn: str = Field(min_length=1, max_length=5000, description="What I want to learn.")
     questions: str = Field(min_length=1, max_length=5000, description="My key questions.")
@@ -188,9 +188,11 @@ def _offering_data(payload: OfferingIn) -> OfferingData:
     )
 
 
-@router.get("/offerings", response=answers({200: list[OfferingOut]}, 403), summary="Open offerings")
+@router.get(
+    "/offerings", response=answers({200: list[OfferingOut]}, 403, 422), summary="Open offerings"
+)
 def list_offerings(
-    request: HttpRequest, skill: str = "", mentor_id: int | None = Query(None, ge=1)
+    request: HttpRequest, skill: str = "", mentor_id: int | None = Query(None, ge=1, le=MAX_ID)
 ) -> list[dict]:
     """Offerings open to the caller (their audience admits them), the newest first; at most
     500. Filter by a skill's slug or a mentor."""
