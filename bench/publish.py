@@ -5,7 +5,7 @@
 Fills one reverse-mentoring programme with `--pairs` mentors and as many mentees (each with an
 account), and a finished matching run pairing them with the reasons a run stores (people and
 skills named by key); then publishes it as the web page does
-(`publish`) against a local SMTP server (aiosmtpd) on a free loopback port, and prints the
+(`run_publish`) against a local SMTP server (aiosmtpd) on a free loopback port, and prints the
 seconds the publish took, the outbox rows it wrote and the e-mails the server received during
 it. Then it delivers the outbox as the worker does, one message at a time, and prints how long
 that took and how many e-mails arrived in all.

@@ -34,7 +34,7 @@ users = User.objects.bulk_create(
     [User(email=f"stop{n}@example.id", full_name="P") for n in range(400)]
 )
 for n, user in enumerate(users):
-    notify(user, "nudge", f"stop-{n}", lambda: ("A nudge", "Meet soon"), "/")
+    notify(user, "nudge", dedupe_key=f"stop-{n}", render=lambda: ("A nudge", "Meet soon"), url="/")
 """
 
 STATE = """

@@ -30,7 +30,10 @@ def invite():
     return "invite.ics", INVITE, "text/calendar; method=REQUEST"
 for n, user in enumerate(users):
     attach = invite if n %% 3 == 0 else None
-    notify(user, "session_booked", f"kill-{n}", lambda: ("Booked", "Hi"), "/", attach=attach)
+    notify(
+        user, "session_booked", dedupe_key=f"kill-{n}",
+        render=lambda: ("Booked", "Hi"), url="/", attach=attach,
+    )
 """
 
 STATE = """

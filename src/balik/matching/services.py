@@ -420,7 +420,7 @@ class _Standing:
 
 
 def _lock_standing(program: Program) -> _Standing:
-    """Lock the programme's enrolments (by pk, the order `answer_request` uses too) and read
+    """Lock the programme's enrolments (by pk, the order `request_answer` uses too) and read
     who is still enrolled, who is paired and how full everyone is."""
     enrolments = {
         person_id: (status, role, capacity)
@@ -715,7 +715,7 @@ def request_answer(
     """The mentor accepts (if a place is still free) or declines a request.
 
     Capacity holds under concurrent accepts and publishing: the enrolment rows of the mentor
-    and the mentee are locked (by pk, as `publish` locks them) while the active mentorships are
+    and the mentee are locked (by pk, as `run_publish` locks them) while the active mentorships are
     counted and the new one is written.
     """
     if match_request.mentor.user_id != user.pk:

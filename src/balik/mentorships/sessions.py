@@ -334,7 +334,7 @@ def session_accept_option(user: User, session: Session, *, option_id: int) -> Se
 def _book_rest_of_series(first: Session) -> list[Session]:
     """The series after its first session: same local time for the proposer, every cadence;
     a date that clashes with another booked session of either person is left out. Called
-    under both people's row locks (`accept_option`), so the clash check holds."""
+    under both people's row locks (`session_accept_option`), so the clash check holds."""
     if first.repeat <= 1:
         return []
     cadence = timedelta(days=first.series_every_days)
@@ -367,7 +367,7 @@ def _book_rest_of_series(first: Session) -> list[Session]:
 
 def session_reschedule(user: User, session: Session, *, start: datetime, reason: str) -> Session:
     """Move a booked session; checked and written under both people's row locks and the
-    session's, like `accept_option` (a time taken meanwhile is refused as `TimeTaken`)."""
+    session's, like `session_accept_option` (a time taken meanwhile is refused as `TimeTaken`)."""
     _side, person = require_member(user, session.mentorship)
     mentorship = session.mentorship
     require_active(mentorship)

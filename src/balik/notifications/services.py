@@ -2,7 +2,7 @@
 
 A notice is written in the recipient's language, in the transaction of the change that causes
 it, with everything its e-mail needs (an invite's bytes too). E-mails go out from the worker
-(`deliver_emails`), never from a request: a slow or absent mail server never slows or breaks a
+(`emails_deliver`), never from a request: a slow or absent mail server never slows or breaks a
 page, and a notice written while no worker ran is sent when one starts.
 
 Delivery is one message at a time (docs/delivery.md): a worker claims a message (state
