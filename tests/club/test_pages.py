@@ -41,6 +41,7 @@ def test_the_club_page_reads_a_fixed_number_of_queries(client, django_assert_max
         page = api.get(reverse("club:home"))
     assert page.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+    print(f"\nthe Club page: {len(few.captured_queries)} queries with 5 and with 50 mentors")
 
 
 def test_a_mentor_page_shows_free_times_in_my_zone(client):
