@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "balik.mentorships",
     "balik.notifications",
     "balik.feedback",
+    "balik.club",
     "balik.insights",
     "balik.site",
     "balik.demo",

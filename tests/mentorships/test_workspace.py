@@ -563,6 +563,7 @@ def test_reminders_are_sent_once_and_caught_up_after_downtime(pair):
             "action_due": 0,
             "goal_update_due": 0,
             "feedback_due": 0,
+            "club_expired": 0,
         }
         assert sweep()["agenda_missing"] == 0
     kinds = sorted(Notification.objects.values_list("kind", flat=True))

@@ -205,6 +205,7 @@ def workspace(user, mentorship: Mentorship) -> dict:
         "past": past,
         "learning_log": log,
         "flipped": mentorship.program.kind == "flipped",
+        "club": mentorship.program.is_club,
         "now": now,
         "my_reflection": mine,
         "partner_reflection": theirs,
@@ -230,9 +231,12 @@ class NextStep:
 def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
     """What the reader does next, most urgent first: answer proposed times, write or answer the
     agenda of the next session (it has a deadline), record what happened at a past session,
-    confirm the agreement, give feedback, log the learning, plan the next session."""
+    confirm the agreement, give feedback, log the learning, plan the next session. A Club pair
+    has no agreement, and books, cancels and records attendance in the Club (its own credits
+    and misses), so those steps are not offered here."""
     if not context["member"] or not mentorship.is_active:
         return None
+    club = context.get("club", False)
     me = context["me"]
     agreement = context["agreement"]
     upcoming: list[SessionView] = context["upcoming"]
@@ -274,7 +278,7 @@ def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
                 f"agenda-{view.session.pk}",
                 view,
             )
-    for view in past:
+    for view in [] if club else past:
         if view.is_booked and view.session.attendance == "":
             return NextStep(
                 "attendance",
@@ -288,7 +292,7 @@ def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
         if me.pk == mentorship.mentor_id
         else agreement.mentee_confirmed_at
     )
-    if mine is None:
+    if mine is None and not club:
         return NextStep("confirm", _("Read the agreement and confirm it."), "agreement")
     for view in past:
         if view.is_held and view.my_feedback is None and _feedback_open(view):
@@ -322,6 +326,8 @@ def next_step(context: dict, mentorship: Mentorship) -> NextStep | None:
             _("You proposed times; %(name)s chooses one.") % {"name": context["partner"].full_name},
             "sessions",
         )
+    if club:
+        return None
     return NextStep("propose", _("Plan your next session: propose a few times."), "propose")
 
 

@@ -52,6 +52,12 @@ class FormatPreference(models.TextChoices):
     EITHER = "either", _("Either")
 
 
+# The Mentorship Club's sessions live in one hidden programme marked by this template, so that
+# they get the programmes' invites, reminders, agendas, learning log and feedback; programme
+# lists leave it out (`balik.club` owns it).
+CLUB_TEMPLATE = "club"
+
+
 def new_enrolment_token() -> str:
     return secrets.token_urlsafe(18)
 
@@ -155,6 +161,10 @@ class Program(models.Model):
     @property
     def is_peer(self) -> bool:
         return self.kind == ProgramKind.PEER
+
+    @property
+    def is_club(self) -> bool:
+        return self.template == CLUB_TEMPLATE
 
     @property
     def mentee_leads(self) -> bool:

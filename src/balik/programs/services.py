@@ -34,6 +34,7 @@ from balik.programs.catalog import (
 )
 from balik.programs.invitations import invitations_send
 from balik.programs.models import (
+    CLUB_TEMPLATE,
     Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
@@ -66,16 +67,18 @@ def can_manage(user: User, program: Program) -> bool:
 
 
 def managed_programs(user: User) -> QuerySet[Program]:
+    programmes = Program.objects.exclude(template=CLUB_TEMPLATE)
     if user.is_org_admin:
-        return Program.objects.all()
-    return Program.objects.filter(managers=user)
+        return programmes
+    return programmes.filter(managers=user)
 
 
 def visible_programs(user: User) -> QuerySet[Program]:
     """Managers see theirs; participants see the ones they are in and the ones open to join."""
+    programmes = Program.objects.exclude(template=CLUB_TEMPLATE)
     if user.is_org_admin:
-        return Program.objects.all()
-    return Program.objects.filter(
+        return programmes
+    return programmes.filter(
         Q(managers=user)
         | Q(enrolments__person__user=user)
         | Q(enrolment_open=True, status=ProgramStatus.ENROLLING)

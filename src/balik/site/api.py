@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from balik.accounts.api import router as tokens_router
 from balik.accounts.models import ApiToken, User, hash_token
+from balik.club.api import router as club_router
 from balik.core import views as core_views
 from balik.core.errors import BalikError
 from balik.matching.api import router as matching_router
@@ -172,3 +173,4 @@ api.add_router("/v1/tokens", tokens_router)
 api.add_router("/v1/programs", programs_router)
 api.add_router("/v1/programs", matching_router)
 api.add_router("/v1/mentorships", mentorships_router)
+api.add_router("/v1/club", club_router)

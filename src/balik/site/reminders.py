@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from balik.club.services import bookings_expire
 from balik.feedback.reminders import feedback_reminders
 from balik.mentorships import reminders as mentorship_reminders
 
@@ -13,4 +14,5 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     created = mentorship_reminders.sweep(now)
     created["feedback_due"] = feedback_reminders(now)
+    created["club_expired"] = bookings_expire(now=now)
     return created

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include((programme_pages, programs_urls.app_name))),
     path("mentorships/", include((mentorship_pages, mentorships_urls.app_name))),
     path("inbox/", include("balik.notifications.urls")),
+    path("club/", include("balik.club.urls")),
     path("my-answers/", feedback_views.my_answers, name="my-answers"),
     path(
         "my-answers.<slug:file_format>",
