@@ -374,18 +374,6 @@ class EnrolmentForm(forms.Form):
         }
 
 
-class ManagerEnrolForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        label=_("People"), queryset=Person.objects.order_by("full_name"), widget=QuickSelectMultiple
-    )
-    role = forms.ChoiceField(label=_("Role"), choices=[])
-
-    def __init__(self, *args, program: Program, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        labels = dict(EnrolmentRole.choices)
-        self.fields["role"].choices = [(role, labels[role]) for role in allowed_roles(program)]
-
-
 class EnrolCsvForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),

@@ -27,7 +27,6 @@ from balik.programs.forms import (
     EnrolmentForm,
     EnrolPeopleForm,
     EnrolSearchForm,
-    ManagerEnrolForm,
     ProgramSettingsForm,
     ProgramSetupForm,
     template_kind,
@@ -210,22 +209,9 @@ def program_status(request: HttpRequest, slug: str) -> HttpResponse:
 @answers_refusals(back="programs:participants")
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     program = managed_program(request, slug)
-    enrol_form = ManagerEnrolForm(program=program)
     csv_form = EnrolCsvForm()
     csv_report = None
-    if request.method == "POST" and request.POST.get("action") == "enrol":
-        enrol_form = ManagerEnrolForm(request.POST, program=program)
-        if enrol_form.is_valid():
-            with refusal_beside(enrol_form):
-                count = services.enrolments_add_people(
-                    request.user,
-                    program,
-                    people=enrol_form.cleaned_data["people"],
-                    role=enrol_form.cleaned_data["role"],
-                )
-                messages.success(request, _("%(n)d people enrolled.") % {"n": count})
-                return redirect("programs:participants", program.slug)
-    elif request.method == "POST" and request.POST.get("action") == "csv":
+    if request.method == "POST" and request.POST.get("action") == "csv":
         csv_form = EnrolCsvForm(request.POST, request.FILES)
         if csv_form.is_valid():
             uploaded = csv_form.cleaned_data["file"]
@@ -267,7 +253,6 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "program": program,
             "enrolments": enrolments,
-            "enrol_form": enrol_form,
             "csv_form": csv_form,
             "csv_report": csv_report,
         },
