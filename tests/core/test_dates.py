@@ -44,7 +44,7 @@ def test_a_session_time_in_a_refusal_is_no_iso_timestamp(db, program_manager):
     mentorship = flipped_pair(program_manager)
     past = datetime(2020, 1, 6, 12, 0, tzinfo=UTC)
     with translation.override("en"):
-        errors = _check_times(mentorship, [past])
+        errors = _check_times(mentorship, [past], zone="UTC")
     [message] = errors["options"]
     assert "T12:00" not in message and "+00:00" not in message
     assert "6 Jan 2020" in message
