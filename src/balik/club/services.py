@@ -152,6 +152,32 @@ def _lock(*people: Person) -> None:
     )
 
 
+# The generic session writes refused for Club sessions.
+
+CLUB_ENDPOINTS = {"cancel": "cancel", "attendance": "attendance"}
+
+
+def club_session_guard(mentorship: Mentorship, session: Session | None, action: str) -> None:
+    """Registered with `balik.mentorships.hooks`: a Club pair's session is proposed, moved,
+    cancelled and its attendance recorded only through the Club, where credits and misses
+    count; the mentorships pages and API answer 409 with the Club's endpoint instead."""
+    if not mentorship.program.is_club:
+        return
+    booking = Booking.objects.filter(session=session).first() if session is not None else None
+    if booking is not None and action in CLUB_ENDPOINTS:
+        endpoint = f"/api/v1/club/bookings/{booking.pk}/{CLUB_ENDPOINTS[action]}"
+    else:
+        endpoint = "/api/v1/club/bookings"
+    raise BalikError(
+        _(
+            "This is a Mentorship Club session: do this in My Club or through %(endpoint)s, "
+            "where package credits and missed sessions count."
+        )
+        % {"endpoint": endpoint},
+        code="club_session",
+    )
+
+
 # Offerings and settings.
 
 

@@ -203,6 +203,7 @@ def _goal_update(request: HttpRequest, mentorship: Mentorship) -> str:
 
 def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
     """New times for a new session, or other times for one the other person proposed."""
+    hooks.check_session_write(mentorship, None, "propose")
     post = request.POST
     zone = _zone_of(request)
     starts = [posted_local_datetime(value, zone) for value in post.getlist("start") if value]
@@ -222,9 +223,11 @@ def _propose(request: HttpRequest, mentorship: Mentorship) -> str:
 
 
 def _accept(request: HttpRequest, mentorship: Mentorship) -> str:
+    session = posted_session(mentorship, request)
+    hooks.check_session_write(mentorship, session, "accept")
     session_accept_option(
         request.user,
-        posted_session(mentorship, request),
+        session,
         option_id=posted_int(request.POST.get("option")) or 0,
     )
     return _("Session booked; the invite is on its way.")
@@ -234,9 +237,11 @@ def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
     start = posted_local_datetime(request.POST.get("start"), _zone_of(request))
     if start is None:
         raise ValidationFailed({"start": [_("Give the new date and time.")]})
+    session = posted_session(mentorship, request)
+    hooks.check_session_write(mentorship, session, "move")
     session_reschedule(
         request.user,
-        posted_session(mentorship, request),
+        session,
         start=start,
         reason=request.POST.get("reason", ""),
     )
@@ -244,16 +249,18 @@ def _reschedule(request: HttpRequest, mentorship: Mentorship) -> str:
 
 
 def _cancel(request: HttpRequest, mentorship: Mentorship) -> str:
-    session_cancel(
-        request.user, posted_session(mentorship, request), reason=request.POST.get("reason", "")
-    )
+    session = posted_session(mentorship, request)
+    hooks.check_session_write(mentorship, session, "cancel")
+    session_cancel(request.user, session, reason=request.POST.get("reason", ""))
     return _("Session cancelled.")
 
 
 def _attendance(request: HttpRequest, mentorship: Mentorship) -> str:
+    session = posted_session(mentorship, request)
+    hooks.check_session_write(mentorship, session, "attendance")
     session_record_attendance(
         request.user,
-        posted_session(mentorship, request),
+        session,
         attendance=request.POST.get("attendance", ""),
     )
     return _("Attendance recorded.")
