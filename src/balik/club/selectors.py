@@ -426,6 +426,11 @@ class PackageUse:
     def allowance(self) -> int:
         return self.people * self.package.sessions
 
+    @property
+    def period_last(self) -> datetime:
+        """The period's last day (its end is the next period's first moment)."""
+        return self.period_end - timedelta(days=1)
+
 
 def _strongest(grants: list[PackageGrant]) -> Package | None:
     """As `services.package_of`: the largest allowance a month wins within a level."""

@@ -80,6 +80,7 @@ def club_home(request: HttpRequest) -> HttpResponse:
         "reader": reader,
         "balance": services.balance(reader),
         "filtered": any(v for v in data.values()),
+        "is_manager": services.is_club_manager(request.user),
     }
     template = "club/partials/results.html" if request.htmx else "club/home.html"
     return render(request, template, context)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -572,4 +573,25 @@ def load_demo_club() -> ClubSummary | None:
             for query, language, times in SEARCH_MISSES
             for n in range(times)
         )
+        _topic_misses(offerings, rng)
     return ClubSummary(mentors=len(mentors), offerings=len(offerings), held=held, upcoming=upcoming)
+
+
+def _topic_misses(offerings: list[Offering], rng: random.Random) -> None:
+    """Topic searches that found nobody: the skills most people want to learn that nobody
+    offers yet, so the health page shows where to recruit mentors."""
+    offered = {o.skill_id for o in offerings}
+    wanted = (
+        PersonSkill.objects.filter(direction=SkillDirection.LEARN)
+        .exclude(skill_id__in=offered)
+        .values_list("skill_id")
+        .annotate(n=Count("person_id"))
+        .order_by("-n", "skill_id")
+        .values_list("skill_id", flat=True)[:4]
+    )
+    now = timezone.now()
+    SearchMiss.objects.bulk_create(
+        SearchMiss(skill_id=skill_id, searched_at=now - timedelta(days=rng.randint(0, 60)))
+        for rank, skill_id in enumerate(wanted)
+        for _n in range(8 - rank)
+    )
