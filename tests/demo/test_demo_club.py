@@ -27,6 +27,7 @@ from balik.club.services import balance, club_program, settings_of
 from balik.demo.people import DEMO_DOMAIN
 from balik.feedback.models import SessionFeedback
 from balik.mentorships.models import Session, SessionStatus
+from balik.people.models import Person
 
 DIGITAL = {"digital_social", "data_ai", "technology"}
 
@@ -118,6 +119,15 @@ def test_the_demo_fills_a_live_club_consistent_with_its_rules(client):
     client.force_login(mentee.user)
     page = client.get(reverse("club:home")).content.decode()
     assert f"{figure.rating.count:,}".replace(",", "") in page.replace(",", "").replace(".", "")
+
+    # the tour's manager step: the programme manager sees the health and packages pages
+    assert client.get(reverse("club:health")).status_code == 403
+    pm = Person.objects.get(user__email=f"pm@{DEMO_DOMAIN}")
+    client.force_login(pm.user)
+    health_page = client.get(reverse("club:health")).content.decode()
+    assert ("4.8/5" in health_page or "4,8/5" in health_page) and "Mandarin" in health_page.title()
+    packages_page = client.get(reverse("club:packages")).content.decode()
+    assert "Bootcamp" in packages_page and "We talked: lift the pause" in packages_page
 
     # idempotent
     before = club_counts()
