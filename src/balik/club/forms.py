@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from balik.club.models import SESSION_LENGTHS, Audience, OfferingFormat, Outcome
+from balik.club.models import SESSION_LENGTHS, Audience, OfferingFormat, Outcome, Package
 from balik.club.services import OfferingData, Preparation
 from balik.people.forms import skill_choices
-from balik.people.models import SENIORITY_MAX, SENIORITY_MIN, Skill
+from balik.people.models import SENIORITY_MAX, SENIORITY_MIN, Person, Skill
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -179,3 +179,52 @@ class BookingForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
+
+
+class PackageForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    sessions = forms.IntegerField(
+        label=gettext_lazy("Sessions per period"), min_value=1, max_value=100
+    )
+    period_months = forms.IntegerField(
+        label=gettext_lazy("Period (months)"), min_value=1, max_value=12, initial=1
+    )
+
+
+class GrantForm(forms.Form):
+    TARGETS = (
+        ("everyone", gettext_lazy("Everyone, by default")),
+        ("department", gettext_lazy("A department")),
+        ("person", gettext_lazy("One person")),
+    )
+    package = forms.ModelChoiceField(label=gettext_lazy("Package"), queryset=Package.objects.all())
+    target = forms.ChoiceField(label=gettext_lazy("Give it to"), choices=TARGETS)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("The person's e-mail"),
+        required=False,
+        help_text=gettext_lazy("For one person: the address they sign in with."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        departments = (
+            Person.objects.exclude(department="")
+            .order_by("department")
+            .values_list("department", flat=True)
+            .distinct()
+        )
+        self.fields["department"].choices = [("", "—")] + [(d, d) for d in departments]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        target = data.get("target")
+        if target == "department" and not data.get("department"):
+            self.add_error("department", gettext_lazy("Choose the department."))
+        if target == "person":
+            email = data.get("email") or ""
+            person = Person.objects.filter(user__email__iexact=email).first() if email else None
+            if person is None:
+                self.add_error("email", gettext_lazy("Nobody in the directory has this e-mail."))
+            data["person"] = person
+        return data

@@ -362,3 +362,24 @@ class BookingPause(models.Model):
 
     def __str__(self) -> str:
         return f"booking paused for {self.person_id}"
+
+
+class SearchMiss(models.Model):
+    """A Club search that found nobody: what was asked and with which filters, never who
+    asked. Managers read them as demand without supply: where to recruit mentors."""
+
+    text = SingleLineCharField(_("search"), max_length=120, blank=True)
+    skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    # the other filters: time in common, free within days, lowest rating
+    filters = models.JSONField(default=dict, blank=True)
+    searched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-searched_at"]
+        indexes = [models.Index(fields=["searched_at"])]
+
+    def __str__(self) -> str:
+        return f"search for {self.text or self.skill_id} found nobody"

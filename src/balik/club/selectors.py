@@ -19,10 +19,19 @@ from balik.accounts.models import User
 from balik.club.models import (
     BlockedDate,
     Booking,
+    BookingPause,
     BookingStatus,
     Offering,
+    Package,
+    PackageGrant,
 )
-from balik.club.services import ALL_WEEK, CLUB_SLUG, SLOT_HORIZON, is_club_manager
+from balik.club.services import (
+    ALL_WEEK,
+    CLUB_SLUG,
+    SLOT_HORIZON,
+    is_club_manager,
+    package_period,
+)
 from balik.core.errors import NotFound
 from balik.feedback.models import SessionFeedback
 from balik.mentorships.models import BookedTime, SessionStatus
@@ -399,3 +408,85 @@ def my_bookings(person: Person) -> dict[str, list[Booking]]:
         "as_mentor": [b for b in bookings if b.mentor_id == person.pk],
         "as_mentee": [b for b in bookings if b.mentee_id == person.pk],
     }
+
+
+# Packages and their use, for managers.
+
+
+@dataclass(frozen=True)
+class PackageUse:
+    package: Package
+    grants: list[PackageGrant]
+    people: int  # the people whose package it is (their own grant, else their department's...)
+    used: int  # their credits used in the current period
+    period_start: datetime
+    period_end: datetime
+
+    @property
+    def allowance(self) -> int:
+        return self.people * self.package.sessions
+
+    @property
+    def period_last(self) -> datetime:
+        """The period's last day (its end is the next period's first moment)."""
+        return self.period_end - timedelta(days=1)
+
+
+def _strongest(grants: list[PackageGrant]) -> Package | None:
+    """As `services.package_of`: the largest allowance a month wins within a level."""
+    if not grants:
+        return None
+    return max((g.package for g in grants), key=lambda p: (p.sessions / p.period_months, p.pk))
+
+
+def package_usage(*, now: datetime | None = None) -> list[PackageUse]:
+    """Every package with its grants, the people it covers and the credits they used in the
+    current period: a few queries whatever the number of people."""
+    now = now or timezone.now()
+    packages = list(Package.objects.all())
+    grants = list(PackageGrant.objects.select_related("package", "person").order_by("pk"))
+    own: dict[int, list[PackageGrant]] = defaultdict(list)
+    by_department: dict[str, list[PackageGrant]] = defaultdict(list)
+    default = []
+    for grant in grants:
+        if grant.person_id is not None:
+            own[grant.person_id].append(grant)
+        elif grant.department:
+            by_department[grant.department].append(grant)
+        else:
+            default.append(grant)
+    fallback = _strongest(default)
+    department_package = {d: _strongest(g) for d, g in by_department.items()}
+    covered: dict[int, set[int]] = defaultdict(set)
+    for person_id, department in Person.objects.values_list("pk", "department"):
+        package = (
+            _strongest(own.get(person_id, [])) or department_package.get(department) or fallback
+        )
+        if package is not None:
+            covered[package.pk].add(person_id)
+    uses = []
+    for package in packages:
+        first, last = package_period(now, package.period_months)
+        people = covered.get(package.pk, set())
+        used = (
+            Booking.objects.filter(
+                mentee_id__in=people, credit_used=True, created_at__gte=first, created_at__lt=last
+            ).count()
+            if people
+            else 0
+        )
+        uses.append(
+            PackageUse(
+                package=package,
+                grants=[g for g in grants if g.package_id == package.pk],
+                people=len(people),
+                used=used,
+                period_start=first,
+                period_end=last,
+            )
+        )
+    return uses
+
+
+def open_pauses() -> QuerySet[BookingPause]:
+    return BookingPause.objects.filter(lifted_at__isnull=True).select_related("person")

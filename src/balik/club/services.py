@@ -37,6 +37,7 @@ from balik.club.models import (
     Outcome,
     Package,
     PackageGrant,
+    SearchMiss,
 )
 from balik.core.errors import BalikError, NotFound, PermissionRefused, ValidationFailed
 from balik.mentorships.access import clean_text
@@ -148,6 +149,32 @@ def _lock(*people: Person) -> None:
         .filter(pk__in={p.pk for p in people})
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+
+
+# The generic session writes refused for Club sessions.
+
+CLUB_ENDPOINTS = {"cancel": "cancel", "attendance": "attendance"}
+
+
+def club_session_guard(mentorship: Mentorship, session: Session | None, action: str) -> None:
+    """Registered with `balik.mentorships.hooks`: a Club pair's session is proposed, moved,
+    cancelled and its attendance recorded only through the Club, where credits and misses
+    count; the mentorships pages and API answer 409 with the Club's endpoint instead."""
+    if not mentorship.program.is_club:
+        return
+    booking = Booking.objects.filter(session=session).first() if session is not None else None
+    if booking is not None and action in CLUB_ENDPOINTS:
+        endpoint = f"/api/v1/club/bookings/{booking.pk}/{CLUB_ENDPOINTS[action]}"
+    else:
+        endpoint = "/api/v1/club/bookings"
+    raise BalikError(
+        _(
+            "This is a Mentorship Club session: do this in My Club or through %(endpoint)s, "
+            "where package credits and missed sessions count."
+        )
+        % {"endpoint": endpoint},
+        code="club_session",
     )
 
 
@@ -386,7 +413,7 @@ def next_free(offering: Offering, *, for_person: Person | None, after: datetime)
 # Packages and credits.
 
 
-def _period(now: datetime, months: int) -> tuple[datetime, datetime]:
+def package_period(now: datetime, months: int) -> tuple[datetime, datetime]:
     """The package period holding `now`: calendar months counted from January of year 0 in the
     server's zone, so a two-month package runs January-February, March-April, ..."""
     local = timezone.localtime(now)
@@ -437,7 +464,7 @@ def balance(person: Person, *, now: datetime | None = None) -> Balance:
     package = package_of(person)
     if package is None:
         return Balance(None, 0, 0, None, None)
-    first, last = _period(now, package.period_months)
+    first, last = package_period(now, package.period_months)
     used = Booking.objects.filter(
         mentee=person, credit_used=True, created_at__gte=first, created_at__lt=last
     ).count()
@@ -481,6 +508,38 @@ def package_grant(
             package=package, person=person, department=department
         )
     return grant
+
+
+# Searches that found nobody.
+
+SEARCH_MERGE_WITHIN = timedelta(minutes=2)
+
+
+def search_miss_record(
+    *, text: str, skill: Skill | None, language: str, filters: dict[str, object]
+) -> SearchMiss | None:
+    """Remember that a Club search found nobody: what was asked, never who asked. The page
+    searches as one types, so a miss whose text grows from (or into) one recorded in the last
+    two minutes with the same topic and language replaces it rather than adding another."""
+    text = " ".join((text or "").split())[:120]
+    if len(text) < 2 and skill is None:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        recent = SearchMiss.objects.select_for_update().filter(
+            skill=skill, language=language or "", searched_at__gte=now - SEARCH_MERGE_WITHIN
+        )
+        for earlier in recent.order_by("-searched_at")[:20]:
+            old, new = earlier.text.lower(), text.lower()
+            if old and new and (new.startswith(old) or old.startswith(new)):
+                earlier.text = text if len(text) >= len(earlier.text) else earlier.text
+                earlier.filters = filters
+                earlier.searched_at = now
+                earlier.save(update_fields=["text", "filters", "searched_at"])
+                return earlier
+        return SearchMiss.objects.create(
+            text=text, skill=skill, language=language or "", filters=filters, searched_at=now
+        )
 
 
 # Booking.

@@ -1,6 +1,8 @@
 """The Club's pages: the directory, a mentor's page, the booking form and My Club. Thin: they
 parse, call `balik.club.services`, and render; refusals go through `answers_refusals`."""
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,12 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balik.club import selectors, services
-from balik.club.forms import AttendanceForm, BookingForm, DirectoryForm, OfferingForm, SettingsForm
+from balik.club.forms import (
+    AttendanceForm,
+    BookingForm,
+    DirectoryForm,
+    GrantForm,
+    OfferingForm,
+    PackageForm,
+    SettingsForm,
+)
+from balik.club.health import club_health
 from balik.club.models import BlockedDate, Booking, BookingStatus, Offering
 from balik.club.services import SlotTaken, person_of
 from balik.core.middleware import form_shows_its_own_errors
 from balik.core.refusals import answers_refusals, back_to, refusal_beside
-from balik.people.models import Person
+from balik.people.models import Person, Skill
 
 BOOKING_DAYS = 14
 
@@ -48,6 +59,17 @@ def club_home(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     cards, total = selectors.directory(reader, filters, page=page)
+    if total == 0 and page == 1 and (filters.text or filters.topic or filters.language):
+        services.search_miss_record(
+            text=filters.text,
+            skill=Skill.objects.filter(slug=filters.topic).first() if filters.topic else None,
+            language=filters.language,
+            filters={
+                "in_common": filters.in_common,
+                "free_within_days": filters.free_within_days,
+                "min_rating": filters.min_rating,
+            },
+        )
     context = {
         "form": form,
         "cards": cards,
@@ -58,6 +80,7 @@ def club_home(request: HttpRequest) -> HttpResponse:
         "reader": reader,
         "balance": services.balance(reader),
         "filtered": any(v for v in data.values()),
+        "is_manager": services.is_club_manager(request.user),
     }
     template = "club/partials/results.html" if request.htmx else "club/home.html"
     return render(request, template, context)
@@ -308,3 +331,153 @@ def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpRe
     ACTIONS[action](request, booking)
     messages.success(request, _done_message(action))
     return redirect("club:mine")
+
+
+# The Club's health, for managers.
+
+BAR_HEIGHT = 80
+BASELINE = 90
+BAR_STEP = 30
+
+
+def _bars(weeks: list) -> list[dict]:
+    tallest = max((w.booked for w in weeks), default=0) or 1
+    return [
+        {
+            "start": week.start,
+            "count": week.booked,
+            "held": week.held,
+            "x": index * BAR_STEP + 4,
+            "height": round(BAR_HEIGHT * week.booked / tallest, 1),
+            "y": round(BASELINE - BAR_HEIGHT * week.booked / tallest, 1),
+            "middle": index * BAR_STEP + 4 + (BAR_STEP - 6) / 2,
+        }
+        for index, week in enumerate(weeks)
+    ]
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
+@require_GET
+@login_required
+@answers_refusals
+def health(request: HttpRequest) -> HttpResponse:
+    services.require_club_manager(request.user)
+    figures = club_health()
+    context = {
+        "health": figures,
+        "week_bars": _bars(figures.weeks),
+        "chart_width": len(figures.weeks) * BAR_STEP + 4,
+        "used_percent": _percent(figures.open_hours_used),
+        "no_show_percent": _percent(figures.no_show_rate),
+        "in_time_percent": _percent(figures.answered_in_time),
+        "today": timezone.localdate(),
+    }
+    return render(request, "club/health.html", context)
+
+
+HEALTH_EXPORTS = ("weeks", "topics")
+
+
+@require_GET
+@login_required
+@answers_refusals
+def health_export(request: HttpRequest, what: str) -> HttpResponse:
+    """The health page's weekly bookings or its topics as CSV: counts, no names."""
+    services.require_club_manager(request.user)
+    if what not in HEALTH_EXPORTS:
+        raise Http404(_("There is no such export."))
+    figures = club_health()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if what == "weeks":
+        writer.writerow(["week", "bookings", "sessions_held"])
+        for week in figures.weeks:
+            writer.writerow([week.start.isoformat(), week.booked, week.held])
+    else:
+        writer.writerow(
+            [
+                "topic",
+                "slug",
+                "mentors",
+                "open_hours_a_week",
+                "bookings_90_days",
+                "people_who_want_to_learn",
+                "searches_found_nobody_90_days",
+            ]
+        )
+        for topic in figures.topics:
+            writer.writerow(
+                [
+                    topic.skill,
+                    topic.slug,
+                    topic.mentors,
+                    topic.open_hours_week,
+                    topic.bookings,
+                    topic.wanted,
+                    topic.searches_found_nobody,
+                ]
+            )
+        for search in figures.unmatched_searches:
+            writer.writerow([search.text, "", 0, 0, 0, "", search.count])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"club-health-{what}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Packages, grants and pauses, for managers.
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@form_shows_its_own_errors
+@answers_refusals
+def packages(request: HttpRequest) -> HttpResponse:
+    services.require_club_manager(request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    package_form = PackageForm(request.POST if action == "create" else None)
+    grant_form = GrantForm(request.POST if action == "grant" else None)
+    if action == "create" and package_form.is_valid():
+        with refusal_beside(package_form):
+            package = services.package_create(request.user, **package_form.cleaned_data)
+            messages.success(
+                request, _("The package “%(name)s” is ready to give.") % {"name": package.name}
+            )
+            return redirect("club:packages")
+    if action == "grant" and grant_form.is_valid():
+        data = grant_form.cleaned_data
+        with refusal_beside(grant_form):
+            services.package_grant(
+                request.user,
+                data["package"],
+                person=data.get("person") if data["target"] == "person" else None,
+                department=data.get("department", "") if data["target"] == "department" else "",
+            )
+            messages.success(request, _("“%(name)s” is given.") % {"name": data["package"].name})
+            return redirect("club:packages")
+    context = {
+        "uses": selectors.package_usage(),
+        "pauses": list(selectors.open_pauses()),
+        "package_form": package_form,
+        "grant_form": grant_form,
+    }
+    return render(request, "club/packages.html", context)
+
+
+@require_POST
+@login_required
+@answers_refusals(back="club:packages")
+def pause_lift(request: HttpRequest, person_id: int) -> HttpResponse:
+    services.require_club_manager(request.user)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    services.booking_pause_lift(request.user, person)
+    messages.success(
+        request,
+        _("%(name)s can book Club sessions again.") % {"name": person.full_name},
+    )
+    return redirect("club:packages")

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from balik.core.errors import NotFound, PermissionRefused, ValidationFailed
 from balik.core.schemas import MAX_ID, BodyIn, Date, DateTime, ObjectId, answers
+from balik.mentorships import hooks
 from balik.mentorships.access import person_of, side_of
 from balik.mentorships.agendas import AGENDA_FIELDS, agenda_save
 from balik.mentorships.goals import goal_add as add_goal_to
@@ -208,6 +209,7 @@ def list_sessions(request: HttpRequest, mentorship_id: ObjectId) -> list[dict]:
 )
 def propose(request: HttpRequest, mentorship_id: ObjectId, payload: ProposeIn) -> Status:
     mentorship, _side = _mentorship(request, mentorship_id)
+    hooks.check_session_write(mentorship, None, "propose")
     session = session_propose(
         request.user,
         mentorship,
@@ -228,6 +230,7 @@ def accept(
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
     session = _session(mentorship, session_id)
+    hooks.check_session_write(mentorship, session, "accept")
     option = session.options.filter(starts_at=payload.option_starts_at).first()
     if option is None:
         raise ValidationFailed({"option_starts_at": [_("Choose one of the proposed times.")]})
@@ -243,9 +246,11 @@ def move(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: MoveIn
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
+    session = _session(mentorship, session_id)
+    hooks.check_session_write(mentorship, session, "move")
     session = session_reschedule(
         request.user,
-        _session(mentorship, session_id),
+        session,
         start=payload.starts_at,
         reason=payload.reason,
     )
@@ -261,7 +266,9 @@ def cancel(
     request: HttpRequest, mentorship_id: ObjectId, session_id: ObjectId, payload: ReasonIn
 ) -> dict:
     mentorship, _side = _mentorship(request, mentorship_id)
-    session = cancel_session(request.user, _session(mentorship, session_id), reason=payload.reason)
+    session = _session(mentorship, session_id)
+    hooks.check_session_write(mentorship, session, "cancel")
+    session = cancel_session(request.user, session, reason=payload.reason)
     return _session_out(session, True)
 
 

@@ -53,3 +53,23 @@ def set_reason_renderer(renderer: ReasonRenderer) -> None:
 def reason_sentences(facts: Sequence[Any]) -> list[str]:
     """The reasons as sentences, or none when no app explains them."""
     return _reason_renderers[0](facts) if _reason_renderers else []
+
+
+# Sessions another app owns. The Club books its sessions as mentorship sessions but keeps its
+# own rules for them (credits, misses, pauses): its guard refuses the generic session writes of
+# this app's pages and API for them, pointing to where the owner's rules apply. The owner's
+# services call the session services directly and are not guarded.
+SessionGuard = Callable[[Mentorship, Any, str], None]
+_session_guards: list[SessionGuard] = []
+
+
+def add_session_guard(guard: SessionGuard) -> None:
+    """`guard(mentorship, session_or_none, action)` raises a refusal for what it owns."""
+    if guard not in _session_guards:
+        _session_guards.append(guard)
+
+
+def check_session_write(mentorship: Mentorship, session: Any, action: str) -> None:
+    """Before a page or the API proposes, accepts, moves, cancels or records attendance."""
+    for guard in _session_guards:
+        guard(mentorship, session, action)

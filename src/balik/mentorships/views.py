@@ -164,6 +164,7 @@ def _options_at(refused: ValidationFailed, field: str) -> ValidationFailed:
 def _propose(request: HttpRequest, mentorship: Mentorship, form: forms.ProposeForm) -> str:
     """New times for a new session, or other times for one the other person proposed."""
     data = form.cleaned_data
+    hooks.check_session_write(mentorship, data["session"], "propose")
     try:
         if data["session"] is not None:
             session_counter_propose(request.user, data["session"], starts=data["start"])
@@ -182,23 +183,27 @@ def _propose(request: HttpRequest, mentorship: Mentorship, form: forms.ProposeFo
 
 def _accept(request: HttpRequest, mentorship: Mentorship, form: forms.AcceptForm) -> str:
     data = form.cleaned_data
+    hooks.check_session_write(mentorship, data["session"], "accept")
     session_accept_option(request.user, data["session"], option_id=data["option"])
     return _("Session booked; the invite is on its way.")
 
 
 def _reschedule(request: HttpRequest, mentorship: Mentorship, form: forms.RescheduleForm) -> str:
     data = form.cleaned_data
+    hooks.check_session_write(mentorship, data["session"], "move")
     session_reschedule(request.user, data["session"], start=data["start"], reason=data["reason"])
     return _("Session moved; both calendars get the update.")
 
 
 def _cancel(request: HttpRequest, mentorship: Mentorship, form: forms.CancelForm) -> str:
+    hooks.check_session_write(mentorship, form.cleaned_data["session"], "cancel")
     session_cancel(request.user, form.cleaned_data["session"], reason=form.cleaned_data["reason"])
     return _("Session cancelled.")
 
 
 def _attendance(request: HttpRequest, mentorship: Mentorship, form: forms.AttendanceForm) -> str:
     data = form.cleaned_data
+    hooks.check_session_write(mentorship, data["session"], "attendance")
     session_record_attendance(request.user, data["session"], attendance=data["attendance"])
     return _("Attendance recorded.")
 

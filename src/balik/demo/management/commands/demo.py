@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from balik.demo.club import load_demo_club
 from balik.demo.people import (
     COMPANY_NAME,
     DEMO_PASSWORD,
@@ -59,12 +60,18 @@ class Command(BaseCommand):
         running = load_running_programme()
         if running is not None:
             programmes.append(running)
+        club = load_demo_club()
         self._print_summary(summary)
         for program in programmes:
             enrolled = program.enrolments.filter(status="active").count()
             self.stdout.write(
                 f"  Programme: {program.name} ({program.kind}, {program.status}, "
                 f"{enrolled} enrolled) at /programs/{program.slug}/"
+            )
+        if club is not None:
+            self.stdout.write(
+                f"  Mentorship Club: {club.mentors} mentors, {club.offerings} topics, "
+                f"{club.held} sessions held, {club.upcoming} upcoming at /club/"
             )
 
     def _write_csv(self, target: str) -> None:
