@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("club", "0001_initial"),
-        ("people", "0003_personskill_without_redundant_indexes"),
+        ("people", "0001_squashed_0003_personskill_without_redundant_indexes"),
     ]
 
     operations = [
