@@ -55,6 +55,8 @@ PAGES = [
     Page("publish-preview", "pm", "/programs/social-media-2026/matching/publish/"),
     Page("club", "mentee", "/club/"),
     Page("my-club", "mentor", "/club/mine/"),
+    Page("club-health", "pm", "/club/health/"),
+    Page("club-packages", "admin", "/club/packages/"),
     Page("inbox", "mentor", "/inbox/"),
     Page("preferences", "mentor", "/inbox/settings/"),
     Page("health", "pm", "/programs/reverse-pilot-2026/health/"),
