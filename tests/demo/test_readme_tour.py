@@ -61,7 +61,7 @@ def visit(client, path: str, *expected: str) -> str:
 
 def test_the_tour_names_only_logins_the_demo_has():
     named = set(re.findall(r"`(\w+)@nusantara\.example`", tour()))
-    assert named == {"admin", "mentor", "pm"}
+    assert named == {"admin", "mentor", "mentee", "pm"}
 
 
 def test_the_readme_tour_works_as_written_for_every_login_it_names(client):
