@@ -109,3 +109,40 @@ def test_managers_read_states_but_no_text_and_outsiders_nothing(
     assert client.get(f"{BASE}/{pair.pk}", **stranger).status_code == 404
     assert client.get(f"{BASE}/{pair.pk}/notes", **stranger).status_code == 404
     assert client.get(BASE).status_code == 401
+
+
+@pytest.mark.parametrize("offset", ["-20:09", "+23:59"])
+def test_a_time_with_an_offset_postgresql_cannot_store_is_read_in_utc(client, pair, offset):
+    """PostgreSQL refuses offsets past ±15:59 (it answered 500 to the fuzzer); Python reads up to
+    ±24 h, so every time is turned to UTC on the way in: the same instant, never an error."""
+    mentee, mentor = bearer(pair.mentee.user), bearer(pair.mentor.user)
+    start = (timezone.now() + timedelta(days=3)).replace(microsecond=0, second=0, minute=0)
+    proposed = send(
+        client, "post", f"{BASE}/{pair.pk}/sessions", {"starts": [start.isoformat()]}, **mentee
+    )
+    session_id = proposed.json()["id"]
+    sign = 1 if offset.startswith("+") else -1
+    hours, minutes = (int(part) for part in offset[1:].split(":"))
+    shift = sign * timedelta(hours=hours, minutes=minutes)
+    elsewhere = (start + shift).replace(tzinfo=None).isoformat() + offset
+    booked = send(
+        client,
+        "post",
+        f"{BASE}/{pair.pk}/sessions/{session_id}/accept",
+        {"option_starts_at": elsewhere},
+        **mentor,
+    )
+    assert booked.status_code == 200, booked.content
+    assert booked.json()["status"] == "booked"
+
+
+def test_a_time_at_the_calendars_edge_is_refused_not_a_server_error(client, pair):
+    mentor = bearer(pair.mentor.user)
+    refused = send(
+        client,
+        "post",
+        f"{BASE}/{pair.pk}/sessions/1/accept",
+        {"option_starts_at": "0001-01-01T00:00:00+05:00"},
+        **mentor,
+    )
+    assert refused.status_code == 422

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.params.functions import Path
-from pydantic import ConfigDict, Strict
+from pydantic import AfterValidator, ConfigDict, Strict
 
 # Both databases store ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
@@ -39,8 +39,19 @@ class BodyIn(Schema):
     model_config = ConfigDict(strict=True)
 
 
+def _in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """An aware time in UTC: any offset Python reads (up to ±24 h) is one PostgreSQL accepts
+    once converted, and a time at the calendar's edge is refused as out of range, not a 500."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError("time out of range") from None
+
+
 Date = Annotated[datetime.date, Strict(False)]
-DateTime = Annotated[datetime.datetime, Strict(False)]
+DateTime = Annotated[datetime.datetime, Strict(False), AfterValidator(_in_utc)]
 
 
 def answers(success: dict[int, Any], *errors: int) -> dict[int, Any]:
